@@ -1,0 +1,46 @@
+// Builds the HTTP app (REST, metrics, MQTT over WebSocket). Never listens: hub/main.ts does, and
+// tests use app.inject().
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { HubBroker } from "../broker/create-broker.js";
+import type { Logger } from "../hub/logger.js";
+import type { SchemaRegistry } from "../ingest/schema-registry.js";
+import { apiError } from "./api-error.js";
+import { type Readiness, healthRoutes } from "./routes/health.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import { mqttWebSocketRoutes } from "./routes/mqtt-websocket.js";
+import { schemaRoutes } from "./routes/schemas.js";
+import type { Registry } from "prom-client";
+
+export interface AppDeps {
+  log: Logger;
+  schemas: SchemaRegistry;
+  registry: Registry;
+  readiness: () => Readiness;
+  beforeScrape?: () => void;
+  broker?: HubBroker;
+  maxWebSocketBytes?: number;
+}
+
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: "http" }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+  });
+  await app.register(websocket, { options: { maxPayload: deps.maxWebSocketBytes ?? 512 * 1024 } });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(apiError("not_found", `no route ${request.method} ${request.url}`)));
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, "request failed");
+    // No stack traces in responses; the request id ties the answer to the log line.
+    return reply
+      .code(status)
+      .send(status >= 500 ? apiError("internal_error", `internal error (request ${request.id})`) : apiError("bad_request", error.message));
+  });
+  await app.register(healthRoutes(deps.readiness));
+  await app.register(metricsRoutes(deps.registry, deps.beforeScrape));
+  await app.register(schemaRoutes(deps.schemas));
+  if (deps.broker) await app.register(mqttWebSocketRoutes(deps.broker));
+  return app;
+}

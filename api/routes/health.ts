@@ -1,0 +1,20 @@
+// Liveness and readiness for orchestrators and load balancers.
+import type { FastifyPluginAsync } from "fastify";
+
+export interface Readiness {
+  ready: boolean;
+  broker: "up" | "down";
+  influx: "writing" | "spooling" | "not-configured";
+  influxError?: string | undefined;
+  spool: { bytes: number; points: number; oldestAgeMs: number; full: boolean };
+}
+
+export const healthRoutes =
+  (readiness: () => Readiness): FastifyPluginAsync =>
+  async (app) => {
+    app.get("/healthz", async () => ({ status: "ok" }));
+    app.get("/readyz", async (_request, reply) => {
+      const state = readiness();
+      return reply.code(state.ready ? 200 : 503).send(state);
+    });
+  };

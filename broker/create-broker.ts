@@ -1,0 +1,134 @@
+// The embedded MQTT broker: aedes with the hub's hooks (one file each) and the packet-size cap.
+// It never listens itself: hub/main.ts hands it TCP and WebSocket streams through handle().
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { Aedes, type Client } from "aedes";
+import type { Logger } from "../hub/logger.js";
+import type { HubMetrics } from "../hub/metrics.js";
+import type { Envelope, Via } from "../ingest/envelope.js";
+import type { IngestPipeline } from "../ingest/pipeline.js";
+import type { Rejection } from "../ingest/rejection.js";
+import { remoteOf, createAuthenticate } from "./authenticate.js";
+import { createAuthorizeForward } from "./authorize-forward.js";
+import { createAuthorizePublish } from "./authorize-publish.js";
+import { createAuthorizeSubscribe } from "./authorize-subscribe.js";
+import type { BrokerContext } from "./broker-context.js";
+import type { DeviceRegistry } from "./device-registry.js";
+import { enforceMaxPacketSize } from "./max-packet-size.js";
+import { createPreConnect } from "./pre-connect.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { topics } from "./topics.js";
+
+export interface BrokerOptions {
+  maxPacketBytes: number;
+  publishRatePerSecond: number;
+  publishBurst: number;
+}
+
+const EXCERPT_CHARS = 200;
+
+export class HubBroker {
+  readonly context: BrokerContext;
+
+  private constructor(
+    readonly aedes: Aedes,
+    context: BrokerContext,
+    private readonly options: BrokerOptions,
+  ) {
+    this.context = context;
+  }
+
+  static async create(deps: {
+    registry: DeviceRegistry;
+    metrics: HubMetrics;
+    log: Logger;
+    options: BrokerOptions;
+    pipeline: IngestPipeline;
+  }): Promise<HubBroker> {
+    const aedes = await Aedes.createBroker({ concurrency: 1000, connectTimeout: 10_000 });
+    const context: BrokerContext = {
+      principals: new WeakMap(),
+      transports: new WeakMap(),
+      emptyIdPersistent: new WeakSet(),
+      metrics: deps.metrics,
+      log: deps.log,
+      publishError: (deviceId, error) => {
+        aedes.publish(
+          {
+            cmd: "publish",
+            topic: topics.errors(deviceId),
+            payload: Buffer.from(JSON.stringify({ receivedAt: new Date().toISOString(), ...error })),
+            qos: 1,
+            retain: false,
+            dup: false,
+          },
+          (err?: Error) => {
+            if (err) deps.log.warn({ err, deviceId }, "could not publish an ingest error");
+          },
+        );
+      },
+    };
+    const limiter = new RateLimiter(deps.options.publishRatePerSecond, deps.options.publishBurst);
+    aedes.preConnect = createPreConnect(context);
+    aedes.authenticate = createAuthenticate(context, deps.registry);
+    aedes.authorizePublish = createAuthorizePublish(context, deps.pipeline, limiter);
+    aedes.authorizeSubscribe = createAuthorizeSubscribe(context);
+    aedes.authorizeForward = createAuthorizeForward(context);
+    aedes.on("clientReady", (client: Client) => {
+      deps.metrics.connectedClients.inc();
+      deps.log.debug({ clientId: client.id, deviceId: context.principals.get(client)?.id }, "MQTT client connected");
+    });
+    aedes.on("clientDisconnect", (client: Client) => {
+      deps.metrics.connectedClients.dec();
+      const principal = context.principals.get(client);
+      if (principal) limiter.forget(principal.id);
+      deps.log.debug({ clientId: client.id, deviceId: principal?.id }, "MQTT client disconnected");
+    });
+    aedes.on("clientError", (client: Client, error: Error) => {
+      deps.log.info({ clientId: client.id, deviceId: context.principals.get(client)?.id, error: error.message }, "MQTT client error; connection closed");
+    });
+    return new HubBroker(aedes, context, deps.options);
+  }
+
+  /** Serves one connection (a TCP socket, or a WebSocket as a stream). */
+  handle(stream: Duplex, via: Via, request?: IncomingMessage): void {
+    const client = this.aedes.handle(stream, request);
+    this.context.transports.set(client, via);
+    enforceMaxPacketSize(client, this.options.maxPacketBytes, (length) => {
+      const principal = this.context.principals.get(client);
+      this.context.metrics.messagesRejected.inc({ reason: "payload_too_large" });
+      this.context.log.warn({ deviceId: principal?.id, remote: remoteOf(client), length }, "MQTT packet over the size limit; closing the connection");
+      if (principal) {
+        this.context.publishError(principal.id, {
+          reason: "payload_too_large",
+          message: `packet of ${length} bytes is over the ${this.options.maxPacketBytes}-byte limit`,
+          topic: "",
+          receivedAt: new Date().toISOString(),
+        });
+      }
+    });
+  }
+
+  /** The ioc/v1/errors/{deviceId} payload for a rejection (schemas/ingest-error.schema.json). */
+  reportRejection(envelope: Envelope, rejection: Rejection): void {
+    const excerpt = envelope.bytes.subarray(0, EXCERPT_CHARS * 4).toString("utf8").slice(0, EXCERPT_CHARS);
+    this.context.publishError(envelope.deviceId, {
+      reason: rejection.reason,
+      message: rejection.message,
+      topic: envelope.topic ?? envelope.port ?? "",
+      ...(rejection.path !== undefined && { path: rejection.path }),
+      ...(rejection.schemaPath !== undefined && { schemaPath: rejection.schemaPath }),
+      ...(rejection.schema !== undefined && { schema: rejection.schema }),
+      excerpt,
+      receivedAt: new Date(envelope.receivedAt).toISOString(),
+    });
+  }
+
+  get connectedClients(): number {
+    return this.aedes.connectedClients;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.aedes.close(() => resolve()));
+  }
+}

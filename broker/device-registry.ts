@@ -1,0 +1,108 @@
+// Devices, operators and integrations that may connect, with their credential hashes.
+import type { Database } from "../store/database.js";
+import { type DeviceKind, type Principal, type Role, deviceKinds, roles } from "./acl.js";
+import { generateSecret, hashSecret, verifySecret } from "./password-hash.js";
+import { ID_PATTERN } from "./topics.js";
+
+export interface DeviceRecord {
+  id: string;
+  role: Role;
+  kind: DeviceKind | null;
+  disabled: boolean;
+  createdAt: string;
+  rotatedAt: string;
+}
+
+interface Row {
+  id: string;
+  role: Role;
+  kind: DeviceKind | null;
+  password_hash: string;
+  disabled: number;
+  created_at: number;
+  rotated_at: number;
+}
+
+export class RegistryError extends Error {
+  override name = "RegistryError";
+}
+
+export type AuthResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: "unknown_device" | "bad_password" | "device_disabled" };
+
+function toRecord(row: Row): DeviceRecord {
+  return {
+    id: row.id,
+    role: row.role,
+    kind: row.kind,
+    disabled: row.disabled === 1,
+    createdAt: new Date(row.created_at).toISOString(),
+    rotatedAt: new Date(row.rotated_at).toISOString(),
+  };
+}
+
+export class DeviceRegistry {
+  constructor(private readonly db: Database) {}
+
+  /** Adds a device and returns its generated secret; the secret is never stored or shown again. */
+  async add(id: string, options: { role?: Role; kind?: DeviceKind }): Promise<{ device: DeviceRecord; password: string }> {
+    const role = options.role ?? "device";
+    if (!ID_PATTERN.test(id)) {
+      throw new RegistryError(`device id "${id}" must match ${ID_PATTERN} (it becomes a topic level)`);
+    }
+    if (!roles.includes(role)) throw new RegistryError(`role must be one of ${roles.join(", ")}`);
+    if (role === "device" && !options.kind) throw new RegistryError(`a device needs --kind (${deviceKinds.join(", ")})`);
+    if (options.kind && !deviceKinds.includes(options.kind)) {
+      throw new RegistryError(`kind must be one of ${deviceKinds.join(", ")}`);
+    }
+    if (this.find(id)) throw new RegistryError(`device "${id}" already exists (use rotate for a new password)`);
+    const password = generateSecret();
+    const hash = await hashSecret(password);
+    const now = Date.now();
+    this.db
+      .prepare(
+        "INSERT INTO devices (id, role, kind, password_hash, disabled, created_at, rotated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+      )
+      .run(id, role, options.kind ?? null, hash, now, now);
+    return { device: this.get(id), password };
+  }
+
+  find(id: string): DeviceRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM devices WHERE id = ?").get(id) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  get(id: string): DeviceRecord {
+    const device = this.find(id);
+    if (!device) throw new RegistryError(`no device "${id}"`);
+    return device;
+  }
+
+  list(): DeviceRecord[] {
+    return (this.db.prepare("SELECT * FROM devices ORDER BY id").all() as Row[]).map(toRecord);
+  }
+
+  setDisabled(id: string, disabled: boolean): DeviceRecord {
+    const result = this.db.prepare("UPDATE devices SET disabled = ? WHERE id = ?").run(disabled ? 1 : 0, id);
+    if (result.changes === 0) throw new RegistryError(`no device "${id}"`);
+    return this.get(id);
+  }
+
+  async rotate(id: string): Promise<{ device: DeviceRecord; password: string }> {
+    this.get(id);
+    const password = generateSecret();
+    const hash = await hashSecret(password);
+    this.db.prepare("UPDATE devices SET password_hash = ?, rotated_at = ? WHERE id = ?").run(hash, Date.now(), id);
+    return { device: this.get(id), password };
+  }
+
+  /** Checks a username/password pair against the stored hash (read fresh, so CLI changes apply at once). */
+  async authenticate(id: string, password: string): Promise<AuthResult> {
+    const row = this.db.prepare("SELECT * FROM devices WHERE id = ?").get(id) as Row | undefined;
+    if (!row) return { ok: false, reason: "unknown_device" };
+    if (!(await verifySecret(password, row.password_hash))) return { ok: false, reason: "bad_password" };
+    if (row.disabled === 1) return { ok: false, reason: "device_disabled" };
+    return { ok: true, principal: { id: row.id, role: row.role, kind: row.kind ?? undefined } };
+  }
+}

@@ -1,0 +1,39 @@
+// Device and operator secrets are stored only as scrypt hashes (RFC 7914), in a self-describing
+// string so parameters can be raised later without invalidating stored hashes.
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+
+const N = 16384;
+const r = 8;
+const p = 1;
+const KEY_BYTES = 32;
+
+function scryptAsync(secret: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(secret, salt, KEY_BYTES, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}
+
+/** A new random secret: 24 bytes, base64url (32 characters). */
+export function generateSecret(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(secret, salt, { N, r, p });
+  return `scrypt$${N}$${r}$${p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const parts = stored.split("$");
+  if (parts.length !== 6 || parts[0] !== "scrypt") return false;
+  const [, n, rr, pp, salt, key] = parts as [string, string, string, string, string, string];
+  const expected = Buffer.from(key, "base64url");
+  const actual = await scryptAsync(secret, Buffer.from(salt, "base64url"), {
+    N: Number(n),
+    r: Number(rr),
+    p: Number(pp),
+    maxmem: 64 * 1024 * 1024,
+  });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

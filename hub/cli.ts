@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// ioc-hub: the command line. `start` runs the hub; `devices` manages device credentials.
+import { parseArgs } from "node:util";
+import { type DeviceKind, type Role, deviceKinds, roles } from "../broker/acl.js";
+import { DeviceRegistry, RegistryError } from "../broker/device-registry.js";
+import { openDatabase } from "../store/database.js";
+import { ConfigError, type HubConfig, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { startHub } from "./main.js";
+
+const usage = `Usage: ioc-hub <command> [options]
+
+Commands:
+  start                                   run the hub (broker, ingest, InfluxDB writer, HTTP API)
+  devices add <id> --kind <kind>          register a device and print its password once
+          [--role device|operator|integration] [--json]
+  devices list [--json]                   list registered devices
+  devices disable <id> | enable <id>      refuse or allow a device's connections
+  devices rotate <id> [--json]            issue a new password (the old one stops working)
+
+Options:
+  --config <file>   JSON configuration file (also IOC_CONFIG); every key can be set from the environment
+  --help            this text
+
+Kinds: ${deviceKinds.join(", ")}. Roles: ${roles.join(", ")}.`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`ioc-hub: ${message}\n`);
+  process.exit(code);
+}
+
+async function runStart(config: HubConfig): Promise<void> {
+  const log = createLogger(config.logLevel);
+  const hub = await startHub(config, log);
+  process.stdout.write(`ioc-hub ports: ${JSON.stringify(hub.ports)}\n`);
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (++signals > 1) process.exit(1);
+    log.info({ signal }, "shutting down");
+    hub.stop().then(
+      () => process.exit(0),
+      (error) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+async function runDevices(config: HubConfig, args: string[], json: boolean, kind?: string, role?: string): Promise<void> {
+  const [action, id] = args;
+  const db = openDatabase(config.dataDir);
+  const registry = new DeviceRegistry(db);
+  const print = (value: unknown, text: string) => process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+  try {
+    switch (action) {
+      case "add": {
+        if (!id) fail("devices add needs an id");
+        if (role !== undefined && !roles.includes(role as Role)) fail(`--role must be one of ${roles.join(", ")}`);
+        const { device, password } = await registry.add(id, { kind: kind as DeviceKind | undefined, role: role as Role | undefined });
+        print({ ...device, password }, `device: ${device.id}\nrole: ${device.role}\nkind: ${device.kind ?? "-"}\npassword: ${password}`);
+        break;
+      }
+      case "list": {
+        const devices = registry.list();
+        print(
+          devices,
+          devices.length === 0
+            ? "no devices"
+            : devices.map((d) => `${d.id}\t${d.role}\t${d.kind ?? "-"}\t${d.disabled ? "disabled" : "enabled"}\trotated ${d.rotatedAt}`).join("\n"),
+        );
+        break;
+      }
+      case "disable":
+      case "enable": {
+        if (!id) fail(`devices ${action} needs an id`);
+        const device = registry.setDisabled(id, action === "disable");
+        print(device, `${device.id}: ${device.disabled ? "disabled" : "enabled"}`);
+        break;
+      }
+      case "rotate": {
+        if (!id) fail("devices rotate needs an id");
+        const { device, password } = await registry.rotate(id);
+        print({ ...device, password }, `device: ${device.id}\npassword: ${password}`);
+        break;
+      }
+      default:
+        fail(`unknown devices command "${action ?? ""}"\n\n${usage}`);
+    }
+  } catch (error) {
+    if (error instanceof RegistryError) fail(error.message);
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      config: { type: "string" },
+      kind: { type: "string" },
+      role: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === "help") {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  let config: HubConfig;
+  try {
+    config = loadConfig({ file: values.config });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  switch (command) {
+    case "start":
+      return runStart(config);
+    case "devices":
+      return runDevices(config, rest, values.json ?? false, values.kind, values.role);
+    default:
+      fail(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+main().catch((error: Error & { code?: string }) => {
+  if (error.code?.startsWith("ERR_PARSE_ARGS")) fail(error.message);
+  process.stderr.write(`ioc-hub: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

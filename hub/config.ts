@@ -1,0 +1,203 @@
+// The hub's configuration: one JSON file, every key also settable from the environment
+// (IOC_<PATH_IN_SNAKE_CASE>, e.g. mqtt.maxPacketBytes ← IOC_MQTT_MAX_PACKET_BYTES), validated once
+// at start-up with ajv. Validation never connects to anything.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+
+export const configSchema = {
+  $id: "ioc-hub-config",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    bind: { type: "string", default: "127.0.0.1", description: "address every listener binds to" },
+    dataDir: { type: "string", default: "./var", description: "spool, dead letters, device registry, managed influxd" },
+    logLevel: { enum: ["trace", "debug", "info", "warn", "error", "fatal", "silent"], default: "info" },
+    mqtt: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        port: { type: "integer", minimum: 0, maximum: 65535, default: 1883, description: "MQTT over TCP; 0 picks a free port" },
+        maxPacketBytes: { type: "integer", minimum: 1024, default: 262144, description: "larger packets close the connection" },
+        publishRatePerSecond: { type: "number", exclusiveMinimum: 0, default: 200, description: "sustained publishes per device" },
+        publishBurst: { type: "integer", minimum: 1, default: 2000, description: "publishes a device may send at once before the rate applies" },
+      },
+    },
+    http: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        port: { type: "integer", minimum: 0, maximum: 65535, default: 8080, description: "REST, metrics and MQTT over WebSocket at /mqtt" },
+      },
+    },
+    influx: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        url: { type: "string", pattern: "^https?://", description: "external InfluxDB; unset = the hub manages its own influxd" },
+        db: { type: "string", minLength: 1, default: "ioc" },
+        rp: { type: "string", minLength: 1, description: "retention policy; unset = the database default" },
+        user: { type: "string" },
+        password: { type: "string" },
+        token: { type: "string", description: "InfluxDB 2.x/3.x token (Authorization: Token)" },
+        influxdPath: { type: "string", default: "influxd", description: "binary used when the hub manages InfluxDB" },
+        batchSize: { type: "integer", minimum: 1, maximum: 50000, default: 5000, description: "points per write" },
+        flushIntervalMs: { type: "integer", minimum: 0, maximum: 1000, default: 100, description: "longest wait to fill a batch" },
+        timeoutMs: { type: "integer", minimum: 100, default: 10000 },
+        maxRetryDelayMs: { type: "integer", minimum: 100, default: 30000 },
+      },
+    },
+    spool: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxBytes: { type: "integer", minimum: 1048576, default: 1073741824, description: "cap on unwritten data on disk" },
+        warnRatio: { type: "number", minimum: 0.1, maximum: 1, default: 0.8 },
+        onFull: { enum: ["reject", "drop-oldest"], default: "reject", description: "reject: refuse new data (never loses accepted data); drop-oldest: discard the oldest unwritten segment" },
+        segmentBytes: { type: "integer", minimum: 65536, default: 16777216 },
+      },
+    },
+    deadLetter: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxFileBytes: { type: "integer", minimum: 4096, default: 16777216 },
+        maxFiles: { type: "integer", minimum: 1, default: 10 },
+      },
+    },
+    ingest: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxBatchReadings: { type: "integer", minimum: 1, default: 1000, description: "readings per message" },
+        maxFutureMs: { type: "integer", minimum: 0, default: 300000, description: "observation time may lead the hub's clock by this much" },
+        maxPastMs: { type: "integer", minimum: 0, default: 2592000000, description: "older observations are rejected (30 days)" },
+        maxJsonDepth: { type: "integer", minimum: 2, default: 16 },
+      },
+    },
+  },
+} as const;
+
+export interface HubConfig {
+  bind: string;
+  dataDir: string;
+  logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+  mqtt: { port: number; maxPacketBytes: number; publishRatePerSecond: number; publishBurst: number };
+  http: { port: number };
+  influx: {
+    url?: string;
+    db: string;
+    rp?: string;
+    user?: string;
+    password?: string;
+    token?: string;
+    influxdPath: string;
+    batchSize: number;
+    flushIntervalMs: number;
+    timeoutMs: number;
+    maxRetryDelayMs: number;
+  };
+  spool: { maxBytes: number; warnRatio: number; onFull: "reject" | "drop-oldest"; segmentBytes: number };
+  deadLetter: { maxFileBytes: number; maxFiles: number };
+  ingest: { maxBatchReadings: number; maxFutureMs: number; maxPastMs: number; maxJsonDepth: number };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+interface SchemaNode {
+  type?: string;
+  properties?: Record<string, SchemaNode>;
+}
+
+/** IOC_MQTT_MAX_PACKET_BYTES for ["mqtt","maxPacketBytes"]. */
+export function envName(path: readonly string[]): string {
+  return `IOC_${path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()).join("_")}`;
+}
+
+/** Every leaf setting with its environment variable, in schema order (used by the README table test). */
+export function settingPaths(node: SchemaNode = configSchema as unknown as SchemaNode, prefix: string[] = []): string[][] {
+  const out: string[][] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    if (child.properties) out.push(...settingPaths(child, [...prefix, key]));
+    else out.push([...prefix, key]);
+  }
+  return out;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== "object" || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true, strictTypes: false });
+ajv.addKeyword("description");
+const validate = ajv.compile<HubConfig>(configSchema);
+
+function describe(error: ErrorObject, envFor: Map<string, string>): string {
+  let path = error.instancePath || "/";
+  let message = error.message ?? "is invalid";
+  if (error.keyword === "additionalProperties") {
+    path = `${error.instancePath}/${String(error.params.additionalProperty)}`;
+    message = "is not a known setting";
+  }
+  const dotted = path.replace(/^\//, "").replace(/\//g, ".") || "(root)";
+  const env = envFor.get(dotted);
+  return `${dotted} ${message}${env ? ` (from ${env})` : ""}`;
+}
+
+/**
+ * Builds the configuration from an optional JSON file and the environment (environment wins).
+ * Throws ConfigError naming every bad key.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): HubConfig {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.IOC_CONFIG;
+  let raw: Record<string, unknown> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(file), "utf8");
+    } catch (error) {
+      throw new ConfigError(`config file ${file} cannot be read: ${(error as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      throw new ConfigError(`config file ${file} must hold a JSON object`);
+    }
+  }
+  const envFor = new Map<string, string>();
+  for (const path of settingPaths()) {
+    const name = envName(path);
+    const value = env[name];
+    if (value !== undefined && value !== "") {
+      setPath(raw, path, value);
+      envFor.set(path.join("."), name);
+    }
+  }
+  const config = structuredClone(raw);
+  if (!validate(config)) {
+    const problems = (validate.errors ?? []).map((e) => describe(e, envFor));
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  if (config.influx.token && (config.influx.user || config.influx.password)) {
+    throw new ConfigError("invalid configuration: influx.token and influx.user/influx.password are exclusive");
+  }
+  return config;
+}

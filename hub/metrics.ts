@@ -1,0 +1,89 @@
+// Prometheus metrics of the hub. Labels are low-cardinality: reason codes, stages, transports.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export class HubMetrics {
+  readonly registry = new Registry();
+  readonly messagesReceived = new Counter({
+    name: "ioc_messages_received_total",
+    help: "Messages that reached the ingest pipeline, by transport",
+    labelNames: ["via"] as const,
+    registers: [this.registry],
+  });
+  readonly messagesAccepted = new Counter({
+    name: "ioc_messages_accepted_total",
+    help: "Messages with at least one accepted observation",
+    labelNames: ["via"] as const,
+    registers: [this.registry],
+  });
+  readonly messagesRejected = new Counter({
+    name: "ioc_messages_rejected_total",
+    help: "Rejections (whole messages or batch elements), by reason code",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly observationsAccepted = new Counter({
+    name: "ioc_observations_accepted_total",
+    help: "Observations written to the spool",
+    labelNames: ["type"] as const,
+    registers: [this.registry],
+  });
+  readonly authFailures = new Counter({
+    name: "ioc_auth_failures_total",
+    help: "Refused MQTT connects, publishes and subscribes, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly connectedClients = new Gauge({
+    name: "ioc_mqtt_connected_clients",
+    help: "MQTT clients connected now",
+    registers: [this.registry],
+  });
+  readonly spoolBytes = new Gauge({
+    name: "ioc_spool_depth_bytes",
+    help: "Bytes in the spool not yet acknowledged by InfluxDB",
+    registers: [this.registry],
+  });
+  readonly spoolPoints = new Gauge({
+    name: "ioc_spool_depth_points",
+    help: "Points in the spool not yet acknowledged by InfluxDB",
+    registers: [this.registry],
+  });
+  readonly spoolAge = new Gauge({
+    name: "ioc_spool_oldest_age_seconds",
+    help: "Age of the oldest point not yet acknowledged by InfluxDB",
+    registers: [this.registry],
+  });
+  readonly spoolFsync = new Histogram({
+    name: "ioc_spool_commit_seconds",
+    help: "Group commit (write + fdatasync) duration",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly influxWriteDuration = new Histogram({
+    name: "ioc_influx_write_seconds",
+    help: "InfluxDB /write request duration",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly influxPointsWritten = new Counter({
+    name: "ioc_influx_points_written_total",
+    help: "Points acknowledged by InfluxDB",
+    registers: [this.registry],
+  });
+  readonly influxWriteErrors = new Counter({
+    name: "ioc_influx_write_errors_total",
+    help: "Failed InfluxDB writes, by kind (network, status code)",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+  readonly deadLettered = new Counter({
+    name: "ioc_dead_letters_total",
+    help: "Records written to the dead-letter log, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: "ioc_process_" });
+  }
+}

@@ -1,0 +1,9 @@
+// The decoder registry: one line per input format.
+import type { Decoder } from "./decoder.js";
+import { senmlDecoder } from "./senml.js";
+import { sensorJsonDecoder } from "./sensor-json.js";
+
+export const decoders: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([
+  [sensorJsonDecoder.name, sensorJsonDecoder],
+  [senmlDecoder.name, senmlDecoder],
+]);

@@ -1,0 +1,79 @@
+// The hub's own sensor JSON (schemas/sensor-reading.schema.json): one reading, or an array of them.
+// Each element of a batch is validated on its own so one bad element does not cost the others.
+import { parseJsonPayload } from "../json-payload.js";
+import type { Observation } from "../observation.js";
+import { type Rejection, reject } from "../rejection.js";
+import { describeSchemaError } from "../schema-registry.js";
+import { buildSensorReading } from "../sensor-reading-builder.js";
+import type { Decoder } from "./decoder.js";
+
+interface ReadingPayload {
+  time?: string | number;
+  kind?: "air" | "water";
+  values: Record<string, number>;
+  units?: Record<string, string>;
+}
+
+export const sensorJsonDecoder: Decoder = {
+  name: "sensor-json",
+  schema: "sensor-reading",
+  decode(envelope, { schemas, limits }) {
+    const parsed = parseJsonPayload(envelope.bytes, limits.maxJsonDepth);
+    if (!parsed.ok) return { observations: [], rejections: [parsed.rejection] };
+    const batch = Array.isArray(parsed.value);
+    const elements: unknown[] = batch ? (parsed.value as unknown[]) : [parsed.value];
+    if (batch && elements.length === 0) {
+      return { observations: [], rejections: [reject("schema_violation", "a batch needs at least one reading", { schema: "sensor-batch", path: "/" })] };
+    }
+    if (elements.length > limits.maxBatchReadings) {
+      return {
+        observations: [],
+        rejections: [reject("batch_too_large", `${elements.length} readings in one message; at most ${limits.maxBatchReadings}`)],
+      };
+    }
+    const validate = schemas.validator("sensor-reading");
+    const observations: Observation[] = [];
+    const rejections: Rejection[] = [];
+    elements.forEach((element, index) => {
+      const prefix = batch ? `/${index}` : "";
+      if (!validate(element)) {
+        const where = describeSchemaError(validate.errors, prefix);
+        rejections.push(reject("schema_violation", where.message, { ...where, schema: "sensor-reading" }));
+        return;
+      }
+      const payload = element as ReadingPayload;
+      let timeMs = envelope.receivedAt;
+      if (payload.time !== undefined) {
+        timeMs = typeof payload.time === "number" ? payload.time : Date.parse(payload.time);
+        if (!Number.isFinite(timeMs)) {
+          rejections.push(reject("time_invalid", `time "${payload.time}" cannot be read`, { path: `${prefix}/time` }));
+          return;
+        }
+      }
+      const units = payload.units ?? {};
+      for (const name of Object.keys(units)) {
+        if (!Object.hasOwn(payload.values, name)) {
+          rejections.push(reject("schema_violation", `a unit is given for "${name}" but no value`, { path: `${prefix}/units/${name}` }));
+          return;
+        }
+      }
+      const built = buildSensorReading({
+        station: envelope.subjectId,
+        source: envelope.via,
+        timeMs,
+        kind: payload.kind,
+        deviceKind: envelope.deviceKind,
+        path: prefix || "/",
+        entries: Object.entries(payload.values).map(([name, value]) => ({
+          name,
+          value,
+          unit: units[name],
+          path: `${prefix}/values/${name}`,
+        })),
+      });
+      if ("rejection" in built) rejections.push(built.rejection);
+      else observations.push(built.reading);
+    });
+    return { observations, rejections };
+  },
+};

@@ -1,0 +1,124 @@
+// The one straight line (DESIGN.md §1): Envelope → decoder → validation → Observations → rules → sink.
+// Wired once by hub/main.ts; every transport calls ingest() and acknowledges only after it resolves.
+import type { Logger } from "../hub/logger.js";
+import type { HubMetrics } from "../hub/metrics.js";
+import type { DeadLetterLog } from "./dead-letter.js";
+import type { DecodeLimits, Decoder } from "./decoders/decoder.js";
+import type { Envelope } from "./envelope.js";
+import type { Observation } from "./observation.js";
+import { type TimeLimits, checkObservation } from "./observation-checks.js";
+import { type Rejection, reject } from "./rejection.js";
+import type { SchemaRegistry } from "./schema-registry.js";
+import { SpoolFullError } from "./sink/spool.js";
+import { toLineProtocol } from "./sink/line-protocol.js";
+
+/** A rule stage: sees every accepted observation, in order, before it is stored. */
+export type ObservationRule = (observation: Observation, envelope: Envelope) => void;
+
+export interface LineSink {
+  append(text: string, lines: number): Promise<void>;
+}
+
+export interface PipelineDeps {
+  schemas: SchemaRegistry;
+  decoders: ReadonlyMap<string, Decoder>;
+  sink: LineSink;
+  deadLetter: DeadLetterLog;
+  metrics: HubMetrics;
+  log: Logger;
+  limits: DecodeLimits & TimeLimits;
+  rules?: ObservationRule[];
+  /** Tells the sender (e.g. on ioc/v1/errors/{deviceId}); called once per rejection. */
+  onRejected?: (envelope: Envelope, rejection: Rejection) => void;
+}
+
+export interface IngestOutcome {
+  accepted: Observation[];
+  rejections: Rejection[];
+}
+
+/** Thrown when the sink cannot take data; the transport must not acknowledge the message. */
+export class NotAcceptedError extends Error {
+  override name = "NotAcceptedError";
+  constructor(readonly rejection: Rejection) {
+    super(rejection.message);
+  }
+}
+
+const MAX_REPORTED_REJECTIONS = 20;
+
+export class IngestPipeline {
+  private readonly rules: ObservationRule[];
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.rules = deps.rules ?? [];
+  }
+
+  async ingest(envelope: Envelope): Promise<IngestOutcome> {
+    const { metrics } = this.deps;
+    metrics.messagesReceived.inc({ via: envelope.via });
+    const accepted: Observation[] = [];
+    const rejections: Rejection[] = [];
+    const decoder = this.deps.decoders.get(envelope.format);
+    if (!decoder) {
+      rejections.push(reject("format_unsupported", `no decoder for format "${envelope.format}" yet`));
+    } else {
+      try {
+        const result = decoder.decode(envelope, { schemas: this.deps.schemas, limits: this.deps.limits });
+        rejections.push(...result.rejections);
+        for (const observation of result.observations) {
+          const problem = checkObservation(observation, envelope.receivedAt, this.deps.limits);
+          if (problem) rejections.push(problem);
+          else accepted.push(observation);
+        }
+      } catch (error) {
+        this.deps.log.error({ err: error, format: envelope.format, deviceId: envelope.deviceId }, "decoder failed");
+        rejections.push(reject("internal_error", "the hub failed to decode this message"));
+      }
+    }
+    for (const observation of accepted) for (const rule of this.rules) rule(observation, envelope);
+    if (accepted.length > 0) {
+      let text = "";
+      for (const observation of accepted) text += `${toLineProtocol(observation)}\n`;
+      try {
+        await this.deps.sink.append(text, accepted.length);
+      } catch (error) {
+        const rejection =
+          error instanceof SpoolFullError
+            ? reject("spool_full", error.message)
+            : reject("internal_error", `the spool could not store the message: ${(error as Error).message}`);
+        await this.refuse(envelope, [rejection]);
+        throw new NotAcceptedError(rejection);
+      }
+      metrics.messagesAccepted.inc({ via: envelope.via });
+      metrics.observationsAccepted.inc({ type: "sensor_reading" }, accepted.length);
+    }
+    if (rejections.length > 0) await this.refuse(envelope, rejections);
+    return { accepted, rejections };
+  }
+
+  /** Counts, logs, dead-letters and reports the rejections of one message. */
+  private async refuse(envelope: Envelope, rejections: Rejection[]): Promise<void> {
+    const { metrics, log, deadLetter, onRejected } = this.deps;
+    for (const r of rejections) metrics.messagesRejected.inc({ reason: r.reason });
+    const reasons = [...new Set(rejections.map((r) => r.reason))];
+    log.warn(
+      { deviceId: envelope.deviceId, topic: envelope.topic, port: envelope.port, reasons, first: rejections[0] },
+      `message refused: ${rejections.length === 1 ? (rejections[0] as Rejection).message : `${rejections.length} problems`}`,
+    );
+    rejections.forEach((r, i) => {
+      if (i < MAX_REPORTED_REJECTIONS) onRejected?.(envelope, r);
+    });
+    for (const reason of reasons) metrics.deadLettered.inc({ reason });
+    await deadLetter.append({
+      at: new Date().toISOString(),
+      kind: "message",
+      reasons,
+      deviceId: envelope.deviceId,
+      topic: envelope.topic ?? envelope.port,
+      via: envelope.via,
+      rejections,
+      payloadBase64: envelope.bytes.toString("base64"),
+    });
+  }
+}

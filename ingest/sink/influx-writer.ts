@@ -1,0 +1,180 @@
+// Drains the spool into InfluxDB: batches of up to batchSize lines, retried with exponential backoff
+// and full jitter while InfluxDB is down or slow; the spool cursor moves only after InfluxDB
+// acknowledged a batch. Points InfluxDB refuses (400 partial write) are found by bisection, which
+// is safe because rewriting a stored point is idempotent, and only those go to the dead letters.
+import type { Logger } from "../../hub/logger.js";
+import type { HubMetrics } from "../../hub/metrics.js";
+import type { DeadLetterLog } from "../dead-letter.js";
+import type { InfluxClient, WriteOutcome } from "./influx-client.js";
+import type { Spool, SpoolBatch } from "./spool.js";
+
+export interface WriterOptions {
+  batchSize: number;
+  flushIntervalMs: number;
+  maxRetryDelayMs: number;
+  /** Called once the server answers, before the first write (e.g. CREATE DATABASE on 1.x). */
+  prepare?: () => Promise<void>;
+}
+
+export type WriterState = "idle" | "writing" | "retrying" | "stopped";
+
+const BASE_RETRY_MS = 250;
+
+export class InfluxWriter {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private prepared = false;
+  private failures = 0;
+  state: WriterState = "idle";
+  lastError: string | undefined;
+  lastSuccessAt: number | undefined;
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly client: InfluxClient,
+    private readonly options: WriterOptions,
+    private readonly deadLetter: DeadLetterLog,
+    private readonly metrics: HubMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** True while the last attempt to reach InfluxDB succeeded. */
+  get healthy(): boolean {
+    return this.failures === 0 && this.prepared;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run().catch((error) => this.log.fatal({ err: error }, "influx writer stopped on an unexpected error"));
+  }
+
+  /**
+   * Stops after the batch in flight. With drainMs > 0, first keeps writing until the spool is empty,
+   * InfluxDB fails, or the time is up (graceful shutdown).
+   */
+  async stop(drainMs = 0): Promise<void> {
+    if (drainMs > 0 && this.running) {
+      const deadline = Date.now() + drainMs;
+      while (Date.now() < deadline && this.spool.stats().points > 0 && this.failures === 0) {
+        await sleep(20);
+      }
+    }
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.state = "stopped";
+  }
+
+  private async sleepInterruptibly(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      if (!this.spool.hasUnread()) {
+        this.state = "idle";
+        await Promise.race([this.spool.waitForData(), new Promise<void>((r) => (this.wake = r))]);
+        this.wake = undefined;
+        if (!this.running) break;
+        // Let a batch fill unless one is already waiting.
+        if (this.options.flushIntervalMs > 0 && this.spool.unreadPoints < this.options.batchSize) {
+          await this.sleepInterruptibly(this.options.flushIntervalMs);
+        }
+      }
+      const batch = await this.spool.read(this.options.batchSize);
+      if (!batch) continue;
+      await this.deliver(batch);
+    }
+  }
+
+  /** Writes one batch until InfluxDB has it (or has refused single points), then commits it. */
+  private async deliver(batch: SpoolBatch): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      this.state = attempt === 0 ? "writing" : "retrying";
+      try {
+        if (!this.prepared) {
+          await this.options.prepare?.();
+          this.prepared = true;
+        }
+        const result = await this.writeResolving(batch.lines);
+        if (result === "done") {
+          if (this.failures > 0) this.log.info({ attempts: attempt + 1 }, "InfluxDB is writable again; draining the spool");
+          this.failures = 0;
+          this.lastError = undefined;
+          this.lastSuccessAt = Date.now();
+          this.metrics.influxPointsWritten.inc(batch.lines.length);
+          await this.spool.commit(batch);
+          return;
+        }
+        await this.backoff(attempt, result.retryAfterMs);
+      } catch (error) {
+        this.noteFailure("network", (error as Error).message);
+        await this.backoff(attempt);
+      }
+      if (!this.running) {
+        // Shutting down with InfluxDB unreachable: the batch stays in the spool for the next start.
+        return;
+      }
+    }
+  }
+
+  private noteFailure(kind: string, message: string): void {
+    this.failures++;
+    this.metrics.influxWriteErrors.inc({ kind });
+    if (this.failures === 1 || this.failures % 20 === 0) {
+      this.log.warn({ failures: this.failures, error: message, spool: this.spool.stats() }, "InfluxDB write failed; keeping data in the spool and retrying");
+    }
+    this.lastError = message;
+  }
+
+  private async backoff(attempt: number, retryAfterMs?: number): Promise<void> {
+    const cap = Math.min(this.options.maxRetryDelayMs, BASE_RETRY_MS * 2 ** Math.min(attempt, 16));
+    const delay = retryAfterMs ?? Math.round(Math.random() * cap) + 50;
+    await this.sleepInterruptibly(delay);
+  }
+
+  /** Writes lines; "done" when every line is stored or dead-lettered, else the whole batch is to be retried. */
+  private async writeResolving(lines: readonly string[]): Promise<"done" | { retryAfterMs: number | undefined }> {
+    const started = process.hrtime.bigint();
+    const outcome: WriteOutcome = await this.client.write(lines);
+    this.metrics.influxWriteDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    if (outcome.ok) return "done";
+    if (outcome.status === 413 || outcome.partial) {
+      if (lines.length === 1) {
+        await this.refusePoint(lines[0] as string, outcome.status === 413 ? "point larger than InfluxDB's max-body-size" : outcome.error);
+        return "done";
+      }
+      if (outcome.status === 413) this.metrics.influxWriteErrors.inc({ kind: "413" });
+      const middle = Math.ceil(lines.length / 2);
+      const first = await this.writeResolving(lines.slice(0, middle));
+      if (first !== "done") return first;
+      return this.writeResolving(lines.slice(middle));
+    }
+    if (outcome.status === 404 && /database not found/.test(outcome.error)) this.prepared = false;
+    this.noteFailure(outcome.status === 0 ? "network" : String(outcome.status), `${outcome.status}: ${outcome.error}`);
+    if (!outcome.retryable) {
+      this.log.error({ status: outcome.status, error: outcome.error }, "InfluxDB refuses writes (configuration?); data stays in the spool");
+    }
+    return { retryAfterMs: outcome.retryAfterMs ?? (outcome.retryable ? undefined : this.options.maxRetryDelayMs) };
+  }
+
+  private async refusePoint(line: string, error: string): Promise<void> {
+    this.metrics.deadLettered.inc({ reason: "influx_rejected" });
+    this.metrics.messagesRejected.inc({ reason: "influx_rejected" });
+    this.log.error({ line: line.slice(0, 300), error }, "InfluxDB refused a point; it is in the dead-letter log");
+    await this.deadLetter.append({ at: new Date().toISOString(), kind: "point", reasons: ["influx_rejected"], line, error });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,154 @@
+// Runs and supervises a private influxd (InfluxDB 1.x, Debian's `influxdb` package): generated
+// config, data under one directory, HTTP and RPC on free loopback ports, usage reporting off.
+// The hub uses it when no influx.url is configured; the tests use it as their throwaway server.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import type { Logger } from "../../hub/logger.js";
+
+export interface ManagedInfluxdOptions {
+  dataDir: string;
+  binary?: string;
+  /** HTTP port; 0 or absent picks a free one (kept across restarts of the same instance). */
+  httpPort?: number;
+  log?: Logger | undefined;
+  /** Restart influxd when it exits unexpectedly. */
+  supervise?: boolean;
+}
+
+export class InfluxdNotInstalledError extends Error {
+  override name = "InfluxdNotInstalledError";
+}
+
+export async function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Whether the influxd binary can be run (`influxd version`). */
+export function influxdAvailable(binary = "influxd"): boolean {
+  const result = spawnSync(binary, ["version"], { stdio: "ignore", timeout: 10_000 });
+  return !result.error && result.status === 0;
+}
+
+export class ManagedInfluxd {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private restarts = 0;
+  httpPort = 0;
+  private rpcPort = 0;
+  readonly dataDir: string;
+
+  constructor(private readonly options: ManagedInfluxdOptions) {
+    this.dataDir = resolve(options.dataDir);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private writeConfig(): string {
+    const dir = this.dataDir;
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, "influxd.conf");
+    writeFileSync(
+      path,
+      [
+        "reporting-enabled = false",
+        `bind-address = "127.0.0.1:${this.rpcPort}"`,
+        "[meta]",
+        `  dir = "${join(dir, "meta")}"`,
+        "[data]",
+        `  dir = "${join(dir, "data")}"`,
+        `  wal-dir = "${join(dir, "wal")}"`,
+        "  query-log-enabled = false",
+        "[monitor]",
+        "  store-enabled = false",
+        "[http]",
+        "  enabled = true",
+        `  bind-address = "127.0.0.1:${this.httpPort}"`,
+        "  log-enabled = false",
+        "[logging]",
+        '  level = "warn"',
+        "  suppress-logo = true",
+        "",
+      ].join("\n"),
+    );
+    return path;
+  }
+
+  async start(): Promise<void> {
+    const binary = this.options.binary ?? "influxd";
+    if (!influxdAvailable(binary)) {
+      throw new InfluxdNotInstalledError(`no runnable "${binary}" (install Debian's influxdb package, or set IOC_INFLUX_URL)`);
+    }
+    this.stopping = false;
+    if (!this.httpPort) this.httpPort = this.options.httpPort || (await freePort());
+    if (!this.rpcPort) this.rpcPort = await freePort();
+    const config = this.writeConfig();
+    const child = spawn(binary, ["-config", config], { stdio: ["ignore", "ignore", "pipe"] });
+    this.child = child;
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    child.on("exit", (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      if (this.stopping) return;
+      this.options.log?.error({ code, signal, stderr: stderr.slice(-1000) }, "managed influxd exited");
+      if (this.options.supervise) {
+        const delay = Math.min(30_000, 500 * 2 ** Math.min(this.restarts++, 6));
+        setTimeout(() => {
+          if (!this.stopping) this.start().catch((error) => this.options.log?.error({ err: error }, "managed influxd failed to restart"));
+        }, delay).unref();
+      }
+    });
+    await this.waitReady(child, () => stderr);
+    this.restarts = 0;
+  }
+
+  private async waitReady(child: ChildProcess, stderr: () => string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`influxd exited during start-up: ${stderr().slice(-500)}`);
+      }
+      try {
+        const response = await fetch(`${this.url}/ping`, { signal: AbortSignal.timeout(1000) });
+        await response.arrayBuffer();
+        if (response.status === 204) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`influxd did not answer /ping within ${timeoutMs} ms`);
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolveStop) => {
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolveStop();
+      });
+      child.kill("SIGTERM");
+    });
+  }
+}

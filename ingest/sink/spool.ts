@@ -1,0 +1,395 @@
+// The durable spool between ingest and InfluxDB: an append-only log of line-protocol lines in
+// numbered segment files, plus a cursor of what InfluxDB has acknowledged.
+//
+// Appends are group-committed: every append made while one write+fdatasync is in flight goes into
+// the next one, and each append's promise resolves only once its bytes are on disk. The MQTT
+// PUBACK waits for that promise, so an acknowledged reading survives SIGKILL and power loss.
+// The writer reads only durable bytes, and the cursor moves (and segments are deleted) only after
+// InfluxDB acknowledged; a crash between the two rewrites a batch, which InfluxDB stores once
+// (same series and timestamp overwrite).
+import { EventEmitter } from "node:events";
+import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { type FileHandle, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "../../hub/logger.js";
+
+export interface SpoolOptions {
+  maxBytes: number;
+  warnRatio: number;
+  onFull: "reject" | "drop-oldest";
+  segmentBytes: number;
+}
+
+export interface SpoolPosition {
+  segment: number;
+  offset: number;
+}
+
+export interface SpoolBatch {
+  lines: string[];
+  end: SpoolPosition;
+  bytes: number;
+}
+
+export interface SpoolStats {
+  bytes: number;
+  points: number;
+  /** Age of the oldest unacknowledged append, ms; 0 when empty. */
+  oldestAgeMs: number;
+  segments: number;
+  droppedPoints: number;
+}
+
+export class SpoolFullError extends Error {
+  override name = "SpoolFullError";
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+const SEGMENT_SUFFIX = ".seg";
+const READ_CHUNK = 4 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
+function segmentName(id: number): string {
+  return `${String(id).padStart(12, "0")}${SEGMENT_SUFFIX}`;
+}
+
+function countLines(buffer: Buffer): number {
+  let n = 0;
+  for (let i = buffer.indexOf(NEWLINE); i !== -1; i = buffer.indexOf(NEWLINE, i + 1)) n++;
+  return n;
+}
+
+function before(a: SpoolPosition, b: SpoolPosition): boolean {
+  return a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
+}
+
+export class Spool extends EventEmitter {
+  /** Durable size of every live segment, in id order. */
+  private readonly sizes = new Map<number, number>();
+  private head!: { id: number; fh: FileHandle };
+  private cursor: SpoolPosition = { segment: 1, offset: 0 };
+  private readPos: SpoolPosition = { segment: 1, offset: 0 };
+  private reader: { id: number; fh: FileHandle } | undefined;
+  private pending: { chunks: Buffer[]; bytes: number; lines: number; waiters: Waiter[] } = { chunks: [], bytes: 0, lines: 0, waiters: [] };
+  private flushing: Promise<void> | undefined;
+  private flushQueued = false;
+  private points = 0;
+  private droppedPoints = 0;
+  /** Unacknowledged appends, oldest first: where each ends and when it was made. */
+  private readonly ages: { end: SpoolPosition; at: number }[] = [];
+  private warned = false;
+  private closed = false;
+  /** Points taken by read() and not yet committed. */
+  private inFlightPoints = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly options: SpoolOptions,
+    private readonly log?: Logger,
+  ) {
+    super();
+  }
+
+  static async open(dir: string, options: SpoolOptions, log?: Logger): Promise<Spool> {
+    const spool = new Spool(dir, options, log);
+    await spool.recover();
+    return spool;
+  }
+
+  private async recover(): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    const ids = readdirSync(this.dir)
+      .filter((f) => f.endsWith(SEGMENT_SUFFIX))
+      .map((f) => Number.parseInt(f, 10))
+      .filter((n) => Number.isSafeInteger(n) && n > 0)
+      .sort((a, b) => a - b);
+    try {
+      const saved = JSON.parse(await readFile(join(this.dir, "cursor.json"), "utf8")) as SpoolPosition;
+      if (Number.isSafeInteger(saved.segment) && Number.isSafeInteger(saved.offset)) this.cursor = saved;
+    } catch {
+      this.cursor = { segment: ids[0] ?? 1, offset: 0 };
+    }
+    for (const id of ids) {
+      if (id < this.cursor.segment) await rm(join(this.dir, segmentName(id)), { force: true });
+    }
+    const live = ids.filter((id) => id >= this.cursor.segment);
+    if (live.length > 0 && live[0] !== this.cursor.segment) this.cursor = { segment: live[0] as number, offset: 0 };
+    const oldestMtime = live.length > 0 ? statSync(join(this.dir, segmentName(live[0] as number))).mtimeMs : Date.now();
+    for (const id of live) {
+      const path = join(this.dir, segmentName(id));
+      let data = await readFile(path);
+      const last = id === live[live.length - 1];
+      if (last && data.length > 0 && data[data.length - 1] !== NEWLINE) {
+        // A torn append from a crash: it never reached fdatasync, so it was never acknowledged.
+        const keep = data.lastIndexOf(NEWLINE) + 1;
+        const fh = await open(path, "r+");
+        await fh.truncate(keep);
+        await fh.datasync();
+        await fh.close();
+        this.log?.warn({ segment: id, droppedBytes: data.length - keep }, "spool: discarded a torn, unacknowledged tail");
+        data = data.subarray(0, keep);
+      }
+      this.sizes.set(id, data.length);
+      this.points += countLines(id === this.cursor.segment ? data.subarray(this.cursor.offset) : data);
+    }
+    const headId = live[live.length - 1] ?? this.cursor.segment;
+    if (!this.sizes.has(headId)) this.sizes.set(headId, 0);
+    this.head = { id: headId, fh: await open(join(this.dir, segmentName(headId)), "a+") };
+    await this.syncDir();
+    this.readPos = { ...this.cursor };
+    if (this.points > 0) {
+      this.ages.push({ end: { segment: headId, offset: this.sizes.get(headId) as number }, at: oldestMtime });
+      this.log?.info({ points: this.points, bytes: this.stats().bytes }, "spool: recovered unwritten points");
+    }
+  }
+
+  private async syncDir(): Promise<void> {
+    const fh = await open(this.dir, "r");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  get depthBytes(): number {
+    let total = 0;
+    for (const [id, size] of this.sizes) if (id >= this.cursor.segment) total += size;
+    return total - this.cursor.offset;
+  }
+
+  stats(now = Date.now()): SpoolStats {
+    const oldest = this.ages[0];
+    return {
+      bytes: this.depthBytes,
+      points: this.points,
+      oldestAgeMs: oldest && this.points > 0 ? Math.max(0, now - oldest.at) : 0,
+      segments: this.sizes.size,
+      droppedPoints: this.droppedPoints,
+    };
+  }
+
+  /**
+   * Appends newline-terminated lines; resolves when they are on disk. Throws SpoolFullError at the
+   * cap under the "reject" policy; "drop-oldest" discards whole unwritten segments to make room.
+   */
+  append(text: string, lines: number): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("spool is closed"));
+    const chunk = Buffer.from(text, "utf8");
+    while (this.depthBytes + this.pending.bytes + chunk.length > this.options.maxBytes) {
+      if (this.options.onFull !== "drop-oldest" || !this.dropOldestSegment()) {
+        return Promise.reject(new SpoolFullError(`spool is full (${this.options.maxBytes} bytes); not accepting new data`));
+      }
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.pending.chunks.push(chunk);
+      this.pending.bytes += chunk.length;
+      this.pending.lines += lines;
+      this.pending.waiters.push({ resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing || this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      this.flushing = this.flush().finally(() => {
+        this.flushing = undefined;
+        if (this.pending.waiters.length > 0) this.scheduleFlush();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const group = this.pending;
+    this.pending = { chunks: [], bytes: 0, lines: 0, waiters: [] };
+    if (group.waiters.length === 0) return;
+    const buffer = group.chunks.length === 1 ? (group.chunks[0] as Buffer) : Buffer.concat(group.chunks, group.bytes);
+    const started = process.hrtime.bigint();
+    try {
+      let size = this.sizes.get(this.head.id) as number;
+      if (size > 0 && size + buffer.length > this.options.segmentBytes) {
+        await this.rotate();
+        size = 0;
+      }
+      try {
+        const { bytesWritten } = await this.head.fh.write(buffer, 0, buffer.length, size);
+        if (bytesWritten !== buffer.length) throw new Error(`short write: ${bytesWritten} of ${buffer.length} bytes`);
+        await this.head.fh.datasync();
+      } catch (error) {
+        await this.head.fh.truncate(size).catch(() => undefined);
+        throw error;
+      }
+      const end = { segment: this.head.id, offset: size + buffer.length };
+      this.sizes.set(this.head.id, end.offset);
+      this.points += group.lines;
+      this.ages.push({ end, at: Date.now() });
+      this.emit("commit", Number(process.hrtime.bigint() - started) / 1e9);
+      for (const waiter of group.waiters) waiter.resolve();
+      this.checkWarning();
+      this.emit("data");
+    } catch (error) {
+      this.log?.error({ err: error }, "spool: append failed; the messages are not acknowledged");
+      for (const waiter of group.waiters) waiter.reject(error as Error);
+    }
+  }
+
+  private async rotate(): Promise<void> {
+    const next = this.head.id + 1;
+    const fh = await open(join(this.dir, segmentName(next)), "a+");
+    await this.syncDir();
+    const old = this.head.fh;
+    this.head = { id: next, fh };
+    this.sizes.set(next, 0);
+    await old.close();
+  }
+
+  private checkWarning(): void {
+    const ratio = this.depthBytes / this.options.maxBytes;
+    if (!this.warned && ratio >= this.options.warnRatio) {
+      this.warned = true;
+      this.log?.warn(
+        { bytes: this.depthBytes, maxBytes: this.options.maxBytes, policy: this.options.onFull },
+        `spool is ${Math.round(ratio * 100)}% full: InfluxDB is not keeping up or is unreachable`,
+      );
+    } else if (this.warned && ratio < this.options.warnRatio * 0.9) {
+      this.warned = false;
+    }
+  }
+
+  /** drop-oldest policy: gives up the oldest whole segment that is not being appended to. */
+  private dropOldestSegment(): boolean {
+    const oldest = this.cursor.segment;
+    if (oldest >= this.head.id) return false;
+    const path = join(this.dir, segmentName(oldest));
+    // Count what is lost, synchronously, so the cap decision stays atomic.
+    const data = readFileSync(path);
+    const lost = countLines(data.subarray(this.cursor.offset));
+    this.points -= lost;
+    this.droppedPoints += lost;
+    this.sizes.delete(oldest);
+    const next = [...this.sizes.keys()].sort((a, b) => a - b)[0] as number;
+    this.cursor = { segment: next, offset: 0 };
+    if (before(this.readPos, this.cursor)) this.readPos = { ...this.cursor };
+    while (this.ages[0] && !before(this.cursor, this.ages[0].end)) this.ages.shift();
+    void this.persistCursor().then(() => rm(path, { force: true }));
+    this.log?.error({ segment: oldest, droppedPoints: lost }, "spool full: dropped the oldest unwritten data (policy drop-oldest)");
+    return true;
+  }
+
+  /** Resolves when there is durable data the writer has not taken yet. */
+  waitForData(): Promise<void> {
+    if (this.hasUnread()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.off("data", done);
+        this.off("close", done);
+        resolve();
+      };
+      this.on("data", done);
+      this.on("close", done);
+    });
+  }
+
+  hasUnread(): boolean {
+    const size = this.sizes.get(this.readPos.segment);
+    return (size !== undefined && this.readPos.offset < size) || this.readPos.segment < this.head.id;
+  }
+
+  /** Points appended but not yet taken by read(). */
+  get unreadPoints(): number {
+    return this.points - this.inFlightPoints;
+  }
+
+  /** Takes up to maxLines durable lines after the last read (not yet acknowledged: see commit). */
+  async read(maxLines: number): Promise<SpoolBatch | undefined> {
+    for (;;) {
+      const size = this.sizes.get(this.readPos.segment);
+      if (size === undefined || this.readPos.offset >= size) {
+        const next = [...this.sizes.keys()].filter((id) => id > this.readPos.segment).sort((a, b) => a - b)[0];
+        if (next === undefined) return undefined;
+        this.readPos = { segment: next, offset: 0 };
+        continue;
+      }
+      if (this.reader?.id !== this.readPos.segment) {
+        await this.reader?.fh.close();
+        this.reader = { id: this.readPos.segment, fh: await open(join(this.dir, segmentName(this.readPos.segment)), "r") };
+      }
+      let length = Math.min(size - this.readPos.offset, READ_CHUNK);
+      let buffer = Buffer.allocUnsafe(length);
+      await this.reader.fh.read(buffer, 0, length, this.readPos.offset);
+      let cut = -1;
+      let count = 0;
+      for (let i = buffer.indexOf(NEWLINE); i !== -1 && i < length; i = buffer.indexOf(NEWLINE, i + 1)) {
+        cut = i;
+        if (++count === maxLines) break;
+      }
+      if (cut === -1) {
+        // A line longer than one chunk: read to the segment's end (appends always end on a newline).
+        length = size - this.readPos.offset;
+        buffer = Buffer.allocUnsafe(length);
+        await this.reader.fh.read(buffer, 0, length, this.readPos.offset);
+        cut = buffer.indexOf(NEWLINE);
+        count = 1;
+      }
+      const text = buffer.toString("utf8", 0, cut);
+      const lines = text.split("\n");
+      const end = { segment: this.readPos.segment, offset: this.readPos.offset + cut + 1 };
+      this.readPos = end;
+      this.inFlightPoints += lines.length;
+      return { lines, end, bytes: cut + 1 };
+    }
+  }
+
+  /** InfluxDB acknowledged everything up to `batch.end`: move the cursor, delete finished segments. */
+  async commit(batch: SpoolBatch): Promise<void> {
+    this.inFlightPoints = Math.max(0, this.inFlightPoints - batch.lines.length);
+    if (!before(this.cursor, batch.end)) return; // already dropped by drop-oldest
+    this.cursor = { ...batch.end };
+    this.points = Math.max(0, this.points - batch.lines.length);
+    const size = this.sizes.get(this.cursor.segment);
+    if (size !== undefined && this.cursor.offset >= size && this.cursor.segment < this.head.id) {
+      this.cursor = { segment: this.cursor.segment + 1, offset: 0 };
+    }
+    while (this.ages[0] && !before(this.cursor, this.ages[0].end)) this.ages.shift();
+    await this.persistCursor();
+    for (const id of [...this.sizes.keys()]) {
+      if (id < this.cursor.segment) {
+        this.sizes.delete(id);
+        if (this.reader?.id === id) {
+          await this.reader.fh.close();
+          this.reader = undefined;
+        }
+        await rm(join(this.dir, segmentName(id)), { force: true });
+      }
+    }
+  }
+
+  private async persistCursor(): Promise<void> {
+    const tmp = join(this.dir, "cursor.json.tmp");
+    await writeFile(tmp, JSON.stringify(this.cursor));
+    const fh = await open(tmp, "r+");
+    await fh.datasync();
+    await fh.close();
+    await rename(tmp, join(this.dir, "cursor.json"));
+  }
+
+  /** Flushes pending appends, then closes the files. */
+  async close(): Promise<void> {
+    while (this.flushing || this.flushQueued || this.pending.waiters.length > 0) {
+      if (this.flushing) await this.flushing;
+      else await new Promise((r) => setImmediate(r));
+    }
+    this.closed = true;
+    this.emit("close");
+    await this.reader?.fh.close();
+    this.reader = undefined;
+    await this.head.fh.close();
+  }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs, idempotently, the Debian packages the hub's tests, demo and benchmark run for real:
+# influxd (the store), mosquitto (the benchmark's peer broker), socat (serial ptys for adapter tests).
+# Does nothing when they are already there; needs root (or sudo) otherwise.
+set -euo pipefail
+
+need=()
+command -v influxd >/dev/null 2>&1 || need+=(influxdb)
+command -v influx >/dev/null 2>&1 || need+=(influxdb-client)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v socat >/dev/null 2>&1 || need+=(socat)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "install-system-deps: need root to install: ${need[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "install-system-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# --no-install-recommends keeps the install small; the packages' services are not started (no systemd here).
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
