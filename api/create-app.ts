@@ -1,7 +1,7 @@
 // Builds the HTTP app (REST, metrics, MQTT over WebSocket). Never listens: hub/main.ts does, and
 // tests use app.inject().
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { HubBroker } from "../broker/create-broker.js";
 import type { Logger } from "../hub/logger.js";
 import type { SchemaRegistry } from "../ingest/schema-registry.js";
@@ -25,7 +25,7 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: "http" }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   });
   await app.register(websocket, { options: { maxPayload: deps.maxWebSocketBytes ?? 512 * 1024 } });

@@ -143,7 +143,6 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true, strictTypes: false });
-ajv.addKeyword("description");
 const validate = ajv.compile<HubConfig>(configSchema);
 
 function describe(error: ErrorObject, envFor: Map<string, string>): string {

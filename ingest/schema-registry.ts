@@ -26,7 +26,6 @@ export class SchemaRegistry {
 
   constructor() {
     (addFormats as unknown as (ajv: Ajv2020) => void)(this.ajv);
-    this.ajv.addKeyword("examples");
     for (const name of schemaNames) {
       const doc = load(name);
       this.documents.set(name, doc);

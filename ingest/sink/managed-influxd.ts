@@ -15,6 +15,8 @@ export interface ManagedInfluxdOptions {
   log?: Logger | undefined;
   /** Restart influxd when it exits unexpectedly. */
   supervise?: boolean;
+  /** [http] max-body-size; InfluxDB's default is 25,000,000 bytes. */
+  maxBodyBytes?: number;
 }
 
 export class InfluxdNotInstalledError extends Error {
@@ -80,6 +82,7 @@ export class ManagedInfluxd {
         "  enabled = true",
         `  bind-address = "127.0.0.1:${this.httpPort}"`,
         "  log-enabled = false",
+        ...(this.options.maxBodyBytes ? [`  max-body-size = ${this.options.maxBodyBytes}`] : []),
         "[logging]",
         '  level = "warn"',
         "  suppress-logo = true",

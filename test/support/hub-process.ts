@@ -1,0 +1,78 @@
+// Runs the real `ioc-hub` (dist/hub/cli.js) as a child process on free loopback ports.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../../hub/package-root.js";
+import type { Ports } from "../../hub/main.js";
+
+export const cliPath = join(packageRoot, "dist", "hub", "cli.js");
+
+export interface HubProcess {
+  ports: Ports;
+  dataDir: string;
+  child: ChildProcess;
+  /** Everything the hub printed so far (JSON log lines). */
+  output(): string;
+  /** SIGTERM and wait for a clean exit; resolves to the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL, no shutdown work at all. */
+  kill(): Promise<void>;
+  httpUrl: string;
+  mqttUrl: string;
+}
+
+export async function startHub(dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
+  const portsFile = join(dataDir, "ports.json");
+  rmSync(portsFile, { force: true });
+  const child = spawn(process.execPath, [cliPath, "start"], {
+    cwd: packageRoot,
+    env: {
+      PATH: process.env.PATH ?? "",
+      IOC_DATA_DIR: dataDir,
+      IOC_MQTT_PORT: "0",
+      IOC_HTTP_PORT: "0",
+      IOC_BIND: "127.0.0.1",
+      IOC_LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(portsFile) || !output.includes("ioc-hub started")) {
+    if (child.exitCode !== null) throw new Error(`hub exited during start-up:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`hub did not start within 30 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ports = JSON.parse(readFileSync(portsFile, "utf8")) as Ports;
+  return {
+    ports,
+    dataDir,
+    child,
+    output: () => output,
+    httpUrl: `http://127.0.0.1:${ports.http}`,
+    mqttUrl: `mqtt://127.0.0.1:${ports.mqtt}`,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Runs `ioc-hub <args>` to completion. */
+export function runCli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: packageRoot,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
