@@ -1,5 +1,7 @@
 // Real MQTT 3.1.1 clients (the `mqtt` package) for the end-to-end tests.
+import { connect as tcpConnect } from "node:net";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import mqttPacket from "mqtt-packet";
 import type { Credentials } from "./devices.js";
 
 export async function connectDevice(url: string, credentials: Credentials | undefined, options: IClientOptions = {}): Promise<MqttClient> {
@@ -25,6 +27,68 @@ export async function connackCode(url: string, options: IClientOptions): Promise
       if (typeof error.code === "number") resolve(error.code);
       else reject(error);
     });
+  });
+}
+
+/** A CONNECT packet byte by byte (MQTT 3.1.1 §3.1), so that tests can send what client libraries refuse to. */
+export function connectBytes(options: { clientId: string; clean: boolean; username?: string; password?: string }): Buffer {
+  const str = (s: string) => {
+    const b = Buffer.from(s, "utf8");
+    return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+  };
+  const flags = (options.username !== undefined ? 0x80 : 0) | (options.password !== undefined ? 0x40 : 0) | (options.clean ? 0x02 : 0);
+  const body = Buffer.concat([
+    str("MQTT"),
+    Buffer.from([4, flags, 0, 30]),
+    str(options.clientId),
+    ...(options.username !== undefined ? [str(options.username)] : []),
+    ...(options.password !== undefined ? [str(options.password)] : []),
+  ]);
+  const length: number[] = [];
+  let n = body.length;
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    length.push(byte);
+  } while (n > 0);
+  return Buffer.concat([Buffer.from([0x10, ...length]), body]);
+}
+
+/**
+ * Sends raw bytes (a hand-made CONNECT) over a socket and returns the CONNACK return code: for
+ * packets the mqtt client library refuses to send (e.g. an empty client id with a persistent session).
+ */
+export async function rawConnackCode(port: number, connect: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(port, "127.0.0.1");
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error("no CONNACK within 10 s"));
+    }, 10_000);
+    parser.on("packet", (packet) => {
+      if (packet.cmd !== "connack") return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve((packet as mqttPacket.IConnackPacket).returnCode ?? -1);
+    });
+    socket.on("data", (chunk) => parser.parse(chunk));
+    socket.on("error", reject);
+    socket.write(connect);
+  });
+}
+
+/** Subscribes and returns the SUBACK return codes, 0x80 (128) included (the client treats those as errors). */
+export async function subackCodes(client: MqttClient, filters: string[], qos: 0 | 1 = 1): Promise<number[]> {
+  return new Promise((resolve) => {
+    const onPacket = (packet: mqttPacket.Packet) => {
+      if (packet.cmd !== "suback") return;
+      client.off("packetreceive", onPacket);
+      resolve((packet as mqttPacket.ISubackPacket).granted as number[]);
+    };
+    client.on("packetreceive", onPacket);
+    client.subscribe(filters, { qos }, () => undefined);
   });
 }
 
