@@ -56,9 +56,7 @@ export function canSubscribe(principal: Principal, filter: string): AclDecision 
     case "device":
       return filter === topics.errors(principal.id) ? allow : deny("a device may subscribe only to its own error topic");
     case "operator":
-      return operatorReadable.some((a) => filterWithin(filter, a))
-        ? allow
-        : deny("operators may read alerts and device topics only");
+      return operatorReadable.some((a) => filterWithin(filter, a)) ? allow : deny("operators may read alerts and device topics only");
     case "integration":
       // Wide filters are allowed; other devices' error topics are withheld at delivery (canReceive).
       return allow;

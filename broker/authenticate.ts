@@ -13,7 +13,13 @@ function refusal(message: string, returnCode: number): AuthenticateError {
 }
 
 export function createAuthenticate(context: BrokerContext, registry: DeviceRegistry) {
-  const fail = (client: Client, reason: string, username: string | undefined, code: number, done: (e: AuthenticateError, ok: null) => void) => {
+  const fail = (
+    client: Client,
+    reason: string,
+    username: string | undefined,
+    code: number,
+    done: (e: AuthenticateError, ok: null) => void,
+  ) => {
     context.metrics.authFailures.inc({ reason });
     context.log.warn({ reason, username, clientId: client.id, remote: remoteOf(client) }, "MQTT connect refused");
     done(refusal(reason, code), null);

@@ -5,12 +5,19 @@ import { canSubscribe } from "./acl.js";
 import type { BrokerContext } from "./broker-context.js";
 
 export function createAuthorizeSubscribe(context: BrokerContext) {
-  return (client: Client, subscription: Subscription, callback: (error: Error | null, subscription?: Subscription | null) => void): void => {
+  return (
+    client: Client,
+    subscription: Subscription,
+    callback: (error: Error | null, subscription?: Subscription | null) => void,
+  ): void => {
     const principal = context.principals.get(client);
     const decision = principal ? canSubscribe(principal, subscription.topic) : { allowed: false as const, reason: "not authenticated" };
     if (decision.allowed) return callback(null, subscription);
     context.metrics.authFailures.inc({ reason: "subscribe_denied" });
-    context.log.warn({ deviceId: principal?.id, filter: subscription.topic, why: decision.reason }, "subscription refused by the topic ACL");
+    context.log.warn(
+      { deviceId: principal?.id, filter: subscription.topic, why: decision.reason },
+      "subscription refused by the topic ACL",
+    );
     callback(null, null);
   };
 }

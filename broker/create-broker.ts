@@ -85,7 +85,10 @@ export class HubBroker {
       deps.log.debug({ clientId: client.id, deviceId: principal?.id }, "MQTT client disconnected");
     });
     aedes.on("clientError", (client: Client, error: Error) => {
-      deps.log.info({ clientId: client.id, deviceId: context.principals.get(client)?.id, error: error.message }, "MQTT client error; connection closed");
+      deps.log.info(
+        { clientId: client.id, deviceId: context.principals.get(client)?.id, error: error.message },
+        "MQTT client error; connection closed",
+      );
     });
     return new HubBroker(aedes, context, deps.options);
   }
@@ -97,7 +100,10 @@ export class HubBroker {
     enforceMaxPacketSize(client, this.options.maxPacketBytes, (length) => {
       const principal = this.context.principals.get(client);
       this.context.metrics.messagesRejected.inc({ reason: "payload_too_large" });
-      this.context.log.warn({ deviceId: principal?.id, remote: remoteOf(client), length }, "MQTT packet over the size limit; closing the connection");
+      this.context.log.warn(
+        { deviceId: principal?.id, remote: remoteOf(client), length },
+        "MQTT packet over the size limit; closing the connection",
+      );
       if (principal) {
         this.context.publishError(principal.id, {
           reason: "payload_too_large",
@@ -111,7 +117,10 @@ export class HubBroker {
 
   /** The ioc/v1/errors/{deviceId} payload for a rejection (schemas/ingest-error.schema.json). */
   reportRejection(envelope: Envelope, rejection: Rejection): void {
-    const excerpt = envelope.bytes.subarray(0, EXCERPT_CHARS * 4).toString("utf8").slice(0, EXCERPT_CHARS);
+    const excerpt = envelope.bytes
+      .subarray(0, EXCERPT_CHARS * 4)
+      .toString("utf8")
+      .slice(0, EXCERPT_CHARS);
     this.context.publishError(envelope.deviceId, {
       reason: rejection.reason,
       message: rejection.message,

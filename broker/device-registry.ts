@@ -27,9 +27,7 @@ export class RegistryError extends Error {
   override name = "RegistryError";
 }
 
-export type AuthResult =
-  | { ok: true; principal: Principal }
-  | { ok: false; reason: "unknown_device" | "bad_password" | "device_disabled" };
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: "unknown_device" | "bad_password" | "device_disabled" };
 
 function toRecord(row: Row): DeviceRecord {
   return {
@@ -61,9 +59,7 @@ export class DeviceRegistry {
     const hash = await hashSecret(password);
     const now = Date.now();
     this.db
-      .prepare(
-        "INSERT INTO devices (id, role, kind, password_hash, disabled, created_at, rotated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-      )
+      .prepare("INSERT INTO devices (id, role, kind, password_hash, disabled, created_at, rotated_at) VALUES (?, ?, ?, ?, 0, ?, ?)")
       .run(id, role, options.kind ?? null, hash, now, now);
     return { device: this.get(id), password };
   }

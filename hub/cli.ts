@@ -69,7 +69,9 @@ async function runDevices(config: HubConfig, args: string[], json: boolean, kind
           devices,
           devices.length === 0
             ? "no devices"
-            : devices.map((d) => `${d.id}\t${d.role}\t${d.kind ?? "-"}\t${d.disabled ? "disabled" : "enabled"}\trotated ${d.rotatedAt}`).join("\n"),
+            : devices
+                .map((d) => `${d.id}\t${d.role}\t${d.kind ?? "-"}\t${d.disabled ? "disabled" : "enabled"}\trotated ${d.rotatedAt}`)
+                .join("\n"),
         );
         break;
       }

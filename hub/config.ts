@@ -21,7 +21,12 @@ export const configSchema = {
         port: { type: "integer", minimum: 0, maximum: 65535, default: 1883, description: "MQTT over TCP; 0 picks a free port" },
         maxPacketBytes: { type: "integer", minimum: 1024, default: 262144, description: "larger packets close the connection" },
         publishRatePerSecond: { type: "number", exclusiveMinimum: 0, default: 200, description: "sustained publishes per device" },
-        publishBurst: { type: "integer", minimum: 1, default: 2000, description: "publishes a device may send at once before the rate applies" },
+        publishBurst: {
+          type: "integer",
+          minimum: 1,
+          default: 2000,
+          description: "publishes a device may send at once before the rate applies",
+        },
       },
     },
     http: {
@@ -57,7 +62,11 @@ export const configSchema = {
       properties: {
         maxBytes: { type: "integer", minimum: 1048576, default: 1073741824, description: "cap on unwritten data on disk" },
         warnRatio: { type: "number", minimum: 0.1, maximum: 1, default: 0.8 },
-        onFull: { enum: ["reject", "drop-oldest"], default: "reject", description: "reject: refuse new data (never loses accepted data); drop-oldest: discard the oldest unwritten segment" },
+        onFull: {
+          enum: ["reject", "drop-oldest"],
+          default: "reject",
+          description: "reject: refuse new data (never loses accepted data); drop-oldest: discard the oldest unwritten segment",
+        },
         segmentBytes: { type: "integer", minimum: 65536, default: 16777216 },
       },
     },
@@ -76,7 +85,12 @@ export const configSchema = {
       default: {},
       properties: {
         maxBatchReadings: { type: "integer", minimum: 1, default: 1000, description: "readings per message" },
-        maxFutureMs: { type: "integer", minimum: 0, default: 300000, description: "observation time may lead the hub's clock by this much" },
+        maxFutureMs: {
+          type: "integer",
+          minimum: 0,
+          default: 300000,
+          description: "observation time may lead the hub's clock by this much",
+        },
         maxPastMs: { type: "integer", minimum: 0, default: 2592000000, description: "older observations are rejected (30 days)" },
         maxJsonDepth: { type: "integer", minimum: 2, default: 16 },
       },

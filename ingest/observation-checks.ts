@@ -17,7 +17,10 @@ export function checkObservation(observation: Observation, receivedAt: number, l
     );
   }
   if (-lead > limits.maxPastMs) {
-    return reject("time_too_old", `observation time ${new Date(observation.timeMs).toISOString()} is older than ${Math.round(limits.maxPastMs / 86_400_000)} days`);
+    return reject(
+      "time_too_old",
+      `observation time ${new Date(observation.timeMs).toISOString()} is older than ${Math.round(limits.maxPastMs / 86_400_000)} days`,
+    );
   }
   return undefined;
 }

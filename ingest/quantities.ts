@@ -16,7 +16,10 @@ export interface Quantity {
 }
 
 const same: Convert = (v) => v;
-const times = (k: number): Convert => (v) => v * k;
+const times =
+  (k: number): Convert =>
+  (v) =>
+    v * k;
 
 // Gas concentrations: ppb → µg/m³ at 25 °C and 1 atm, µg/m³ = ppb × M / 24.45 (molar volume in L),
 // the reference condition of QCVN 05:2023/BTNMT and US EPA.
@@ -86,15 +89,18 @@ export const quantities: Record<string, Quantity> = {
   nh4: massPerLitre("ammonium (as N)"),
   no3: massPerLitre("nitrate (as N)"),
   po4: massPerLitre("phosphate (as P)"),
-  chlorophyll_a: { unit: "ug/L", domain: "water", description: "chlorophyll a", units: { "ug/L": same, "µg/L": same, "mg/L": times(1000) } },
+  chlorophyll_a: {
+    unit: "ug/L",
+    domain: "water",
+    description: "chlorophyll a",
+    units: { "ug/L": same, "µg/L": same, "mg/L": times(1000) },
+  },
   coliform: { unit: "MPN/100mL", domain: "water", description: "coliform bacteria", units: { "MPN/100mL": same, "CFU/100mL": same } },
   water_level: { unit: "m", domain: "water", description: "water level", units: { m: same, cm: times(0.01), mm: times(0.001) } },
   battery: { unit: "V", domain: "any", description: "station battery voltage", units: { V: same, mV: times(0.001) } },
 };
 
-export type UnitCheck =
-  | { ok: true; value: number }
-  | { ok: false; reason: "quantity_unknown" | "unit_invalid"; message: string };
+export type UnitCheck = { ok: true; value: number } | { ok: false; reason: "quantity_unknown" | "unit_invalid"; message: string };
 
 /** Converts a value of a quantity from `unit` (canonical when absent) to the canonical unit. */
 export function toCanonical(name: string, value: number, unit: string | undefined): UnitCheck {

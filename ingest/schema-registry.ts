@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { packageRoot } from "../hub/package-root.js";
+import { type Rejection, reject } from "./rejection.js";
 
 /** Every published schema; each is served at GET /api/v1/schemas/{name}. */
 export const schemaNames = ["sensor-reading", "sensor-batch", "senml", "ingest-error"] as const;
@@ -20,7 +21,7 @@ function load(name: SchemaName): Record<string, unknown> {
 }
 
 export class SchemaRegistry {
-  private readonly ajv = new Ajv2020({ allErrors: false, strict: true });
+  private readonly ajv = new Ajv2020({ allErrors: false, strict: true, verbose: true });
   private readonly documents = new Map<SchemaName, Record<string, unknown>>();
   private readonly validators = new Map<string, ValidateFunction>();
 
@@ -53,16 +54,19 @@ export class SchemaRegistry {
   }
 }
 
-/** The first ajv error, as the fields of a rejection. */
-export function describeSchemaError(errors: ErrorObject[] | null | undefined, prefix = ""): {
-  message: string;
-  path: string;
-  schemaPath: string;
-} {
+/**
+ * The first ajv error as a rejection. A number that is not finite (a literal like 1e400 parses to
+ * Infinity) fails `type: number`; it gets its own reason, since "must be number" would mislead.
+ */
+export function schemaRejection(errors: ErrorObject[] | null | undefined, prefix: string, schema: SchemaName): Rejection {
   const error = errors?.[0];
-  if (!error) return { message: "does not match the schema", path: prefix || "/", schemaPath: "#" };
+  if (!error) return reject("schema_violation", "does not match the schema", { path: prefix || "/", schemaPath: "#", schema });
+  const path = `${prefix}${error.instancePath}` || "/";
+  if (error.keyword === "type" && typeof error.data === "number" && !Number.isFinite(error.data)) {
+    return reject("value_not_finite", `${path} is ${error.data}`, { path, schema });
+  }
   let message = error.message ?? "is invalid";
   if (error.keyword === "additionalProperties") message = `unknown property "${String(error.params.additionalProperty)}"`;
   if (error.keyword === "enum") message = `${message}: ${(error.params.allowedValues as unknown[]).join(", ")}`;
-  return { message, path: `${prefix}${error.instancePath}` || "/", schemaPath: error.schemaPath };
+  return reject("schema_violation", message, { path, schemaPath: error.schemaPath, schema });
 }

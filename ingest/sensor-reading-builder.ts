@@ -44,7 +44,7 @@ export function buildSensorReading(draft: ReadingDraft): { reading: SensorReadin
   const registered = draft.deviceKind === "air" || draft.deviceKind === "water" ? draft.deviceKind : undefined;
   const kind = draft.kind ?? registered ?? implied;
   if (!kind) {
-    return { rejection: reject("kind_mismatch", "the station kind cannot be told: add \"kind\": \"air\" or \"water\"", { path: draft.path }) };
+    return { rejection: reject("kind_mismatch", 'the station kind cannot be told: add "kind": "air" or "water"', { path: draft.path }) };
   }
   for (const other of [registered, implied]) {
     if (other && other !== kind) {

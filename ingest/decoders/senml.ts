@@ -4,7 +4,7 @@
 import { parseJsonPayload } from "../json-payload.js";
 import type { Observation } from "../observation.js";
 import { type Rejection, reject } from "../rejection.js";
-import { describeSchemaError } from "../schema-registry.js";
+import { schemaRejection } from "../schema-registry.js";
 import { type ReadingEntry, buildSensorReading } from "../sensor-reading-builder.js";
 import type { Decoder } from "./decoder.js";
 
@@ -43,12 +43,21 @@ export const senmlDecoder: Decoder = {
     if (!Array.isArray(parsed.value) || parsed.value.length === 0) {
       return {
         observations: [],
-        rejections: [reject("schema_violation", "a SenML pack is a non-empty JSON array of records", { schema: "senml", path: "/", schemaPath: "#/type" })],
+        rejections: [
+          reject("schema_violation", "a SenML pack is a non-empty JSON array of records", {
+            schema: "senml",
+            path: "/",
+            schemaPath: "#/type",
+          }),
+        ],
       };
     }
     const records = parsed.value as unknown[];
     if (records.length > limits.maxBatchReadings) {
-      return { observations: [], rejections: [reject("batch_too_large", `${records.length} records in one pack; at most ${limits.maxBatchReadings}`)] };
+      return {
+        observations: [],
+        rejections: [reject("batch_too_large", `${records.length} records in one pack; at most ${limits.maxBatchReadings}`)],
+      };
     }
     const validate = schemas.validator("senml#/$defs/record");
     const rejections: Rejection[] = [];
@@ -61,8 +70,7 @@ export const senmlDecoder: Decoder = {
     records.forEach((element, index) => {
       const path = `/${index}`;
       if (!validate(element)) {
-        const where = describeSchemaError(validate.errors, path);
-        rejections.push(reject("schema_violation", where.message, { ...where, schema: "senml" }));
+        rejections.push(schemaRejection(validate.errors, path, "senml"));
         return;
       }
       const record = element as SenmlRecord;
@@ -71,22 +79,29 @@ export const senmlDecoder: Decoder = {
       if (record.bu !== undefined) bu = record.bu;
       if (record.bv !== undefined) bv = record.bv;
       if (record.bver !== undefined && record.bver > 10) {
-        rejections.push(reject("schema_violation", `SenML version ${record.bver} is not supported`, { path: `${path}/bver`, schema: "senml" }));
+        rejections.push(
+          reject("schema_violation", `SenML version ${record.bver} is not supported`, { path: `${path}/bver`, schema: "senml" }),
+        );
         return;
       }
-      const hasValue = record.v !== undefined || record.vs !== undefined || record.vb !== undefined || record.vd !== undefined || record.s !== undefined;
+      const hasValue =
+        record.v !== undefined || record.vs !== undefined || record.vb !== undefined || record.vd !== undefined || record.s !== undefined;
       if (record.n === undefined && !hasValue) return; // a record of base fields only
       if (!hasValue) {
         rejections.push(reject("schema_violation", "a record needs a value (RFC 8428 §4.2)", { path, schema: "senml" }));
         return;
       }
       if (record.v === undefined) {
-        rejections.push(reject("schema_violation", "only numeric values (v) are accepted for station quantities", { path, schema: "senml" }));
+        rejections.push(
+          reject("schema_violation", "only numeric values (v) are accepted for station quantities", { path, schema: "senml" }),
+        );
         return;
       }
       const name = bn + (record.n ?? "");
       if (!NAME_PATTERN.test(name)) {
-        rejections.push(reject("schema_violation", `resolved name "${name}" is not a valid SenML name`, { path: `${path}/n`, schema: "senml" }));
+        rejections.push(
+          reject("schema_violation", `resolved name "${name}" is not a valid SenML name`, { path: `${path}/n`, schema: "senml" }),
+        );
         return;
       }
       let timeS = bt + (record.t ?? 0);

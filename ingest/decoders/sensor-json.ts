@@ -3,7 +3,7 @@
 import { parseJsonPayload } from "../json-payload.js";
 import type { Observation } from "../observation.js";
 import { type Rejection, reject } from "../rejection.js";
-import { describeSchemaError } from "../schema-registry.js";
+import { schemaRejection } from "../schema-registry.js";
 import { buildSensorReading } from "../sensor-reading-builder.js";
 import type { Decoder } from "./decoder.js";
 
@@ -23,7 +23,10 @@ export const sensorJsonDecoder: Decoder = {
     const batch = Array.isArray(parsed.value);
     const elements: unknown[] = batch ? (parsed.value as unknown[]) : [parsed.value];
     if (batch && elements.length === 0) {
-      return { observations: [], rejections: [reject("schema_violation", "a batch needs at least one reading", { schema: "sensor-batch", path: "/" })] };
+      return {
+        observations: [],
+        rejections: [reject("schema_violation", "a batch needs at least one reading", { schema: "sensor-batch", path: "/" })],
+      };
     }
     if (elements.length > limits.maxBatchReadings) {
       return {
@@ -37,8 +40,7 @@ export const sensorJsonDecoder: Decoder = {
     elements.forEach((element, index) => {
       const prefix = batch ? `/${index}` : "";
       if (!validate(element)) {
-        const where = describeSchemaError(validate.errors, prefix);
-        rejections.push(reject("schema_violation", where.message, { ...where, schema: "sensor-reading" }));
+        rejections.push(schemaRejection(validate.errors, prefix, "sensor-reading"));
         return;
       }
       const payload = element as ReadingPayload;

@@ -131,7 +131,10 @@ export class InfluxWriter {
     this.failures++;
     this.metrics.influxWriteErrors.inc({ kind });
     if (this.failures === 1 || this.failures % 20 === 0) {
-      this.log.warn({ failures: this.failures, error: message, spool: this.spool.stats() }, "InfluxDB write failed; keeping data in the spool and retrying");
+      this.log.warn(
+        { failures: this.failures, error: message, spool: this.spool.stats() },
+        "InfluxDB write failed; keeping data in the spool and retrying",
+      );
     }
     this.lastError = message;
   }

@@ -143,7 +143,7 @@ describe("MQTT authentication and ACL", () => {
     const errors = collect(watcher, "ioc/v1/errors/burst-1");
     const flooder = await connectDevice(hub.mqttUrl, cred("burst-1"));
     flooder.on("error", () => undefined);
-    const closed = new Promise((r) => flooder.once("close", r));
+    const closed = new Promise<void>((r) => flooder.once("close", () => r()));
     for (let i = 0; i < 60; i++) flooder.publish("ioc/v1/sensors/burst-1/data", JSON.stringify({ values: { pm25: i } }), { qos: 1 });
     await closed;
     await errors.waitFor(1);

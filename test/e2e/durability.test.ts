@@ -68,7 +68,10 @@ describe("durability", () => {
   beforeEach(async () => {
     influx = await startTestInfluxd();
     dir = tempDir("hub-durability");
-    creds = await addDevices(dir.path, STATIONS.map((id) => ({ id, kind: "air" as const })));
+    creds = await addDevices(
+      dir.path,
+      STATIONS.map((id) => ({ id, kind: "air" as const })),
+    );
   });
 
   afterEach(async () => {

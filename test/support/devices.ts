@@ -8,7 +8,10 @@ export interface Credentials {
   password: string;
 }
 
-export async function addDevices(dataDir: string, devices: { id: string; kind?: DeviceKind; role?: Role }[]): Promise<Map<string, Credentials>> {
+export async function addDevices(
+  dataDir: string,
+  devices: { id: string; kind?: DeviceKind; role?: Role }[],
+): Promise<Map<string, Credentials>> {
   const db = openDatabase(dataDir);
   try {
     const registry = new DeviceRegistry(db);

@@ -93,7 +93,10 @@ export async function subackCodes(client: MqttClient, filters: string[], qos: 0 
 }
 
 /** Collects messages on a topic filter until `count` arrived or the timeout passes. */
-export function collect(client: MqttClient, filter: string): { messages: { topic: string; payload: Buffer }[]; waitFor(count: number, timeoutMs?: number): Promise<void> } {
+export function collect(
+  client: MqttClient,
+  filter: string,
+): { messages: { topic: string; payload: Buffer }[]; waitFor(count: number, timeoutMs?: number): Promise<void> } {
   const messages: { topic: string; payload: Buffer }[] = [];
   client.on("message", (topic, payload) => {
     if (mqttMatch(filter, topic)) messages.push({ topic, payload });
