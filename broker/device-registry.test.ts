@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "../store/database.js";
+import { tempDir } from "../test/support/temp-dir.js";
+import { DeviceRegistry, RegistryError } from "./device-registry.js";
+
+describe("DeviceRegistry", () => {
+  let dir: ReturnType<typeof tempDir>;
+  let db: Database;
+  let registry: DeviceRegistry;
+
+  beforeEach(() => {
+    dir = tempDir("registry");
+    db = openDatabase(dir.path);
+    registry = new DeviceRegistry(db);
+  });
+  afterEach(() => {
+    db.close();
+    dir.remove();
+  });
+
+  it("stores only a scrypt hash and authenticates with the generated password", async () => {
+    const { device, password } = await registry.add("hue-air-01", { kind: "air" });
+    expect(device).toMatchObject({ id: "hue-air-01", role: "device", kind: "air", disabled: false });
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const stored = db.prepare("SELECT password_hash FROM devices").get() as { password_hash: string };
+    expect(stored.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(stored.password_hash).not.toContain(password);
+    expect(await registry.authenticate("hue-air-01", password)).toEqual({ ok: true, principal: { id: "hue-air-01", role: "device", kind: "air" } });
+    expect(await registry.authenticate("hue-air-01", `${password}x`)).toEqual({ ok: false, reason: "bad_password" });
+    expect(await registry.authenticate("nobody", password)).toEqual({ ok: false, reason: "unknown_device" });
+  });
+
+  it("disables, enables and rotates", async () => {
+    const { password } = await registry.add("w1", { kind: "water" });
+    registry.setDisabled("w1", true);
+    expect(await registry.authenticate("w1", password)).toEqual({ ok: false, reason: "device_disabled" });
+    registry.setDisabled("w1", false);
+    const rotated = await registry.rotate("w1");
+    expect(await registry.authenticate("w1", password)).toEqual({ ok: false, reason: "bad_password" });
+    expect((await registry.authenticate("w1", rotated.password)).ok).toBe(true);
+  });
+
+  it("refuses bad ids, missing kinds and duplicates with a clear message", async () => {
+    await expect(registry.add("bad id", { kind: "air" })).rejects.toThrow(RegistryError);
+    await expect(registry.add("a/b", { kind: "air" })).rejects.toThrow(/topic level/);
+    await expect(registry.add("nokind", {})).rejects.toThrow(/--kind/);
+    await registry.add("dup", { kind: "air" });
+    await expect(registry.add("dup", { kind: "air" })).rejects.toThrow(/already exists/);
+    expect((await registry.add("ops", { role: "operator" })).device).toMatchObject({ role: "operator", kind: null });
+    expect(registry.list().map((d) => d.id)).toEqual(["dup", "ops"]);
+  });
+});
