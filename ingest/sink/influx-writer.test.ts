@@ -1,0 +1,100 @@
+// The spool → InfluxDB writer against a real influxd: draining, outages, refused points, 413 splits.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { HubMetrics } from "../../hub/metrics.js";
+import { type TestInfluxd, startTestInfluxd } from "../../test/support/influxd.js";
+import { tempDir } from "../../test/support/temp-dir.js";
+import { DeadLetterLog } from "../dead-letter.js";
+import { InfluxClient } from "./influx-client.js";
+import { InfluxWriter } from "./influx-writer.js";
+import { Spool } from "./spool.js";
+
+const log = pino({ level: "silent" });
+const spoolOptions = { maxBytes: 1 << 30, warnRatio: 0.8, onFull: "reject" as const, segmentBytes: 1 << 20 };
+
+describe("InfluxWriter", () => {
+  let influx: TestInfluxd;
+  let dir: ReturnType<typeof tempDir>;
+  let spool: Spool;
+  let deadLetter: DeadLetterLog;
+  let writer: InfluxWriter;
+  let metrics: HubMetrics;
+
+  async function setUp(maxBodyBytes?: number) {
+    influx = await startTestInfluxd({ maxBodyBytes });
+    spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
+    deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
+    metrics = new HubMetrics({ processMetrics: false });
+    writer = new InfluxWriter(spool, new InfluxClient({ url: influx.url, db: influx.db }), { batchSize: 500, flushIntervalMs: 20, maxRetryDelayMs: 500 }, deadLetter, metrics, log);
+    writer.start();
+  }
+
+  const waitDrained = async (timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (spool.stats().points > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(spool.stats().points).toBe(0);
+  };
+
+  beforeEach(() => {
+    dir = tempDir("writer");
+  });
+  afterEach(async () => {
+    await writer?.stop();
+    await spool?.close();
+    await deadLetter?.close();
+    await influx?.destroy();
+    dir.remove();
+  });
+
+  it("drains the spool in batches and moves the cursor only after InfluxDB acknowledged", async () => {
+    await setUp();
+    for (let i = 0; i < 2000; i++) await spool.append(`w value=${i} ${1795392000000 + i}\n`, 1);
+    await waitDrained();
+    expect((await influx.rows("SELECT count(value) FROM w"))[0]?.count).toBe(2000);
+    expect(writer.healthy).toBe(true);
+  });
+
+  it("keeps retrying while InfluxDB is down and delivers everything when it is back", async () => {
+    await setUp();
+    await influx.stop();
+    for (let i = 0; i < 300; i++) await spool.append(`outage value=${i} ${1795392000000 + i}\n`, 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(writer.healthy).toBe(false);
+    expect(spool.stats().points).toBe(300);
+    await influx.start();
+    await waitDrained();
+    expect((await influx.rows("SELECT count(value) FROM outage"))[0]?.count).toBe(300);
+    expect(writer.healthy).toBe(true);
+  });
+
+  it("dead-letters only the points InfluxDB refuses and stores the rest of the batch", async () => {
+    await setUp();
+    await influx.client.write(["typed value=1 1795392000000"]);
+    const lines = [
+      "typed value=2 1795392000001",
+      'typed value="a string" 1795392000002',
+      "typed value=4 1795392000003",
+      "typed,broken 1795392000004",
+      "typed value=6 1795392000005",
+    ];
+    await spool.append(`${lines.join("\n")}\n`, lines.length);
+    await waitDrained();
+    expect((await influx.rows("SELECT value FROM typed")).map((r) => r.value)).toEqual([1, 2, 4, 6]);
+    const dead = readFileSync(join(dir.path, "dead", "dead-letter.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(dead.map((d) => d.line)).toEqual([lines[1], lines[3]]);
+    expect(dead.every((d) => d.reasons[0] === "influx_rejected")).toBe(true);
+  });
+
+  it("splits a batch InfluxDB answers with 413", async () => {
+    await setUp(3000);
+    // Random values so that gzip cannot bring the batch under the limit.
+    const lines = Array.from({ length: 500 }, (_, i) => `split,station=s${i % 7} value=${i},noise=${Math.random()} ${1795392000000 + i}`);
+    await spool.append(`${lines.join("\n")}\n`, lines.length);
+    await waitDrained();
+    expect((await influx.rows("SELECT count(value) FROM split"))[0]?.count).toBe(500);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/ioc_influx_write_errors_total\{kind="413"\} [1-9]/);
+  });
+});

@@ -1,0 +1,107 @@
+import { appendFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/temp-dir.js";
+import { Spool, SpoolFullError, type SpoolOptions } from "./spool.js";
+
+const options: SpoolOptions = { maxBytes: 1024 * 1024 * 1024, warnRatio: 0.8, onFull: "reject", segmentBytes: 64 * 1024 };
+const line = (i: number) => `env_reading,kind=air,source=mqtt,station=s pm25=${i} ${1795392000000 + i}`;
+
+async function drain(spool: Spool): Promise<string[]> {
+  const out: string[] = [];
+  for (;;) {
+    const batch = await spool.read(1000);
+    if (!batch) return out;
+    out.push(...batch.lines);
+    await spool.commit(batch);
+  }
+}
+
+describe("Spool", () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    dir = tempDir("spool");
+  });
+  afterEach(() => dir.remove());
+
+  it("group-commits concurrent appends and reads them back in order", async () => {
+    const spool = await Spool.open(dir.path, options);
+    const commits: number[] = [];
+    spool.on("commit", (s: number) => commits.push(s));
+    await Promise.all(Array.from({ length: 500 }, (_, i) => spool.append(`${line(i)}\n`, 1)));
+    expect(commits.length).toBeLessThan(50);
+    expect(spool.stats().points).toBe(500);
+    const lines = await drain(spool);
+    expect(lines).toEqual(Array.from({ length: 500 }, (_, i) => line(i)));
+    expect(spool.stats()).toMatchObject({ points: 0, bytes: 0 });
+    await spool.close();
+  });
+
+  it("rotates segments and deletes them once InfluxDB has them", async () => {
+    const spool = await Spool.open(dir.path, options);
+    for (let i = 0; i < 3000; i++) await spool.append(`${line(i)}\n`, 1);
+    expect(readdirSync(dir.path).filter((f) => f.endsWith(".seg")).length).toBeGreaterThan(2);
+    const lines = await drain(spool);
+    expect(lines).toHaveLength(3000);
+    expect(readdirSync(dir.path).filter((f) => f.endsWith(".seg"))).toHaveLength(1);
+    await spool.close();
+  });
+
+  it("recovers what was not acknowledged after a restart, and nothing that was", async () => {
+    let spool = await Spool.open(dir.path, options);
+    for (let i = 0; i < 2000; i++) await spool.append(`${line(i)}\n`, 1);
+    const first = await spool.read(700);
+    if (!first) throw new Error("no batch");
+    await spool.commit(first);
+    await spool.read(500); // read but never acknowledged: must come back
+    await spool.close();
+    spool = await Spool.open(dir.path, options);
+    expect(spool.stats().points).toBe(1300);
+    expect(spool.stats().oldestAgeMs).toBeGreaterThanOrEqual(0);
+    const rest = await drain(spool);
+    expect(rest).toEqual(Array.from({ length: 1300 }, (_, i) => line(i + 700)));
+    await spool.close();
+  });
+
+  it("discards a torn tail left by a crash in the middle of an append", async () => {
+    let spool = await Spool.open(dir.path, options);
+    await spool.append(`${line(1)}\n${line(2)}\n`, 2);
+    await spool.close();
+    const segment = readdirSync(dir.path).find((f) => f.endsWith(".seg")) as string;
+    appendFileSync(join(dir.path, segment), "env_reading,kind=air pm25=");
+    spool = await Spool.open(dir.path, options);
+    expect(spool.stats().points).toBe(2);
+    await spool.append(`${line(3)}\n`, 1);
+    expect(await drain(spool)).toEqual([line(1), line(2), line(3)]);
+    await spool.close();
+  });
+
+  it("refuses new data at the cap under the reject policy, keeping what it has", async () => {
+    const spool = await Spool.open(dir.path, { ...options, maxBytes: 1024 * 1024, segmentBytes: 65536 });
+    const big = `${"x".repeat(1000)}\n`;
+    let refused = 0;
+    for (let i = 0; i < 1200; i++) {
+      await spool.append(big, 1).catch((e) => {
+        expect(e).toBeInstanceOf(SpoolFullError);
+        refused++;
+      });
+    }
+    expect(refused).toBeGreaterThan(100);
+    expect(spool.stats().bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(spool.stats().points).toBe(1200 - refused);
+    await spool.close();
+  });
+
+  it("drops the oldest segments at the cap under the drop-oldest policy, and counts them", async () => {
+    const spool = await Spool.open(dir.path, { ...options, maxBytes: 1024 * 1024, segmentBytes: 65536, onFull: "drop-oldest" });
+    for (let i = 0; i < 1200; i++) await spool.append(`${String(i).padStart(999, "0")}\n`, 1);
+    const stats = spool.stats();
+    expect(stats.droppedPoints).toBeGreaterThan(100);
+    expect(stats.points + stats.droppedPoints).toBe(1200);
+    const lines = await drain(spool);
+    expect(lines).toHaveLength(stats.points);
+    expect(Number(lines.at(-1))).toBe(1199);
+    expect(Number(lines[0])).toBe(stats.droppedPoints);
+    await spool.close();
+  });
+});
