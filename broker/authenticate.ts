@@ -1,5 +1,6 @@
 // aedes authenticate hook: username = device id, password checked against its scrypt hash.
 import type { AuthenticateError, Client } from "aedes";
+import type { AuthFailureReason } from "./auth-failures.js";
 import type { BrokerContext } from "./broker-context.js";
 import type { DeviceRegistry } from "./device-registry.js";
 

@@ -43,16 +43,16 @@ export const configSchema = {
       default: {},
       properties: {
         url: { type: "string", pattern: "^https?://", description: "external InfluxDB; unset = the hub manages its own influxd" },
-        db: { type: "string", minLength: 1, default: "ioc" },
+        db: { type: "string", minLength: 1, default: "ioc", description: "database (1.x), or bucket through the v1 compatibility API (2.x/3.x)" },
         rp: { type: "string", minLength: 1, description: "retention policy; unset = the database default" },
-        user: { type: "string" },
-        password: { type: "string" },
+        user: { type: "string", description: "InfluxDB 1.x user (HTTP Basic auth)" },
+        password: { type: "string", description: "that user's password" },
         token: { type: "string", description: "InfluxDB 2.x/3.x token (Authorization: Token)" },
         influxdPath: { type: "string", default: "influxd", description: "binary used when the hub manages InfluxDB" },
         batchSize: { type: "integer", minimum: 1, maximum: 50000, default: 5000, description: "points per write" },
         flushIntervalMs: { type: "integer", minimum: 0, maximum: 1000, default: 100, description: "longest wait to fill a batch" },
-        timeoutMs: { type: "integer", minimum: 100, default: 10000 },
-        maxRetryDelayMs: { type: "integer", minimum: 100, default: 30000 },
+        timeoutMs: { type: "integer", minimum: 100, default: 10000, description: "timeout of one HTTP request to InfluxDB" },
+        maxRetryDelayMs: { type: "integer", minimum: 100, default: 30000, description: "cap of the exponential backoff while InfluxDB is down" },
       },
     },
     spool: {
@@ -61,13 +61,13 @@ export const configSchema = {
       default: {},
       properties: {
         maxBytes: { type: "integer", minimum: 1048576, default: 1073741824, description: "cap on unwritten data on disk" },
-        warnRatio: { type: "number", minimum: 0.1, maximum: 1, default: 0.8 },
+        warnRatio: { type: "number", minimum: 0.1, maximum: 1, default: 0.8, description: "warn in the log when the spool passes this share of maxBytes" },
         onFull: {
           enum: ["reject", "drop-oldest"],
           default: "reject",
           description: "reject: refuse new data (never loses accepted data); drop-oldest: discard the oldest unwritten segment",
         },
-        segmentBytes: { type: "integer", minimum: 65536, default: 16777216 },
+        segmentBytes: { type: "integer", minimum: 65536, default: 16777216, description: "size of one spool file" },
       },
     },
     deadLetter: {
@@ -75,8 +75,8 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        maxFileBytes: { type: "integer", minimum: 4096, default: 16777216 },
-        maxFiles: { type: "integer", minimum: 1, default: 10 },
+        maxFileBytes: { type: "integer", minimum: 4096, default: 16777216, description: "the dead-letter log rotates at this size" },
+        maxFiles: { type: "integer", minimum: 1, default: 10, description: "dead-letter files kept" },
       },
     },
     ingest: {
@@ -92,7 +92,7 @@ export const configSchema = {
           description: "observation time may lead the hub's clock by this much",
         },
         maxPastMs: { type: "integer", minimum: 0, default: 2592000000, description: "older observations are rejected (30 days)" },
-        maxJsonDepth: { type: "integer", minimum: 2, default: 16 },
+        maxJsonDepth: { type: "integer", minimum: 2, default: 16, description: "deeper JSON is refused before it is parsed" },
       },
     },
   },

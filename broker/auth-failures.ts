@@ -1,0 +1,14 @@
+// The closed set of MQTT authentication/authorisation failure reasons (ioc_auth_failures_total{reason}),
+// documented in docs/errors.md.
+export const authFailureReasons = {
+  anonymous: "no username or password (CONNACK 5)",
+  unknown_device: "no device with that id (CONNACK 4)",
+  bad_password: "the password does not match the stored hash (CONNACK 4)",
+  device_disabled: "the device is disabled with `ioc-hub devices disable` (CONNACK 5)",
+  client_id_rejected: "zero-length client id with clean session 0, [MQTT-3.1.3-8] (CONNACK 2)",
+  registry_error: "the device registry failed (CONNACK 3)",
+  publish_denied: "publish outside the topic ACL (acknowledged, dropped, reported on the error topic)",
+  subscribe_denied: "subscription outside the topic ACL (SUBACK 0x80)",
+} as const;
+
+export type AuthFailureReason = keyof typeof authFailureReasons;
