@@ -13,7 +13,12 @@ describe("HTTP app", () => {
 
   beforeAll(async () => {
     readiness = { ready: true, broker: "up", influx: "writing", spool: { bytes: 0, points: 0, oldestAgeMs: 0, full: false } };
-    app = await createApp({ log: pino({ level: "silent" }), schemas: new SchemaRegistry(), registry: metrics.registry, readiness: () => readiness });
+    app = await createApp({
+      log: pino({ level: "silent" }),
+      schemas: new SchemaRegistry(),
+      registry: metrics.registry,
+      readiness: () => readiness,
+    });
   });
   afterAll(async () => app.close());
 

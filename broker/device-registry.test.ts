@@ -25,7 +25,10 @@ describe("DeviceRegistry", () => {
     const stored = db.prepare("SELECT password_hash FROM devices").get() as { password_hash: string };
     expect(stored.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(stored.password_hash).not.toContain(password);
-    expect(await registry.authenticate("hue-air-01", password)).toEqual({ ok: true, principal: { id: "hue-air-01", role: "device", kind: "air" } });
+    expect(await registry.authenticate("hue-air-01", password)).toEqual({
+      ok: true,
+      principal: { id: "hue-air-01", role: "device", kind: "air" },
+    });
     expect(await registry.authenticate("hue-air-01", `${password}x`)).toEqual({ ok: false, reason: "bad_password" });
     expect(await registry.authenticate("nobody", password)).toEqual({ ok: false, reason: "unknown_device" });
   });

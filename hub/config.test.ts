@@ -20,9 +20,24 @@ describe("loadConfig", () => {
 
   it("takes every setting from the environment, typed", () => {
     const config = loadConfig({
-      env: { IOC_MQTT_PORT: "0", IOC_HTTP_PORT: "9090", IOC_INFLUX_URL: "http://127.0.0.1:8086", IOC_INFLUX_DB: "hue", IOC_DATA_DIR: "/tmp/x", IOC_BIND: "::1", IOC_SPOOL_ON_FULL: "drop-oldest" },
+      env: {
+        IOC_MQTT_PORT: "0",
+        IOC_HTTP_PORT: "9090",
+        IOC_INFLUX_URL: "http://127.0.0.1:8086",
+        IOC_INFLUX_DB: "hue",
+        IOC_DATA_DIR: "/tmp/x",
+        IOC_BIND: "::1",
+        IOC_SPOOL_ON_FULL: "drop-oldest",
+      },
     });
-    expect(config).toMatchObject({ mqtt: { port: 0 }, http: { port: 9090 }, influx: { url: "http://127.0.0.1:8086", db: "hue" }, dataDir: "/tmp/x", bind: "::1", spool: { onFull: "drop-oldest" } });
+    expect(config).toMatchObject({
+      mqtt: { port: 0 },
+      http: { port: 9090 },
+      influx: { url: "http://127.0.0.1:8086", db: "hue" },
+      dataDir: "/tmp/x",
+      bind: "::1",
+      spool: { onFull: "drop-oldest" },
+    });
   });
 
   it("lets the environment override the file", () => {

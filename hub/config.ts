@@ -43,7 +43,12 @@ export const configSchema = {
       default: {},
       properties: {
         url: { type: "string", pattern: "^https?://", description: "external InfluxDB; unset = the hub manages its own influxd" },
-        db: { type: "string", minLength: 1, default: "ioc", description: "database (1.x), or bucket through the v1 compatibility API (2.x/3.x)" },
+        db: {
+          type: "string",
+          minLength: 1,
+          default: "ioc",
+          description: "database (1.x), or bucket through the v1 compatibility API (2.x/3.x)",
+        },
         rp: { type: "string", minLength: 1, description: "retention policy; unset = the database default" },
         user: { type: "string", description: "InfluxDB 1.x user (HTTP Basic auth)" },
         password: { type: "string", description: "that user's password" },
@@ -52,7 +57,12 @@ export const configSchema = {
         batchSize: { type: "integer", minimum: 1, maximum: 50000, default: 5000, description: "points per write" },
         flushIntervalMs: { type: "integer", minimum: 0, maximum: 1000, default: 100, description: "longest wait to fill a batch" },
         timeoutMs: { type: "integer", minimum: 100, default: 10000, description: "timeout of one HTTP request to InfluxDB" },
-        maxRetryDelayMs: { type: "integer", minimum: 100, default: 30000, description: "cap of the exponential backoff while InfluxDB is down" },
+        maxRetryDelayMs: {
+          type: "integer",
+          minimum: 100,
+          default: 30000,
+          description: "cap of the exponential backoff while InfluxDB is down",
+        },
       },
     },
     spool: {
@@ -61,7 +71,13 @@ export const configSchema = {
       default: {},
       properties: {
         maxBytes: { type: "integer", minimum: 1048576, default: 1073741824, description: "cap on unwritten data on disk" },
-        warnRatio: { type: "number", minimum: 0.1, maximum: 1, default: 0.8, description: "warn in the log when the spool passes this share of maxBytes" },
+        warnRatio: {
+          type: "number",
+          minimum: 0.1,
+          maximum: 1,
+          default: 0.8,
+          description: "warn in the log when the spool passes this share of maxBytes",
+        },
         onFull: {
           enum: ["reject", "drop-oldest"],
           default: "reject",

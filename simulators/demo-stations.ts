@@ -27,7 +27,7 @@ const round = (v: number, digits = 1) => Number(v.toFixed(digits));
 
 /** Local (Asia/Ho_Chi_Minh, UTC+7, no DST) hour of day. */
 function localHour(timeMs: number): number {
-  return (((timeMs + 7 * HOUR) % (24 * HOUR)) + 24 * HOUR) % (24 * HOUR) / HOUR;
+  return ((((timeMs + 7 * HOUR) % (24 * HOUR)) + 24 * HOUR) % (24 * HOUR)) / HOUR;
 }
 
 export function demoReading(station: DemoStation, timeMs: number, random: () => number): Record<string, number> {
@@ -47,7 +47,7 @@ export function demoReading(station: DemoStation, timeMs: number, random: () => 
       humidity: round(Math.min(100, 82 - 12 * Math.sin(((h - 9) / 24) * 2 * Math.PI) + 2 * gaussian(random))),
     };
   }
-  const tide = Math.sin(((timeMs / HOUR) / TIDE_PERIOD_H) * 2 * Math.PI);
+  const tide = Math.sin((timeMs / HOUR / TIDE_PERIOD_H) * 2 * Math.PI);
   const salinity = Math.max(0.05, station.level * (18 + 10 * tide) + 0.4 * gaussian(random));
   return {
     ph: round(7.3 + 0.25 * Math.sin(((h - 14) / 24) * 2 * Math.PI) + 0.05 * gaussian(random), 2),

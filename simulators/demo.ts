@@ -54,7 +54,11 @@ const tick = async () => {
   const now = Date.now();
   await Promise.all(
     demoStations.map((station, i) =>
-      (clients[i] as MqttClient).publishAsync(topics.sensorData(station.id), JSON.stringify({ time: now, values: demoReading(station, now, random) }), { qos: 1 }),
+      (clients[i] as MqttClient).publishAsync(
+        topics.sensorData(station.id),
+        JSON.stringify({ time: now, values: demoReading(station, now, random) }),
+        { qos: 1 },
+      ),
     ),
   );
   published += demoStations.length;
@@ -71,7 +75,9 @@ process.stdout.write(
     `  health:   curl http://127.0.0.1:${hub.ports.http}/readyz`,
     `  metrics:  curl http://127.0.0.1:${hub.ports.http}/metrics`,
     `  schemas:  curl http://127.0.0.1:${hub.ports.http}/api/v1/schemas/sensor-reading`,
-    hub.influxUrl ? `  data:     influx -host 127.0.0.1 -port ${new URL(hub.influxUrl).port} -database ${config.influx.db} -execute 'SELECT * FROM env_reading ORDER BY time DESC LIMIT 10'` : "  data:     no influxd; readings wait in the spool",
+    hub.influxUrl
+      ? `  data:     influx -host 127.0.0.1 -port ${new URL(hub.influxUrl).port} -database ${config.influx.db} -execute 'SELECT * FROM env_reading ORDER BY time DESC LIMIT 10'`
+      : "  data:     no influxd; readings wait in the spool",
     "Ctrl-C stops the demo.",
     "",
   ].join("\n"),

@@ -28,7 +28,11 @@ describe("InfluxClient against influxd", () => {
   });
 
   it("reports a 400 partial write, and InfluxDB keeps the other lines", async () => {
-    const outcome = await influx.client.write(["partial_check value=1 1795392000000", "this is not line protocol", "partial_check value=3 1795392002000"]);
+    const outcome = await influx.client.write([
+      "partial_check value=1 1795392000000",
+      "this is not line protocol",
+      "partial_check value=3 1795392002000",
+    ]);
     expect(outcome).toMatchObject({ ok: false, status: 400, partial: true, retryable: false });
     const rows = await influx.rows("SELECT value FROM partial_check");
     expect(rows.map((r) => r.value)).toEqual([1, 3]);
@@ -61,7 +65,11 @@ describe("InfluxClient against influxd", () => {
   });
 
   it("reports a missing database as 404 and an unknown retention policy as a configuration error", async () => {
-    expect(await new InfluxClient({ url: influx.url, db: "nope" }).write(["x value=1 1795392000000"])).toMatchObject({ ok: false, status: 404, retryable: false });
+    expect(await new InfluxClient({ url: influx.url, db: "nope" }).write(["x value=1 1795392000000"])).toMatchObject({
+      ok: false,
+      status: 404,
+      retryable: false,
+    });
     expect(await new InfluxClient({ url: influx.url, db: influx.db, rp: "nope" }).write(["x value=1 1795392000000"])).toMatchObject({
       ok: false,
       status: 500,

@@ -27,7 +27,14 @@ describe("InfluxWriter", () => {
     spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
     deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
     metrics = new HubMetrics({ processMetrics: false });
-    writer = new InfluxWriter(spool, new InfluxClient({ url: influx.url, db: influx.db }), { batchSize: 500, flushIntervalMs: 20, maxRetryDelayMs: 500 }, deadLetter, metrics, log);
+    writer = new InfluxWriter(
+      spool,
+      new InfluxClient({ url: influx.url, db: influx.db }),
+      { batchSize: 500, flushIntervalMs: 20, maxRetryDelayMs: 500 },
+      deadLetter,
+      metrics,
+      log,
+    );
     writer.start();
   }
 
@@ -82,7 +89,10 @@ describe("InfluxWriter", () => {
     await spool.append(`${lines.join("\n")}\n`, lines.length);
     await waitDrained();
     expect((await influx.rows("SELECT value FROM typed")).map((r) => r.value)).toEqual([1, 2, 4, 6]);
-    const dead = readFileSync(join(dir.path, "dead", "dead-letter.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const dead = readFileSync(join(dir.path, "dead", "dead-letter.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(dead.map((d) => d.line)).toEqual([lines[1], lines[3]]);
     expect(dead.every((d) => d.reasons[0] === "influx_rejected")).toBe(true);
   });

@@ -16,7 +16,14 @@ describe("toLineProtocol", () => {
   });
 
   it("escapes tag values", () => {
-    const line = toLineProtocol({ type: "sensor_reading", station: "a b,c=d", kind: "water", source: "serial", timeMs: 1, values: { ph: 7 } });
+    const line = toLineProtocol({
+      type: "sensor_reading",
+      station: "a b,c=d",
+      kind: "water",
+      source: "serial",
+      timeMs: 1,
+      values: { ph: 7 },
+    });
     expect(line).toBe("env_reading,kind=water,source=serial,station=a\\ b\\,c\\=d ph=7 1");
   });
 });

@@ -1,0 +1,39 @@
+// `npm run demo`'s publisher: it starts the hub with a managed influxd and everything it publishes is stored.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../hub/package-root.js";
+import { InfluxClient } from "../../ingest/sink/influx-client.js";
+import { ManagedInfluxd } from "../../ingest/sink/managed-influxd.js";
+import { demoStations } from "../../simulators/demo-stations.js";
+import { tempDir } from "../support/temp-dir.js";
+
+describe("demo", () => {
+  it("runs the hub with its managed influxd and stores every demo reading", async () => {
+    const dir = tempDir("demo");
+    try {
+      const run = spawnSync(process.execPath, [join(packageRoot, "dist/simulators/demo.js"), "--interval", "1", "--duration", "3"], {
+        env: { PATH: process.env.PATH ?? "", IOC_DATA_DIR: dir.path, IOC_MQTT_PORT: "0", IOC_HTTP_PORT: "0", IOC_LOG_LEVEL: "warn" },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const published = Number(/demo stopped after (\d+) readings/.exec(run.stdout)?.[1]);
+      expect(published).toBeGreaterThanOrEqual(demoStations.length * 3);
+      // The demo stopped its influxd; start it again on the same data to look.
+      const influxd = new ManagedInfluxd({ dataDir: join(dir.path, "influxdb") });
+      await influxd.start();
+      try {
+        const client = new InfluxClient({ url: influxd.url, db: "ioc" });
+        const [series = []] = await client.query('SELECT count("temperature") FROM "env_reading" GROUP BY "kind"');
+        const total = series.reduce((sum, s) => sum + Number(s.values[0]?.[1] ?? 0), 0);
+        expect(total).toBe(published);
+        expect(series.map((s) => s.tags?.kind).sort()).toEqual(["air", "water"]);
+      } finally {
+        await influxd.stop();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+});
