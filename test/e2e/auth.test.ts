@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, addDevices } from "../support/devices.js";
 import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
-import { collect, connackCode, connectBytes, connectDevice, rawConnackCode, subackCodes } from "../support/mqtt-clients.js";
+import { connectPacket } from "../../simulators/mqtt-wire.js";
+import { collect, connackCode, connectDevice, rawConnackCode, subackCodes } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
 
 describe("MQTT authentication and ACL", () => {
@@ -62,8 +63,8 @@ describe("MQTT authentication and ACL", () => {
 
   it("answers a zero-length client id with a persistent session with CONNACK 0x02 [MQTT-3.1.3-8]", async () => {
     const { username, password } = cred("air-1");
-    expect(await rawConnackCode(hub.ports.mqtt, connectBytes({ username, password, clientId: "", clean: false }))).toBe(2);
-    expect(await rawConnackCode(hub.ports.mqtt, connectBytes({ username, password, clientId: "", clean: true }))).toBe(0);
+    expect(await rawConnackCode(hub.ports.mqtt, connectPacket({ username, password, clientId: "", clean: false }))).toBe(2);
+    expect(await rawConnackCode(hub.ports.mqtt, connectPacket({ username, password, clientId: "", clean: true }))).toBe(0);
   });
 
   it("refuses MQTT 5 (aedes speaks 3.1.1) with CONNACK 0x01", async () => {

@@ -30,31 +30,6 @@ export async function connackCode(url: string, options: IClientOptions): Promise
   });
 }
 
-/** A CONNECT packet byte by byte (MQTT 3.1.1 §3.1), so that tests can send what client libraries refuse to. */
-export function connectBytes(options: { clientId: string; clean: boolean; username?: string; password?: string }): Buffer {
-  const str = (s: string) => {
-    const b = Buffer.from(s, "utf8");
-    return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
-  };
-  const flags = (options.username !== undefined ? 0x80 : 0) | (options.password !== undefined ? 0x40 : 0) | (options.clean ? 0x02 : 0);
-  const body = Buffer.concat([
-    str("MQTT"),
-    Buffer.from([4, flags, 0, 30]),
-    str(options.clientId),
-    ...(options.username !== undefined ? [str(options.username)] : []),
-    ...(options.password !== undefined ? [str(options.password)] : []),
-  ]);
-  const length: number[] = [];
-  let n = body.length;
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    length.push(byte);
-  } while (n > 0);
-  return Buffer.concat([Buffer.from([0x10, ...length]), body]);
-}
-
 /**
  * Sends raw bytes (a hand-made CONNECT) over a socket and returns the CONNACK return code: for
  * packets the mqtt client library refuses to send (e.g. an empty client id with a persistent session).

@@ -1,0 +1,70 @@
+// (a) Broker fan-in: 100 publishers → 1 subscriber, 64-byte payloads, QoS 0 and QoS 1, for the hub's
+// broker (auth, ACL, ingest into the durable spool; no InfluxDB, so the writer is not in the way),
+// bare aedes with default options, and Debian's mosquitto, under the same client load.
+import { join } from "node:path";
+import type { BenchContext } from "./run.js";
+import { type BrokerUnderTest, runLoad, startBareAedes, startHub, startMosquitto } from "./support/processes.js";
+import { type BenchResult, median, result } from "./support/result.js";
+
+const PUBLISHERS = 100;
+
+export async function brokerFanIn(ctx: BenchContext): Promise<{ results: BenchResult[]; bareAedesQos1: number }> {
+  const messages = ctx.quick ? 300 : 1000;
+  const repeats = ctx.quick ? 1 : 3;
+  const results: BenchResult[] = [];
+  let bareAedesQos1 = 0;
+  for (const qos of [0, 1] as const) {
+    const rates: Record<string, number[]> = { "ioc-hub": [], "bare aedes": [], mosquitto: [] };
+    for (let r = 0; r < repeats; r++) {
+      const starters: [string, () => Promise<BrokerUnderTest>][] = [
+        ["mosquitto", () => startMosquitto(join(ctx.workDir, `mosquitto-${qos}-${r}`))],
+        ["bare aedes", startBareAedes],
+        [
+          "ioc-hub",
+          () =>
+            startHub(ctx.registryDir, join(ctx.workDir, `hub-fanin-${qos}-${r}`), {
+              // No InfluxDB at all: the figure is the broker, auth, ACL, decoding and durable spool.
+              IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd",
+            }),
+        ],
+      ];
+      for (const [name, start] of starters) {
+        const broker = await start();
+        try {
+          const isHub = name === "ioc-hub";
+          const load = await runLoad({
+            port: broker.port,
+            publishers: PUBLISHERS,
+            messages,
+            qos,
+            credentials: isHub ? ctx.credentials.publishers : undefined,
+            subscribe: isHub ? { filter: "ioc/v1/sensors/+/data", ...ctx.credentials.subscriber } : { filter: "ioc/v1/sensors/+/data" },
+          });
+          const rate = load.receiveMs > 0 ? (load.received / load.receiveMs) * 1000 : 0;
+          if (load.received < load.expectedReceived)
+            ctx.log(`  ${name} qos${qos}: only ${load.received}/${load.expectedReceived} delivered`);
+          rates[name]?.push(rate);
+          ctx.log(`  fan-in qos${qos} ${name}: ${Math.round(rate)} msg/s (${load.received} delivered)`);
+        } finally {
+          await broker.stop();
+        }
+      }
+    }
+    const hub = median(rates["ioc-hub"] ?? []);
+    const aedes = median(rates["bare aedes"] ?? []);
+    const mosquitto = median(rates.mosquitto ?? []);
+    if (qos === 1) bareAedesQos1 = aedes;
+    const detail = {
+      publishers: PUBLISHERS,
+      messagesPerPublisher: messages,
+      payloadBytes: 64,
+      repeats,
+      mosquitto_msg_s: Math.round(mosquitto),
+    };
+    results.push(
+      result(`broker-fan-in-qos${qos}`, "msg/s", hub, "bare aedes", aedes, { detail, ...(qos === 1 && { target: "ratio >= 0.9" }) }),
+    );
+    results.push(result(`broker-fan-in-qos${qos}-vs-mosquitto`, "msg/s", hub, "mosquitto", mosquitto, { detail }));
+  }
+  return { results, bareAedesQos1 };
+}

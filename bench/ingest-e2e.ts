@@ -1,0 +1,158 @@
+// (b) End to end: MQTT publish → acknowledged by InfluxDB, one reading per message and 100-reading
+// SenML packs, against the raw ceiling of the same points written straight to the same influxd in
+// 5,000-line batches. (c) The hub's resident memory while 50,000 readings/s are offered.
+import { join } from "node:path";
+import { InfluxClient } from "../ingest/sink/influx-client.js";
+import { ManagedInfluxd } from "../ingest/sink/managed-influxd.js";
+import type { BenchContext } from "./run.js";
+import { rssBytes, runLoad, startHub } from "./support/processes.js";
+import { type BenchResult, median, result } from "./support/result.js";
+
+const PUBLISHERS = 100;
+
+async function countPoints(client: InfluxClient): Promise<number> {
+  try {
+    const [series = []] = await client.query('SELECT count("pm25") FROM "env_reading"');
+    return Number(series[0]?.values[0]?.[1] ?? 0);
+  } catch {
+    return 0; // the database does not exist until the hub's first write
+  }
+}
+
+async function waitForCount(client: InfluxClient, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await countPoints(client);
+    if (count >= expected || Date.now() > deadline) return Date.now();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The same points as the load generator's SenML packs, as the hub would write them. */
+function rawLines(publishers: string[], messages: number, pack: number, baseTime: number): string[] {
+  const lines: string[] = [];
+  for (const id of publishers) {
+    for (let seq = 0; seq < messages; seq++) {
+      for (let k = 0; k < pack; k++) {
+        lines.push(`env_reading,kind=air,source=mqtt,station=${id} pm25=${((seq + k) % 500) + 0.5} ${baseTime + seq * pack + k}`);
+      }
+    }
+  }
+  return lines;
+}
+
+export async function ingestEndToEnd(ctx: BenchContext, bareAedesQos1: number): Promise<BenchResult[]> {
+  const repeats = ctx.quick ? 1 : 3;
+  const singleMessages = ctx.quick ? 200 : 600;
+  const packMessages = ctx.quick ? 10 : 30;
+  const influxd = new ManagedInfluxd({ dataDir: join(ctx.workDir, "influxd") });
+  await influxd.start();
+  const results: BenchResult[] = [];
+  try {
+    const single: number[] = [];
+    const packs: number[] = [];
+    const raw: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      for (const mode of ["single", "senml"] as const) {
+        const db = `bench_${mode}_${r}`;
+        const hub = await startHub(ctx.registryDir, join(ctx.workDir, `hub-e2e-${mode}-${r}`), {
+          IOC_INFLUX_URL: influxd.url,
+          IOC_INFLUX_DB: db,
+        });
+        const client = new InfluxClient({ url: influxd.url, db });
+        try {
+          const messages = mode === "single" ? singleMessages : packMessages;
+          const perMessage = mode === "single" ? 1 : 100;
+          const expected = PUBLISHERS * messages * perMessage;
+          const baseTime = Date.now() - 6 * 3_600_000;
+          const loadPromise = runLoad({
+            port: hub.port,
+            publishers: PUBLISHERS,
+            messages,
+            qos: 1,
+            credentials: ctx.credentials.publishers,
+            payload: mode === "single" ? "reading64" : "senml:100",
+            baseTime,
+          });
+          const load = await loadPromise;
+          const doneAt = await waitForCount(client, expected, 120_000);
+          const stored = await countPoints(client);
+          const rate = (stored / (doneAt - load.startedAtEpochMs)) * 1000;
+          (mode === "single" ? single : packs).push(rate);
+          ctx.log(`  e2e ${mode}: ${Math.round(rate)} readings/s (${stored}/${expected} stored, ${load.acked} acked)`);
+        } finally {
+          await hub.stop();
+        }
+      }
+      // The raw ceiling: the SenML run's points, straight to influxd in 5,000-line batches.
+      const rawDb = `bench_raw_${r}`;
+      const rawClient = new InfluxClient({ url: influxd.url, db: rawDb });
+      await rawClient.ensureDatabase();
+      const lines = rawLines(
+        ctx.credentials.publishers.map((p) => p.username),
+        packMessages,
+        100,
+        Date.now() - 6 * 3_600_000,
+      );
+      const started = performance.now();
+      for (let i = 0; i < lines.length; i += 5000) {
+        const outcome = await rawClient.write(lines.slice(i, i + 5000));
+        if (!outcome.ok) throw new Error(`raw write failed: ${outcome.error}`);
+      }
+      const rate = (lines.length / (performance.now() - started)) * 1000;
+      raw.push(rate);
+      ctx.log(`  raw influx ceiling: ${Math.round(rate)} points/s`);
+    }
+    results.push(
+      result("ingest-e2e-single", "readings/s", median(single), "bare aedes qos1 fan-in", bareAedesQos1, {
+        target: "ratio >= 0.7",
+        detail: { publishers: PUBLISHERS, messagesPerPublisher: singleMessages, repeats },
+      }),
+    );
+    results.push(
+      result("ingest-e2e-senml-100", "readings/s", median(packs), "raw influxdb 5000-line batches", median(raw), {
+        target: "ratio >= 0.5",
+        detail: { publishers: PUBLISHERS, packsPerPublisher: packMessages, readingsPerPack: 100, repeats },
+      }),
+    );
+    results.push(await hubMemory(ctx, influxd));
+  } finally {
+    await influxd.stop();
+  }
+  return results;
+}
+
+/** (c) Peak RSS of the hub while the load generator offers 50,000 readings/s for a few seconds. */
+async function hubMemory(ctx: BenchContext, influxd: ManagedInfluxd): Promise<BenchResult> {
+  const seconds = ctx.quick ? 5 : 15;
+  const offered = 50_000;
+  const hub = await startHub(ctx.registryDir, join(ctx.workDir, "hub-rss"), { IOC_INFLUX_URL: influxd.url, IOC_INFLUX_DB: "bench_rss" });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssBytes(hub.pid));
+    } catch {
+      // process gone
+    }
+  }, 100);
+  try {
+    const load = await runLoad({
+      port: hub.port,
+      publishers: PUBLISHERS,
+      messages: (offered / PUBLISHERS) * seconds,
+      qos: 1,
+      rate: offered,
+      credentials: ctx.credentials.publishers,
+      timeoutS: seconds * 4,
+    });
+    const achieved = (load.acked / load.publishMs) * 1000;
+    ctx.log(`  rss: peak ${(peak / 1048576).toFixed(1)} MB at ${Math.round(achieved)} acked readings/s of ${offered} offered`);
+    return result("hub-rss-50k-offered", "MB", peak / 1048576, "target", 200, {
+      target: "value < 200 MB",
+      detail: { offered_readings_s: offered, acked_readings_s: Math.round(achieved), seconds },
+    });
+  } finally {
+    clearInterval(sampler);
+    await hub.stop();
+  }
+}
