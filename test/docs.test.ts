@@ -31,8 +31,8 @@ describe("docs", () => {
 
   it("the README starts with the two commands and .ci/run runs the second", () => {
     const block = /```sh\n([\s\S]*?)```/.exec(readme)?.[1]?.trim().split("\n");
-    expect(block).toEqual(["npm ci && npm run demo", "npm ci && npm test"]);
-    expect(read(".ci/run")).toContain("npm ci && npm test");
+    expect(block).toEqual(["npm install && npm run demo", "npm install && npm test"]);
+    expect(read(".ci/run")).toContain("npm install && npm test");
   });
 
   it("docs/device-protocol.md lists every quantity with its canonical unit", () => {
