@@ -49,7 +49,7 @@ describe("HTTP app", () => {
   });
 
   it("exposes Prometheus metrics", async () => {
-    metrics.messagesRejected.inc({ reason: "json_invalid" });
+    metrics.messagesRejected.inc("json_invalid");
     const response = await app.inject("/metrics");
     expect(response.headers["content-type"]).toContain("text/plain");
     expect(response.body).toContain('ioc_messages_rejected_total{reason="json_invalid"} 1');

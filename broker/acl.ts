@@ -35,12 +35,23 @@ function deviceDataTopics(id: string, kind: DeviceKind | undefined): string[] {
 /** Operators read alerts and device traffic, never error topics of devices. */
 const operatorReadable = ["ioc/v1/alerts/#", "ioc/v1/sensors/#", "ioc/v1/vessels/#", "ioc/v1/ais/#", "ioc/v1/devices/#"];
 
+/** A device's own topics, worked out once per principal (this runs for every message). */
+const ownTopics = new WeakMap<Principal, Set<string>>();
+
+function devicePublishTopics(principal: Principal): Set<string> {
+  let set = ownTopics.get(principal);
+  if (!set) {
+    set = new Set([topics.deviceStatus(principal.id), ...deviceDataTopics(principal.id, principal.kind)]);
+    ownTopics.set(principal, set);
+  }
+  return set;
+}
+
 export function canPublish(principal: Principal, topic: string): AclDecision {
   if (topic.startsWith("$")) return deny("system topics are read-only");
   switch (principal.role) {
     case "device":
-      if (topic === topics.deviceStatus(principal.id)) return allow;
-      return deviceDataTopics(principal.id, principal.kind).includes(topic)
+      return devicePublishTopics(principal).has(topic)
         ? allow
         : deny(`a ${principal.kind ?? "device"} device may publish only to its own topics`);
     case "operator":

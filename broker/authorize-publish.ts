@@ -25,7 +25,7 @@ export function createAuthorizePublish(context: BrokerContext, pipeline: IngestP
     const decision = canPublish(principal, topic);
     if (!decision.allowed) {
       context.metrics.authFailures.inc({ reason: "publish_denied" });
-      context.metrics.messagesRejected.inc({ reason: "publish_denied" });
+      context.metrics.messagesRejected.inc("publish_denied");
       context.log.warn({ deviceId: principal.id, topic, why: decision.reason }, "publish refused by the topic ACL");
       context.publishError(principal.id, { reason: "publish_denied", message: decision.reason, topic });
       packet.topic = DISCARD_TOPIC;
@@ -35,7 +35,7 @@ export function createAuthorizePublish(context: BrokerContext, pipeline: IngestP
     const data = parseDataTopic(topic);
     if (!data) return callback(null); // device status and other non-data topics pass through
     if (!limiter.take(principal.id)) {
-      context.metrics.messagesRejected.inc({ reason: "rate_limited" });
+      context.metrics.messagesRejected.inc("rate_limited");
       context.log.warn({ deviceId: principal.id, topic }, "publish rate limit exceeded; closing the connection");
       context.publishError(principal.id, {
         reason: "rate_limited",

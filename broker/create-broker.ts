@@ -99,7 +99,7 @@ export class HubBroker {
     this.context.transports.set(client, via);
     enforceMaxPacketSize(client, this.options.maxPacketBytes, (length) => {
       const principal = this.context.principals.get(client);
-      this.context.metrics.messagesRejected.inc({ reason: "payload_too_large" });
+      this.context.metrics.messagesRejected.inc("payload_too_large");
       this.context.log.warn(
         { deviceId: principal?.id, remote: remoteOf(client), length },
         "MQTT packet over the size limit; closing the connection",

@@ -21,8 +21,22 @@ export interface DataTopic {
   format: string;
 }
 
+/** Parsed topics; devices publish to a handful of topics each, so this stays small. */
+const parsedTopics = new Map<string, DataTopic | null>();
+const PARSED_TOPICS_MAX = 100_000;
+
 /** Parses `ioc/v1/{channel}/{id}/{leaf}` for the data channels; undefined for anything else. */
 export function parseDataTopic(topic: string): DataTopic | undefined {
+  let parsed = parsedTopics.get(topic);
+  if (parsed === undefined) {
+    if (parsedTopics.size >= PARSED_TOPICS_MAX) parsedTopics.clear();
+    parsed = parseUncached(topic) ?? null;
+    parsedTopics.set(topic, parsed);
+  }
+  return parsed ?? undefined;
+}
+
+function parseUncached(topic: string): DataTopic | undefined {
   const parts = topic.split("/");
   if (parts.length !== 5 || parts[0] !== "ioc" || parts[1] !== "v1") return undefined;
   const channel = parts[2] as DataChannel;

@@ -1,8 +1,7 @@
 // Turning payload bytes into a JSON value, with the checks every JSON format shares: UTF-8, nesting
 // depth (checked before parsing, so a hostile payload costs one linear scan), then JSON.parse.
+import { isUtf8 } from "node:buffer";
 import { type Rejection, reject } from "./rejection.js";
-
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** Deepest nesting of [ and { outside strings. */
 export function jsonDepth(text: string): number {
@@ -24,14 +23,11 @@ export function jsonDepth(text: string): number {
 
 export type JsonPayload = { ok: true; value: unknown; text: string } | { ok: false; rejection: Rejection };
 
-export function parseJsonPayload(bytes: Uint8Array, maxDepth: number): JsonPayload {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { ok: false, rejection: reject("payload_not_utf8", "the payload is not valid UTF-8") };
-  }
-  const depth = jsonDepth(text);
+export function parseJsonPayload(bytes: Buffer, maxDepth: number): JsonPayload {
+  if (!isUtf8(bytes)) return { ok: false, rejection: reject("payload_not_utf8", "the payload is not valid UTF-8") };
+  const text = bytes.toString("utf8");
+  // A payload cannot nest deeper than it has characters: short ones skip the scan.
+  const depth = text.length > maxDepth ? jsonDepth(text) : 0;
   if (depth > maxDepth) {
     return { ok: false, rejection: reject("json_too_deep", `JSON nests ${depth} levels deep; at most ${maxDepth} are accepted`) };
   }

@@ -56,7 +56,7 @@ export class IngestPipeline {
 
   async ingest(envelope: Envelope): Promise<IngestOutcome> {
     const { metrics } = this.deps;
-    metrics.messagesReceived.inc({ via: envelope.via });
+    metrics.messagesReceived.inc(envelope.via);
     const accepted: Observation[] = [];
     const rejections: Rejection[] = [];
     const decoder = this.deps.decoders.get(envelope.format);
@@ -90,8 +90,8 @@ export class IngestPipeline {
         await this.refuse(envelope, [rejection]);
         throw new NotAcceptedError(rejection);
       }
-      metrics.messagesAccepted.inc({ via: envelope.via });
-      metrics.observationsAccepted.inc({ type: "sensor_reading" }, accepted.length);
+      metrics.messagesAccepted.inc(envelope.via);
+      metrics.observationsAccepted.inc("sensor_reading", accepted.length);
     }
     if (rejections.length > 0) await this.refuse(envelope, rejections);
     return { accepted, rejections };
@@ -100,7 +100,7 @@ export class IngestPipeline {
   /** Counts, logs, dead-letters and reports the rejections of one message. */
   private async refuse(envelope: Envelope, rejections: Rejection[]): Promise<void> {
     const { metrics, log, deadLetter, onRejected } = this.deps;
-    for (const r of rejections) metrics.messagesRejected.inc({ reason: r.reason });
+    for (const r of rejections) metrics.messagesRejected.inc(r.reason);
     const reasons = [...new Set(rejections.map((r) => r.reason))];
     log.warn(
       { deviceId: envelope.deviceId, topic: envelope.topic, port: envelope.port, reasons, first: rejections[0] },

@@ -172,7 +172,7 @@ export class InfluxWriter {
 
   private async refusePoint(line: string, error: string): Promise<void> {
     this.metrics.deadLettered.inc({ reason: "influx_rejected" });
-    this.metrics.messagesRejected.inc({ reason: "influx_rejected" });
+    this.metrics.messagesRejected.inc("influx_rejected");
     this.log.error({ line: line.slice(0, 300), error }, "InfluxDB refused a point; it is in the dead-letter log");
     await this.deadLetter.append({ at: new Date().toISOString(), kind: "point", reasons: ["influx_rejected"], line, error });
   }

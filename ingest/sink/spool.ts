@@ -79,7 +79,7 @@ export class Spool extends EventEmitter {
   private cursor: SpoolPosition = { segment: 1, offset: 0 };
   private readPos: SpoolPosition = { segment: 1, offset: 0 };
   private reader: { id: number; fh: FileHandle } | undefined;
-  private pending: { chunks: Buffer[]; bytes: number; lines: number; waiters: Waiter[] } = { chunks: [], bytes: 0, lines: 0, waiters: [] };
+  private pending: { texts: string[]; bytes: number; lines: number; waiters: Waiter[] } = { texts: [], bytes: 0, lines: 0, waiters: [] };
   private flushing: Promise<void> | undefined;
   private flushQueued = false;
   private points = 0;
@@ -184,15 +184,15 @@ export class Spool extends EventEmitter {
    */
   append(text: string, lines: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error("spool is closed"));
-    const chunk = Buffer.from(text, "utf8");
-    while (this.depthBytes + this.pending.bytes + chunk.length > this.options.maxBytes) {
+    const bytes = Buffer.byteLength(text, "utf8");
+    while (this.depthBytes + this.pending.bytes + bytes > this.options.maxBytes) {
       if (this.options.onFull !== "drop-oldest" || !this.dropOldestSegment()) {
         return Promise.reject(new SpoolFullError(`spool is full (${this.options.maxBytes} bytes); not accepting new data`));
       }
     }
     return new Promise<void>((resolve, reject) => {
-      this.pending.chunks.push(chunk);
-      this.pending.bytes += chunk.length;
+      this.pending.texts.push(text);
+      this.pending.bytes += bytes;
       this.pending.lines += lines;
       this.pending.waiters.push({ resolve, reject });
       this.scheduleFlush();
@@ -213,9 +213,10 @@ export class Spool extends EventEmitter {
 
   private async flush(): Promise<void> {
     const group = this.pending;
-    this.pending = { chunks: [], bytes: 0, lines: 0, waiters: [] };
+    this.pending = { texts: [], bytes: 0, lines: 0, waiters: [] };
     if (group.waiters.length === 0) return;
-    const buffer = group.chunks.length === 1 ? (group.chunks[0] as Buffer) : Buffer.concat(group.chunks, group.bytes);
+    // One buffer per group commit, not one per message.
+    const buffer = Buffer.from(group.texts.length === 1 ? (group.texts[0] as string) : group.texts.join(""), "utf8");
     const started = process.hrtime.bigint();
     try {
       let size = this.sizes.get(this.head.id) as number;
