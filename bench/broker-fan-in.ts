@@ -9,7 +9,7 @@ import { type BenchResult, median, result } from "./support/result.js";
 const PUBLISHERS = 100;
 
 export async function brokerFanIn(ctx: BenchContext): Promise<{ results: BenchResult[]; bareAedesQos1: number }> {
-  const messages = ctx.quick ? 300 : 1000;
+  const messages = ctx.quick ? 1000 : 2000;
   const repeats = ctx.quick ? 1 : 3;
   const results: BenchResult[] = [];
   let bareAedesQos1 = 0;

@@ -23,7 +23,7 @@ describe("DeviceRegistry", () => {
     expect(device).toMatchObject({ id: "hue-air-01", role: "device", kind: "air", disabled: false });
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const stored = db.prepare("SELECT password_hash FROM devices").get() as { password_hash: string };
-    expect(stored.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(stored.password_hash).toMatch(/^scrypt\$4096\$8\$1\$/);
     expect(stored.password_hash).not.toContain(password);
     expect(await registry.authenticate("hue-air-01", password)).toEqual({
       ok: true,

@@ -56,6 +56,12 @@ export const configSchema = {
         influxdPath: { type: "string", default: "influxd", description: "binary used when the hub manages InfluxDB" },
         batchSize: { type: "integer", minimum: 1, maximum: 50000, default: 5000, description: "points per write" },
         flushIntervalMs: { type: "integer", minimum: 0, maximum: 1000, default: 100, description: "longest wait to fill a batch" },
+        concurrency: { type: "integer", minimum: 1, maximum: 16, default: 2, description: "batches written at once (committed in order)" },
+        gzip: {
+          enum: ["auto", "always", "never"],
+          default: "auto",
+          description: "compress write bodies; auto: not when InfluxDB is on loopback",
+        },
         timeoutMs: { type: "integer", minimum: 100, default: 10000, description: "timeout of one HTTP request to InfluxDB" },
         maxRetryDelayMs: {
           type: "integer",
@@ -84,6 +90,11 @@ export const configSchema = {
           description: "reject: refuse new data (never loses accepted data); drop-oldest: discard the oldest unwritten segment",
         },
         segmentBytes: { type: "integer", minimum: 65536, default: 16777216, description: "size of one spool file" },
+        commit: {
+          enum: ["inline", "threadpool"],
+          default: "inline",
+          description: "inline: the durable write of a group runs on the event loop (fast disks); threadpool: off the loop (slow disks)",
+        },
       },
     },
     deadLetter: {
@@ -130,10 +141,12 @@ export interface HubConfig {
     influxdPath: string;
     batchSize: number;
     flushIntervalMs: number;
+    concurrency: number;
+    gzip: "auto" | "always" | "never";
     timeoutMs: number;
     maxRetryDelayMs: number;
   };
-  spool: { maxBytes: number; warnRatio: number; onFull: "reject" | "drop-oldest"; segmentBytes: number };
+  spool: { maxBytes: number; warnRatio: number; onFull: "reject" | "drop-oldest"; segmentBytes: number; commit: "inline" | "threadpool" };
   deadLetter: { maxFileBytes: number; maxFiles: number };
   ingest: { maxBatchReadings: number; maxFutureMs: number; maxPastMs: number; maxJsonDepth: number };
 }

@@ -85,6 +85,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       client,
       {
         batchSize: config.influx.batchSize,
+        concurrency: config.influx.concurrency,
         flushIntervalMs: config.influx.flushIntervalMs,
         maxRetryDelayMs: config.influx.maxRetryDelayMs,
         prepare: async () => {

@@ -34,15 +34,30 @@ export class HotCounter {
 
 export class HubMetrics {
   readonly registry = new Registry();
-  readonly messagesReceived = new HotCounter(this.registry, "ioc_messages_received_total", "Messages that reached the ingest pipeline, by transport", "via");
-  readonly messagesAccepted = new HotCounter(this.registry, "ioc_messages_accepted_total", "Messages with at least one accepted observation", "via");
+  readonly messagesReceived = new HotCounter(
+    this.registry,
+    "ioc_messages_received_total",
+    "Messages that reached the ingest pipeline, by transport",
+    "via",
+  );
+  readonly messagesAccepted = new HotCounter(
+    this.registry,
+    "ioc_messages_accepted_total",
+    "Messages with at least one accepted observation",
+    "via",
+  );
   readonly messagesRejected = new HotCounter(
     this.registry,
     "ioc_messages_rejected_total",
     "Rejections (whole messages or batch elements), by reason code",
     "reason",
   );
-  readonly observationsAccepted = new HotCounter(this.registry, "ioc_observations_accepted_total", "Observations written to the spool", "type");
+  readonly observationsAccepted = new HotCounter(
+    this.registry,
+    "ioc_observations_accepted_total",
+    "Observations written to the spool",
+    "type",
+  );
   readonly authFailures = new Counter({
     name: "ioc_auth_failures_total",
     help: "Refused MQTT connects, publishes and subscribes, by reason",

@@ -120,10 +120,16 @@ export async function prepareRegistry(dir: string, count: number): Promise<Bench
   return { publishers, subscriber };
 }
 
+/** The Node flags of the `ioc-hub` binary's shebang, so the benchmark runs the hub as users do. */
+export function hubNodeFlags(): string[] {
+  const shebang = readFileSync(dist("hub/cli.js"), "utf8").split("\n", 1)[0] ?? "";
+  return shebang.split(/\s+/).filter((word) => word.startsWith("--"));
+}
+
 export async function startHub(registryDir: string, dataDir: string, env: Record<string, string>): Promise<BrokerUnderTest> {
   mkdirSync(dataDir, { recursive: true });
   copyFileSync(join(registryDir, "hub.sqlite"), join(dataDir, "hub.sqlite"));
-  const child = spawn(process.execPath, [dist("hub/cli.js"), "start"], {
+  const child = spawn(process.execPath, [...hubNodeFlags(), dist("hub/cli.js"), "start"], {
     env: {
       PATH: process.env.PATH ?? "",
       IOC_DATA_DIR: dataDir,

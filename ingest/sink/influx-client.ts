@@ -15,6 +15,8 @@ export interface InfluxConnection {
   password?: string | undefined;
   token?: string | undefined;
   timeoutMs?: number | undefined;
+  /** Compress write bodies over 1 KiB: "auto" does unless the server is on this machine (loopback). */
+  gzip?: "auto" | "always" | "never" | undefined;
 }
 
 export interface ServerInfo {
@@ -53,9 +55,15 @@ export class InfluxClient {
   private readonly timeoutMs: number;
   private server: ServerInfo | undefined;
 
+  private readonly gzipAbove: number;
+
   constructor(private readonly connection: InfluxConnection) {
     this.base = connection.url.replace(/\/+$/, "");
     this.timeoutMs = connection.timeoutMs ?? 10_000;
+    const mode = connection.gzip ?? "auto";
+    const loopback = /^(127\.|localhost$|\[::1\]$)/.test(new URL(this.base).hostname);
+    // On loopback there is no network to save, only CPU to spend.
+    this.gzipAbove = mode === "never" || (mode === "auto" && loopback) ? Number.POSITIVE_INFINITY : 1024;
   }
 
   get url(): string {
@@ -110,7 +118,7 @@ export class InfluxClient {
     const text = lines.length === 0 ? "" : `${lines.join("\n")}\n`;
     let body: Buffer = Buffer.from(text, "utf8");
     const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8", ...this.authHeaders() };
-    if (body.length > (options.gzipAbove ?? 1024)) {
+    if (body.length > (options.gzipAbove ?? this.gzipAbove)) {
       body = await gzipAsync(body);
       headers["content-encoding"] = "gzip";
     }

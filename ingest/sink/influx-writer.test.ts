@@ -30,7 +30,7 @@ describe("InfluxWriter", () => {
     writer = new InfluxWriter(
       spool,
       new InfluxClient({ url: influx.url, db: influx.db }),
-      { batchSize: 500, flushIntervalMs: 20, maxRetryDelayMs: 500 },
+      { batchSize: 500, concurrency: 2, flushIntervalMs: 20, maxRetryDelayMs: 500 },
       deadLetter,
       metrics,
       log,

@@ -10,6 +10,8 @@ import type { Spool, SpoolBatch } from "./spool.js";
 
 export interface WriterOptions {
   batchSize: number;
+  /** Batches written at once. */
+  concurrency: number;
   flushIntervalMs: number;
   maxRetryDelayMs: number;
   /** Called once the server answers, before the first write (e.g. CREATE DATABASE on 1.x). */
@@ -79,8 +81,17 @@ export class InfluxWriter {
   }
 
   private async run(): Promise<void> {
+    // Up to `concurrency` batches are written at once (InfluxDB ingests them in parallel); they are
+    // committed to the spool strictly in order, so the cursor never passes an unwritten batch.
+    const inFlight: { batch: SpoolBatch; written: Promise<boolean> }[] = [];
+    const commitOldest = async () => {
+      const oldest = inFlight.shift();
+      if (oldest && (await oldest.written)) await this.spool.commit(oldest.batch);
+    };
     while (this.running) {
       if (!this.spool.hasUnread()) {
+        while (inFlight.length > 0) await commitOldest();
+        if (!this.running) break;
         this.state = "idle";
         await Promise.race([this.spool.waitForData(), new Promise<void>((r) => (this.wake = r))]);
         this.wake = undefined;
@@ -92,12 +103,14 @@ export class InfluxWriter {
       }
       const batch = await this.spool.read(this.options.batchSize);
       if (!batch) continue;
-      await this.deliver(batch);
+      inFlight.push({ batch, written: this.deliver(batch) });
+      if (inFlight.length >= this.options.concurrency) await commitOldest();
     }
+    while (inFlight.length > 0) await commitOldest();
   }
 
-  /** Writes one batch until InfluxDB has it (or has refused single points), then commits it. */
-  private async deliver(batch: SpoolBatch): Promise<void> {
+  /** Writes one batch until InfluxDB has it (or has refused single points); false if stopped first. */
+  private async deliver(batch: SpoolBatch): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       this.state = attempt === 0 ? "writing" : "retrying";
       try {
@@ -112,8 +125,7 @@ export class InfluxWriter {
           this.lastError = undefined;
           this.lastSuccessAt = Date.now();
           this.metrics.influxPointsWritten.inc(batch.lines.length);
-          await this.spool.commit(batch);
-          return;
+          return true;
         }
         await this.backoff(attempt, result.retryAfterMs);
       } catch (error) {
@@ -122,7 +134,7 @@ export class InfluxWriter {
       }
       if (!this.running) {
         // Shutting down with InfluxDB unreachable: the batch stays in the spool for the next start.
-        return;
+        return false;
       }
     }
   }

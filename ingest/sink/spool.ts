@@ -8,7 +8,7 @@
 // InfluxDB acknowledged; a crash between the two rewrites a batch, which InfluxDB stores once
 // (same series and timestamp overwrite).
 import { EventEmitter } from "node:events";
-import { constants, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { constants, mkdirSync, readFileSync, readdirSync, statSync, writeSync } from "node:fs";
 import { type FileHandle, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../hub/logger.js";
@@ -18,6 +18,12 @@ export interface SpoolOptions {
   warnRatio: number;
   onFull: "reject" | "drop-oldest";
   segmentBytes: number;
+  /**
+   * inline: the group's durable write runs on the event loop (one fsync, typically under a
+   * millisecond on an SSD), so acknowledgements leave in the same turn; threadpool: it runs on
+   * libuv's thread pool and the loop keeps serving other sockets, at the cost of a turn of latency.
+   */
+  commit?: "inline" | "threadpool";
 }
 
 export interface SpoolPosition {
@@ -55,7 +61,8 @@ const SEGMENT_SUFFIX = ".seg";
  * the thread pool (a write and an fdatasync would be two, each waiting for a turn of a busy event loop).
  */
 const SEGMENT_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
-const READ_CHUNK = 4 * 1024 * 1024;
+const READ_CHUNK_MAX = 4 * 1024 * 1024;
+const READ_CHUNK_MIN = 64 * 1024;
 const NEWLINE = 0x0a;
 
 function segmentName(id: number): string {
@@ -90,6 +97,8 @@ export class Spool extends EventEmitter {
   private closed = false;
   /** Points taken by read() and not yet committed. */
   private inFlightPoints = 0;
+  /** Running average line size, to read about one batch's worth of bytes at a time. */
+  private avgLineBytes = 100;
 
   private constructor(
     private readonly dir: string,
@@ -225,7 +234,10 @@ export class Spool extends EventEmitter {
         size = 0;
       }
       try {
-        const { bytesWritten } = await this.head.fh.write(buffer, 0, buffer.length, size);
+        const bytesWritten =
+          this.options.commit === "threadpool"
+            ? (await this.head.fh.write(buffer, 0, buffer.length, size)).bytesWritten
+            : writeSync(this.head.fh.fd, buffer, 0, buffer.length, size);
         if (bytesWritten !== buffer.length) throw new Error(`short write: ${bytesWritten} of ${buffer.length} bytes`);
       } catch (error) {
         await this.head.fh.truncate(size).catch(() => undefined);
@@ -326,7 +338,8 @@ export class Spool extends EventEmitter {
         await this.reader?.fh.close();
         this.reader = { id: this.readPos.segment, fh: await open(join(this.dir, segmentName(this.readPos.segment)), "r") };
       }
-      let length = Math.min(size - this.readPos.offset, READ_CHUNK);
+      const want = Math.min(READ_CHUNK_MAX, Math.max(READ_CHUNK_MIN, Math.ceil(maxLines * this.avgLineBytes * 1.25)));
+      let length = Math.min(size - this.readPos.offset, want);
       let buffer = Buffer.allocUnsafe(length);
       await this.reader.fh.read(buffer, 0, length, this.readPos.offset);
       let cut = -1;
@@ -343,6 +356,7 @@ export class Spool extends EventEmitter {
         cut = buffer.indexOf(NEWLINE);
         count = 1;
       }
+      this.avgLineBytes = 0.8 * this.avgLineBytes + (0.2 * (cut + 1)) / count;
       const text = buffer.toString("utf8", 0, cut);
       const lines = text.split("\n");
       const end = { segment: this.readPos.segment, offset: this.readPos.offset + cut + 1 };
