@@ -56,13 +56,19 @@ export const configSchema = {
         influxdPath: { type: "string", default: "influxd", description: "binary used when the hub manages InfluxDB" },
         batchSize: { type: "integer", minimum: 1, maximum: 50000, default: 5000, description: "points per write" },
         flushIntervalMs: { type: "integer", minimum: 0, maximum: 1000, default: 100, description: "longest wait to fill a batch" },
-        concurrency: { type: "integer", minimum: 1, maximum: 16, default: 2, description: "batches written at once (committed in order)" },
+        concurrency: { type: "integer", minimum: 1, maximum: 16, default: 4, description: "batches written at once (committed in order)" },
         gzip: {
           enum: ["auto", "always", "never"],
           default: "auto",
           description: "compress write bodies; auto: not when InfluxDB is on loopback",
         },
         timeoutMs: { type: "integer", minimum: 100, default: 10000, description: "timeout of one HTTP request to InfluxDB" },
+        selfMetricsIntervalMs: {
+          type: "integer",
+          minimum: 0,
+          default: 10000,
+          description: "how often the hub writes its own counters as the `hub` measurement; 0 = never",
+        },
         maxRetryDelayMs: {
           type: "integer",
           minimum: 100,
@@ -144,6 +150,7 @@ export interface HubConfig {
     concurrency: number;
     gzip: "auto" | "always" | "never";
     timeoutMs: number;
+    selfMetricsIntervalMs: number;
     maxRetryDelayMs: number;
   };
   spool: { maxBytes: number; warnRatio: number; onFull: "reject" | "drop-oldest"; segmentBytes: number; commit: "inline" | "threadpool" };

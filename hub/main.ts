@@ -19,6 +19,7 @@ import { type Database, openDatabase } from "../store/database.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import { HubMetrics } from "./metrics.js";
+import { hubMetricLines } from "./self-metrics.js";
 
 export interface Ports {
   mqtt: number;
@@ -153,6 +154,16 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const httpAddress = app.server.address();
   const httpPort = typeof httpAddress === "object" && httpAddress ? httpAddress.port : config.http.port;
 
+  // The hub's own counters, into InfluxDB through the spool (the hub-health dashboard reads them).
+  const selfMetricsTimer =
+    config.influx.selfMetricsIntervalMs > 0
+      ? setInterval(() => {
+          hubMetricLines(metrics, spool.stats(), activeBroker.connectedClients, Date.now())
+            .then((lines) => spool.append(`${lines.join("\n")}\n`, lines.length))
+            .catch((error) => log.warn({ err: error }, "could not record the hub's own metrics"));
+        }, config.influx.selfMetricsIntervalMs)
+      : undefined;
+
   const ports: Ports = { mqtt: mqttPort, http: httpPort, influx: managed ? managed.httpPort : null };
   writeFileSync(join(dataDir, "ports.json"), `${JSON.stringify(ports)}\n`);
   log.info({ ports, bind: config.bind, influx: influxUrl ?? "none (spooling)" }, "ioc-hub started");
@@ -161,6 +172,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const stop = () =>
     (stopping ??= (async () => {
       log.info("ioc-hub stopping: no new connections, draining in-flight work");
+      clearInterval(selfMetricsTimer);
       await new Promise<void>((r) => mqttServer.close(() => r()));
       await activeBroker.close();
       await app.close();

@@ -30,6 +30,10 @@ export class HotCounter {
   get(labelValue: string): number {
     return this.totals.get(labelValue) ?? 0;
   }
+
+  entries(): IterableIterator<[string, number]> {
+    return this.totals.entries();
+  }
 }
 
 export class HubMetrics {

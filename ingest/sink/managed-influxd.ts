@@ -2,7 +2,7 @@
 // config, data under one directory, HTTP and RPC on free loopback ports, usage reporting off.
 // The hub uses it when no influx.url is configured; the tests use it as their throwaway server.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { Logger } from "../../hub/logger.js";
@@ -92,17 +92,51 @@ export class ManagedInfluxd {
     return path;
   }
 
+  /**
+   * An influxd left running on this data dir by a hub that was killed (SIGKILL leaves no chance to
+   * stop it) would hold the database files; stop it before starting a new one.
+   */
+  private async reapOrphan(): Promise<void> {
+    const pidFile = join(this.dataDir, "influxd.pid");
+    let pid: number;
+    try {
+      pid = Number(readFileSync(pidFile, "utf8").trim());
+    } catch {
+      return;
+    }
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(join(this.dataDir, "influxd.conf"));
+      } catch {
+        return false;
+      }
+    };
+    if (!Number.isInteger(pid) || pid <= 0 || !alive()) return;
+    this.options.log?.warn({ pid }, "stopping an influxd left running on this data dir by a previous hub");
+    process.kill(pid, "SIGTERM");
+    const deadline = Date.now() + 10_000;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (alive()) process.kill(pid, "SIGKILL");
+  }
+
   async start(): Promise<void> {
     const binary = this.options.binary ?? "influxd";
     if (!influxdAvailable(binary)) {
       throw new InfluxdNotInstalledError(`no runnable "${binary}" (install Debian's influxdb package, or set IOC_INFLUX_URL)`);
     }
     this.stopping = false;
+    await this.reapOrphan();
     if (!this.httpPort) this.httpPort = this.options.httpPort || (await freePort());
     if (!this.rpcPort) this.rpcPort = await freePort();
     const config = this.writeConfig();
     const child = spawn(binary, ["-config", config], { stdio: ["ignore", "ignore", "pipe"] });
     this.child = child;
+    writeFileSync(join(this.dataDir, "influxd.pid"), `${child.pid}\n`);
+    // Never outlive the process that started it, however that process ends.
+    const reap = () => child.kill("SIGKILL");
+    process.once("exit", reap);
+    child.once("exit", () => process.off("exit", reap));
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,5 +1,6 @@
 import { appendFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/temp-dir.js";
 import { Spool, SpoolFullError, type SpoolOptions } from "./spool.js";
@@ -89,6 +90,20 @@ describe("Spool", () => {
     expect(refused).toBeGreaterThan(100);
     expect(spool.stats().bytes).toBeLessThanOrEqual(1024 * 1024);
     expect(spool.stats().points).toBe(1200 - refused);
+    await spool.close();
+  });
+
+  it("warns loudly once the spool passes warnRatio of its cap", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
+    const spool = await Spool.open(dir.path, { ...options, maxBytes: 1024 * 1024, warnRatio: 0.5 }, log);
+    const big = `${"x".repeat(1000)}\n`;
+    for (let i = 0; i < 400; i++) await spool.append(big, 1);
+    expect(lines.filter((l) => l.includes("full"))).toEqual([]);
+    for (let i = 0; i < 200; i++) await spool.append(big, 1);
+    const warnings = lines.map((l) => JSON.parse(l)).filter((l) => /spool is \d+% full/.test(l.msg));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, policy: "reject", maxBytes: 1024 * 1024 });
     await spool.close();
   });
 

@@ -104,6 +104,24 @@ describe("durability", () => {
     expect(metrics).toMatch(/ioc_spool_depth_points 0/);
   }, 120_000);
 
+  it("without any InfluxDB says so once, keeps accepted readings in the spool, and writes them when one is configured", async () => {
+    const first = await startHub(dir.path, { IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" });
+    hubs.push(first);
+    const stream = publishStream(first.mqttUrl, creds, { maxPerStation: 25, intervalMs: 5 });
+    await stream.done;
+    await stream.stop();
+    expect(stream.acked.size).toBe(STATIONS.length * 25);
+    const state = await readiness(first);
+    expect(state).toMatchObject({ influx: "not-configured", spool: { points: STATIONS.length * 25 } });
+    expect(first.output().match(/no InfluxDB: every accepted reading is kept in the spool/g)).toHaveLength(1);
+    expect(await first.stop()).toBe(0);
+    const second = await startHub(dir.path, env());
+    hubs.push(second);
+    await waitUntil(async () => (await readiness(second)).spool.points === 0, 30_000, "the spool to drain");
+    const stored = await storedKeys(influx);
+    expect([...stream.acked].filter((k) => !stored.has(k))).toEqual([]);
+  }, 120_000);
+
   it("loses no acknowledged reading when the hub is killed with SIGKILL mid-stream", async () => {
     const first = await startHub(dir.path, env());
     hubs.push(first);

@@ -22,7 +22,7 @@ describe("ingest end to end", () => {
     influx = await startTestInfluxd();
     const ids = Array.from({ length: DEVICES }, (_, i) => ({ id: `aq-${String(i).padStart(2, "0")}`, kind: "air" as const }));
     creds = await addDevices(dir.path, ids);
-    hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url });
+    hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url, IOC_INFLUX_SELF_METRICS_INTERVAL_MS: "300" });
   });
 
   afterAll(async () => {
@@ -73,5 +73,16 @@ describe("ingest end to end", () => {
 
     const tags = await influx.rows('SHOW TAG VALUES FROM "env_reading" WITH KEY = "kind"');
     expect(tags.map((t) => t.value)).toEqual(["air"]);
+  });
+
+  it("records its own counters in the `hub` measurement", async () => {
+    const last = async (field: string, stage: string) =>
+      (await influx.rows(`SELECT last("${field}") FROM "hub" WHERE "stage" = '${stage}'`))[0]?.last;
+    await expect.poll(() => last("received", "ingest"), { timeout: 10_000 }).toBe(DEVICES * PER_DEVICE);
+    await expect.poll(() => last("written", "influx"), { timeout: 10_000 }).toBeGreaterThanOrEqual(DEVICES * PER_DEVICE);
+    expect(await last("accepted", "ingest")).toBe(DEVICES * PER_DEVICE);
+    expect(await last("received_mqtt", "ingest")).toBe(DEVICES * PER_DEVICE);
+    expect(await last("depth_points", "spool")).toBeGreaterThanOrEqual(0);
+    expect(await last("connected_clients", "broker")).toBe(0);
   });
 });

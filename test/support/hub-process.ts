@@ -37,6 +37,9 @@ export async function startHub(dataDir: string, env: Record<string, string> = {}
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  child.once("exit", () => process.off("exit", reap));
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
