@@ -16,7 +16,7 @@ function refusal(message: string, returnCode: number): AuthenticateError {
 export function createAuthenticate(context: BrokerContext, registry: DeviceRegistry) {
   const fail = (
     client: Client,
-    reason: string,
+    reason: AuthFailureReason,
     username: string | undefined,
     code: number,
     done: (e: AuthenticateError, ok: null) => void,
