@@ -158,6 +158,8 @@ export interface LoadOptions {
   baseTime?: number;
   rate?: number;
   timeoutS?: number;
+  /** QoS 1 messages in flight per publisher (default 32). */
+  window?: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -175,6 +177,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     payload: options.payload,
     "base-time": options.baseTime,
     rate: options.rate,
+    window: options.window,
   };
   const args = [
     dist("simulators/load-generator.js"),
