@@ -50,9 +50,21 @@ export class SpoolFullError extends Error {
   override name = "SpoolFullError";
 }
 
-interface Waiter {
-  resolve: () => void;
-  reject: (error: Error) => void;
+/** Appends that will be written by one durable write; they share one promise. */
+class Group {
+  texts: string[] = [];
+  bytes = 0;
+  lines = 0;
+  resolve!: () => void;
+  reject!: (error: Error) => void;
+  readonly done = new Promise<void>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+
+  get empty(): boolean {
+    return this.texts.length === 0;
+  }
 }
 
 const SEGMENT_SUFFIX = ".seg";
@@ -86,7 +98,7 @@ export class Spool extends EventEmitter {
   private cursor: SpoolPosition = { segment: 1, offset: 0 };
   private readPos: SpoolPosition = { segment: 1, offset: 0 };
   private reader: { id: number; fh: FileHandle } | undefined;
-  private pending: { texts: string[]; bytes: number; lines: number; waiters: Waiter[] } = { texts: [], bytes: 0, lines: 0, waiters: [] };
+  private pending = new Group();
   private flushing: Promise<void> | undefined;
   private flushQueued = false;
   private points = 0;
@@ -199,13 +211,12 @@ export class Spool extends EventEmitter {
         return Promise.reject(new SpoolFullError(`spool is full (${this.options.maxBytes} bytes); not accepting new data`));
       }
     }
-    return new Promise<void>((resolve, reject) => {
-      this.pending.texts.push(text);
-      this.pending.bytes += bytes;
-      this.pending.lines += lines;
-      this.pending.waiters.push({ resolve, reject });
-      this.scheduleFlush();
-    });
+    const group = this.pending;
+    group.texts.push(text);
+    group.bytes += bytes;
+    group.lines += lines;
+    this.scheduleFlush();
+    return group.done;
   }
 
   private scheduleFlush(): void {
@@ -215,15 +226,15 @@ export class Spool extends EventEmitter {
       this.flushQueued = false;
       this.flushing = this.flush().finally(() => {
         this.flushing = undefined;
-        if (this.pending.waiters.length > 0) this.scheduleFlush();
+        if (!this.pending.empty) this.scheduleFlush();
       });
     });
   }
 
   private async flush(): Promise<void> {
     const group = this.pending;
-    this.pending = { texts: [], bytes: 0, lines: 0, waiters: [] };
-    if (group.waiters.length === 0) return;
+    this.pending = new Group();
+    if (group.empty) return;
     // One buffer per group commit, not one per message.
     const buffer = Buffer.from(group.texts.length === 1 ? (group.texts[0] as string) : group.texts.join(""), "utf8");
     const started = process.hrtime.bigint();
@@ -248,12 +259,12 @@ export class Spool extends EventEmitter {
       this.points += group.lines;
       this.ages.push({ end, at: Date.now() });
       this.emit("commit", Number(process.hrtime.bigint() - started) / 1e9);
-      for (const waiter of group.waiters) waiter.resolve();
+      group.resolve();
       this.checkWarning();
       this.emit("data");
     } catch (error) {
       this.log?.error({ err: error }, "spool: append failed; the messages are not acknowledged");
-      for (const waiter of group.waiters) waiter.reject(error as Error);
+      group.reject(error as Error);
     }
   }
 
@@ -401,7 +412,7 @@ export class Spool extends EventEmitter {
 
   /** Flushes pending appends, then closes the files. */
   async close(): Promise<void> {
-    while (this.flushing || this.flushQueued || this.pending.waiters.length > 0) {
+    while (this.flushing || this.flushQueued || !this.pending.empty) {
       if (this.flushing) await this.flushing;
       else await new Promise((r) => setImmediate(r));
     }
