@@ -8,6 +8,7 @@ import { type DeviceKind, type Role, deviceKinds, roles } from "../broker/acl.js
 import { DeviceRegistry, RegistryError } from "../broker/device-registry.js";
 import { openDatabase } from "../store/database.js";
 import { ConfigError, type HubConfig, loadConfig } from "./config.js";
+import { runDecodeCommand } from "./decode-command.js";
 import { createLogger } from "./logger.js";
 import { startHub } from "./main.js";
 
@@ -20,6 +21,7 @@ Commands:
   devices list [--json]                   list registered devices
   devices disable <id> | enable <id>      refuse or allow a device's connections
   devices rotate <id> [--json]            issue a new password (the old one stops working)
+  decode ais [file]                       decode AIS NMEA (stdin without a file) to JSON lines, errors to stderr
 
 Options:
   --config <file>   JSON configuration file (also IOC_CONFIG); every key can be set from the environment
@@ -116,6 +118,10 @@ async function main(): Promise<void> {
   const [command, ...rest] = positionals;
   if (values.help || !command || command === "help") {
     process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (command === "decode") {
+    process.exitCode = await runDecodeCommand(rest);
     return;
   }
   let config: HubConfig;

@@ -8,6 +8,7 @@ import { authFailureReasons } from "../broker/auth-failures.js";
 import { envName, settingPaths } from "../hub/config.js";
 import { packageRoot } from "../hub/package-root.js";
 import { quantities } from "../ingest/quantities.js";
+import { aisErrorReasons } from "../ingest/decoders/ais/ais-errors.js";
 import { rejectionReasons } from "../ingest/rejection.js";
 import { SchemaRegistry, schemaNames } from "../ingest/schema-registry.js";
 
@@ -22,7 +23,14 @@ describe("docs", () => {
   it("docs/errors.md lists exactly the codes in the code", () => {
     const documented = [...errors.matchAll(/^\| `([a-z_0-9]+)` \|/gm)].map((m) => m[1]);
     expect([...new Set(documented)].sort()).toEqual(
-      [...new Set([...Object.keys(rejectionReasons), ...Object.keys(authFailureReasons), ...Object.keys(apiErrorCodes)])].sort(),
+      [
+        ...new Set([
+          ...Object.keys(rejectionReasons),
+          ...Object.keys(authFailureReasons),
+          ...Object.keys(apiErrorCodes),
+          ...Object.keys(aisErrorReasons),
+        ]),
+      ].sort(),
     );
   });
 

@@ -1,8 +1,10 @@
 // The ioc-hub command line, run as a user would.
-import { writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../support/hub-process.js";
+import { packageRoot } from "../../hub/package-root.js";
+import { cliPath, runCli } from "../support/hub-process.js";
 import { tempDir } from "../support/temp-dir.js";
 
 describe("ioc-hub CLI", () => {
@@ -51,5 +53,31 @@ describe("ioc-hub CLI", () => {
     const badFile = runCli(["start", "--config", file], env);
     expect(badFile.status).toBe(2);
     expect(badFile.stderr).toContain("spool.onFull must be equal to one of the allowed values");
+  });
+
+  it("decodes AIS NMEA from a file or stdin to JSON lines, with an error line per bad input line", () => {
+    const file = join(packageRoot, "..", "shared", "corpus", "ais", "bad-input.nmea");
+    const fromFile = runCli(["decode", "ais", file], env);
+    expect(fromFile.status).toBe(0);
+    const messages = fromFile.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(messages).toHaveLength(14);
+    expect(messages[0]).toMatchObject({ class: "AIS", type: 1, mmsi: 227006760, status: 0, turn: "nan" });
+    const errors = fromFile.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(errors[0]).toEqual({ line: 3, reason: "checksum_mismatch", message: "checksum 24 should be 23" });
+    const fromStdin = spawnSync(process.execPath, [cliPath, "decode", "ais"], {
+      input: readFileSync(file),
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    expect(fromStdin.status).toBe(0);
+    expect(fromStdin.stdout).toBe(fromFile.stdout);
+    expect(runCli(["decode", "ais", join(dir.path, "missing.nmea")], env).status).toBe(1);
+    expect(runCli(["decode", "naf"], env).status).toBe(2);
   });
 });

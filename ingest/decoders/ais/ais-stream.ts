@@ -2,6 +2,7 @@
 // out. It reassembles multi-sentence messages per talker, channel and sequence id, with a timeout
 // and a bounded number of messages in progress, and merges type 24 parts A and B of one MMSI into
 // one message as gpsd does.
+import type { AisErrorReason } from "./ais-errors.js";
 import { type AisDecodeResult, type AisFields, decodeMessage } from "./message-types.js";
 import { type AisSentence, type TagBlock, parseLine } from "./sentence.js";
 import { SixBitPayload } from "./six-bit.js";
@@ -19,7 +20,7 @@ export interface DecodedAis {
 
 export interface AisError {
   line: number;
-  reason: string;
+  reason: AisErrorReason;
   message: string;
 }
 
@@ -91,7 +92,7 @@ export class AisStreamDecoder {
     return errors;
   }
 
-  private discard(key: string, p: Pending, reason: string, message: string, errors: AisError[]): void {
+  private discard(key: string, p: Pending, reason: AisErrorReason, message: string, errors: AisError[]): void {
     this.pending.delete(key);
     for (const line of p.lines) errors.push({ line, reason, message });
   }
