@@ -173,8 +173,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     (stopping ??= (async () => {
       log.info("ioc-hub stopping: no new connections, draining in-flight work");
       clearInterval(selfMetricsTimer);
-      await new Promise<void>((r) => mqttServer.close(() => r()));
+      // Stop accepting first; the server's close completes only once the broker has closed the clients.
+      const serverClosed = new Promise<void>((r) => mqttServer.close(() => r()));
       await activeBroker.close();
+      await serverClosed;
       await app.close();
       await writer?.stop(5_000);
       await spool.close().catch((error) => log.error({ err: error }, "spool close failed"));

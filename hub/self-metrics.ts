@@ -28,7 +28,9 @@ export async function hubMetricLines(metrics: HubMetrics, spool: SpoolStats, con
   let accepted = 0;
   for (const [, n] of metrics.messagesAccepted.entries()) accepted += n;
   ingest.floatField("received", received).floatField("accepted", accepted).floatField("rejected", rejected);
-  ingest.floatField("observations", metrics.observationsAccepted.get("sensor_reading"));
+  let observations = 0;
+  for (const [, n] of metrics.observationsAccepted.entries()) observations += n;
+  ingest.floatField("observations", observations);
 
   const spoolPoint = new Point("hub")
     .tag("stage", "spool")

@@ -15,4 +15,43 @@ export interface SensorReading {
   values: Record<string, number>;
 }
 
-export type Observation = SensorReading;
+/**
+ * A vessel's position; becomes one `vessel_position` point. Values a transmitter reports as "not
+ * available" are absent, never sentinel numbers.
+ */
+export interface VesselPosition {
+  type: "vessel_position";
+  /** Vessel id: the registry's, or `unregistered:<mmsi>` for a transmitter the registry does not know. */
+  vessel: string;
+  mmsi?: number;
+  source: "ais" | "vms";
+  /** AIS receiver (or VMS gateway) that heard it. */
+  receiver?: string;
+  timeMs: number;
+  lat: number;
+  lon: number;
+  /** Speed over ground, knots. */
+  sogKn?: number;
+  /** Course over ground, degrees true. */
+  cogDeg?: number;
+  headingDeg?: number;
+  /** ITU-R M.1371 navigational status (7 = engaged in fishing). */
+  navStatus?: number;
+}
+
+/** What a vessel says about itself (AIS types 5, 19, 24); becomes one `vessel_static` point. */
+export interface VesselStatic {
+  type: "vessel_static";
+  vessel: string;
+  mmsi: number;
+  timeMs: number;
+  name?: string;
+  callsign?: string;
+  shipType?: number;
+  imo?: number;
+  lengthM?: number;
+  beamM?: number;
+  destination?: string;
+}
+
+export type Observation = SensorReading | VesselPosition | VesselStatic;

@@ -91,7 +91,7 @@ export class IngestPipeline {
         throw new NotAcceptedError(rejection);
       }
       metrics.messagesAccepted.inc(envelope.via);
-      metrics.observationsAccepted.inc("sensor_reading", accepted.length);
+      for (const observation of accepted) metrics.observationsAccepted.inc(observation.type);
     }
     if (rejections.length > 0) await this.refuse(envelope, rejections);
     return { accepted, rejections };

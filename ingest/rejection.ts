@@ -17,6 +17,10 @@ export const rejectionReasons = {
   time_in_future: "The observation time is further ahead of the hub's clock than ingest.maxFutureMs.",
   time_too_old: "The observation time is older than ingest.maxPastMs.",
   publish_denied: "The topic is not one this device may publish to (see the topic contract); the message is acknowledged and dropped.",
+  ais_sentence_invalid:
+    "An AIS line could not be decoded; the message says which of the AIS decoder's reasons (docs/errors.md) and `path` which line.",
+  vessel_id_invalid: "An AIS ship report whose MMSI is not 9 digits.",
+  position_invalid: 'A position outside the Earth (and not the "not available" value).',
   format_unsupported: "No decoder is registered yet for this topic's payload format.",
   rate_limited: "The device publishes faster than mqtt.publishRatePerSecond allows; the connection is closed.",
   spool_full: "The hub's spool is at spool.maxBytes; the message is not acknowledged and must be resent.",

@@ -1,4 +1,5 @@
 // The decoder registry: one line per input format.
+import { aisNmeaDecoder } from "./ais-nmea.js";
 import type { Decoder } from "./decoder.js";
 import { senmlDecoder } from "./senml.js";
 import { sensorJsonDecoder } from "./sensor-json.js";
@@ -6,4 +7,5 @@ import { sensorJsonDecoder } from "./sensor-json.js";
 export const decoders: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([
   [sensorJsonDecoder.name, sensorJsonDecoder],
   [senmlDecoder.name, senmlDecoder],
+  [aisNmeaDecoder.name, aisNmeaDecoder],
 ]);

@@ -5,14 +5,51 @@ import type { Observation } from "../observation.js";
 
 const msTime = { convertTime: (value: string | number | Date | undefined) => (value === undefined ? undefined : String(value)) };
 
+/** The spool frames points by newline, so a string field never carries one. */
+const oneLine = (text: string) => text.replace(/[\r\n]+/g, " ");
+
+function optionalFloat(point: Point, name: string, value: number | undefined): void {
+  if (value !== undefined) point.floatField(name, value);
+}
+
+function optionalString(point: Point, name: string, value: string | undefined): void {
+  if (value !== undefined && value !== "") point.stringField(name, oneLine(value));
+}
+
 export function toLineProtocol(observation: Observation): string {
-  const point = new Point("env_reading")
-    .tag("station", observation.station)
-    .tag("kind", observation.kind)
-    .tag("source", observation.source)
-    .timestamp(Math.round(observation.timeMs));
-  for (const name in observation.values) point.floatField(name, observation.values[name] as number);
-  return point.toLineProtocol(msTime) as string;
+  let point: Point;
+  switch (observation.type) {
+    case "sensor_reading":
+      point = new Point("env_reading").tag("station", observation.station).tag("kind", observation.kind).tag("source", observation.source);
+      for (const name in observation.values) point.floatField(name, observation.values[name] as number);
+      break;
+    case "vessel_position":
+      point = new Point("vessel_position")
+        .tag("vessel", observation.vessel)
+        .tag("source", observation.source)
+        .floatField("lat", observation.lat)
+        .floatField("lon", observation.lon);
+      if (observation.mmsi !== undefined) point.tag("mmsi", String(observation.mmsi));
+      optionalFloat(point, "sog", observation.sogKn);
+      optionalFloat(point, "cog", observation.cogDeg);
+      optionalFloat(point, "heading", observation.headingDeg);
+      optionalFloat(point, "nav_status", observation.navStatus);
+      optionalString(point, "receiver", observation.receiver);
+      break;
+    case "vessel_static":
+      point = new Point("vessel_static").tag("vessel", observation.vessel).tag("mmsi", String(observation.mmsi));
+      optionalString(point, "name", observation.name);
+      optionalString(point, "callsign", observation.callsign);
+      optionalFloat(point, "ship_type", observation.shipType);
+      optionalFloat(point, "imo", observation.imo);
+      optionalFloat(point, "length", observation.lengthM);
+      optionalFloat(point, "beam", observation.beamM);
+      optionalString(point, "destination", observation.destination);
+      break;
+  }
+  const line = point.timestamp(Math.round(observation.timeMs)).toLineProtocol(msTime);
+  if (line === undefined) throw new Error(`a ${observation.type} observation with no fields cannot be stored`);
+  return line;
 }
 
 /** Timestamp (ms) of a line written by toLineProtocol, for logs and dead letters. */
