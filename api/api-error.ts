@@ -3,6 +3,12 @@ export const apiErrorCodes = {
   not_found: "No such route or resource.",
   schema_not_found: "No published schema of that name; GET /api/v1/schemas lists them.",
   bad_request: "The request is malformed.",
+  unauthorized: "No or wrong credentials: HTTP Basic with an operator or integration account (ioc-hub devices add <id> --role operator).",
+  forbidden: "The account's role may not do this.",
+  vessel_invalid: "The vessel does not match the vessel schema or the registration-number format; `message` says where.",
+  vessel_exists: "A vessel with that registration number is already registered (or appears twice in an import).",
+  vessel_conflict: "The MMSI or VMS device id already belongs to another vessel.",
+  vessel_not_found: "No vessel with that registration number.",
   internal_error: "The hub failed; the request id in the response is in the hub's log.",
 } as const;
 

@@ -33,7 +33,13 @@ describe("HTTP app", () => {
 
   it("serves the published schemas as they are", async () => {
     const list = (await app.inject("/api/v1/schemas")).json();
-    expect(list.schemas.map((s: { name: string }) => s.name)).toEqual(["sensor-reading", "sensor-batch", "senml", "ingest-error"]);
+    expect(list.schemas.map((s: { name: string }) => s.name)).toEqual([
+      "sensor-reading",
+      "sensor-batch",
+      "senml",
+      "ingest-error",
+      "vessel",
+    ]);
     const schema = await app.inject("/api/v1/schemas/sensor-reading");
     expect(schema.statusCode).toBe(200);
     expect(schema.headers["content-type"]).toContain("application/schema+json");

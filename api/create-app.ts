@@ -10,6 +10,10 @@ import { type Readiness, healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { mqttWebSocketRoutes } from "./routes/mqtt-websocket.js";
 import { schemaRoutes } from "./routes/schemas.js";
+import { vesselRoutes } from "./routes/vessels.js";
+import type { DeviceRegistry } from "../broker/device-registry.js";
+import type { VesselIdentity } from "../vessels/vessel-identity.js";
+import type { VesselRegistry } from "../vessels/vessel-registry.js";
 import type { Registry } from "prom-client";
 
 export interface AppDeps {
@@ -19,6 +23,8 @@ export interface AppDeps {
   readiness: () => Readiness;
   beforeScrape?: () => void;
   broker?: HubBroker;
+  /** The vessel register and who may use it (the routes are left out without them). */
+  vessels?: { registry: VesselRegistry; identity: VesselIdentity; devices: DeviceRegistry };
   maxWebSocketBytes?: number;
 }
 
@@ -42,5 +48,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes(deps.registry, deps.beforeScrape));
   await app.register(schemaRoutes(deps.schemas));
   if (deps.broker) await app.register(mqttWebSocketRoutes(deps.broker));
+  if (deps.vessels) await app.register(vesselRoutes(deps.vessels.registry, deps.vessels.identity, deps.vessels.devices));
   return app;
 }

@@ -9,6 +9,9 @@ import { DeviceRegistry, RegistryError } from "../broker/device-registry.js";
 import { openDatabase } from "../store/database.js";
 import { ConfigError, type HubConfig, loadConfig } from "./config.js";
 import { runDecodeCommand } from "./decode-command.js";
+import { SchemaRegistry } from "../ingest/schema-registry.js";
+import { readVesselFile } from "../vessels/vessel-import-file.js";
+import { VesselError, VesselRegistry } from "../vessels/vessel-registry.js";
 import { createLogger } from "./logger.js";
 import { startHub } from "./main.js";
 
@@ -22,6 +25,8 @@ Commands:
   devices disable <id> | enable <id>      refuse or allow a device's connections
   devices rotate <id> [--json]            issue a new password (the old one stops working)
   decode ais [file]                       decode AIS NMEA (stdin without a file) to JSON lines, errors to stderr
+  vessels import <file.csv|file.json>     add or update registered vessels (all or nothing)
+  vessels list [--json]                   registered vessels
 
 Options:
   --config <file>   JSON configuration file (also IOC_CONFIG); every key can be set from the environment
@@ -104,6 +109,39 @@ async function runDevices(config: HubConfig, args: string[], json: boolean, kind
   }
 }
 
+async function runVessels(config: HubConfig, args: string[], json: boolean): Promise<void> {
+  const [action, file] = args;
+  const db = openDatabase(config.dataDir);
+  const registry = new VesselRegistry(db, new SchemaRegistry(), new RegExp(config.vessels.registrationPattern, "u"));
+  try {
+    if (action === "import") {
+      if (!file) fail("vessels import needs a CSV or JSON file");
+      let records: unknown[];
+      try {
+        records = readVesselFile(file);
+      } catch (error) {
+        fail(`cannot read ${file}: ${(error as Error).message}`);
+      }
+      const result = registry.import(records);
+      process.stdout.write(json ? `${JSON.stringify(result)}\n` : `imported ${result.created} new and ${result.updated} updated vessels\n`);
+    } else if (action === "list") {
+      const vessels = registry.list();
+      process.stdout.write(
+        json
+          ? `${JSON.stringify(vessels)}\n`
+          : `${vessels.map((v) => `${v.id}\t${v.name}\t${v.lengthM} m\tMMSI ${v.mmsi ?? "-"}\tVMS ${v.vmsDeviceId ?? "-"}\t${v.status}`).join("\n") || "no vessels"}\n`,
+      );
+    } else {
+      fail(`unknown vessels command "${action ?? ""}"\n\n${usage}`);
+    }
+  } catch (error) {
+    if (error instanceof VesselError) fail(error.message);
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -136,6 +174,8 @@ async function main(): Promise<void> {
       return runStart(config);
     case "devices":
       return runDevices(config, rest, values.json ?? false, values.kind, values.role);
+    case "vessels":
+      return runVessels(config, rest, values.json ?? false);
     default:
       fail(`unknown command "${command}"\n\n${usage}`);
   }

@@ -112,6 +112,18 @@ export const configSchema = {
         maxFiles: { type: "integer", minimum: 1, default: 10, description: "dead-letter files kept" },
       },
     },
+    vessels: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        registrationPattern: {
+          type: "string",
+          default: "^[A-ZĐ][A-Za-zĐđ]{1,3}-\\d{5}-TS$",
+          description: "registration numbers the register accepts (Circular 23/2018 Art. 20: <PROVINCE>-<5 digits>-TS)",
+        },
+      },
+    },
     ingest: {
       type: "object",
       additionalProperties: false,
@@ -156,6 +168,7 @@ export interface HubConfig {
   spool: { maxBytes: number; warnRatio: number; onFull: "reject" | "drop-oldest"; segmentBytes: number; commit: "inline" | "threadpool" };
   deadLetter: { maxFileBytes: number; maxFiles: number };
   ingest: { maxBatchReadings: number; maxFutureMs: number; maxPastMs: number; maxJsonDepth: number };
+  vessels: { registrationPattern: string };
 }
 
 export class ConfigError extends Error {
@@ -244,6 +257,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   if (!validate(config)) {
     const problems = (validate.errors ?? []).map((e) => describe(e, envFor));
     throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  try {
+    new RegExp(config.vessels.registrationPattern, "u");
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: vessels.registrationPattern is not a regular expression: ${(error as Error).message}`);
   }
   if (config.influx.token && (config.influx.user || config.influx.password)) {
     throw new ConfigError("invalid configuration: influx.token and influx.user/influx.password are exclusive");

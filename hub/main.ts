@@ -16,6 +16,8 @@ import { InfluxWriter } from "../ingest/sink/influx-writer.js";
 import { InfluxdNotInstalledError, ManagedInfluxd } from "../ingest/sink/managed-influxd.js";
 import { Spool } from "../ingest/sink/spool.js";
 import { type Database, openDatabase } from "../store/database.js";
+import { VesselIdentity } from "../vessels/vessel-identity.js";
+import { VesselRegistry } from "../vessels/vessel-registry.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import { HubMetrics } from "./metrics.js";
@@ -51,6 +53,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const db: Database = openDatabase(dataDir);
   const registry = new DeviceRegistry(db);
   const schemas = new SchemaRegistry();
+  const vesselRegistry = new VesselRegistry(db, schemas, new RegExp(config.vessels.registrationPattern, "u"));
+  const identity = new VesselIdentity(vesselRegistry, db, log.child({ component: "vessels" }));
+  const identityFlush = setInterval(() => identity.flush(), 5_000);
   const spool = await Spool.open(join(dataDir, "spool"), config.spool, log.child({ component: "spool" }));
   spool.on("commit", (seconds: number) => metrics.spoolFsync.observe(seconds));
   const deadLetter = new DeadLetterLog(join(dataDir, "dead-letter"), config.deadLetter);
@@ -110,6 +115,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     metrics,
     log: log.child({ component: "ingest" }),
     limits: config.ingest,
+    resolve: identity.resolve,
     onRejected: (envelope, rejection) => broker?.reportRejection(envelope, rejection),
   });
   broker = await HubBroker.create({
@@ -142,6 +148,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     registry: metrics.registry,
     readiness,
     broker: activeBroker,
+    vessels: { registry: vesselRegistry, identity, devices: registry },
     maxWebSocketBytes: config.mqtt.maxPacketBytes + 16,
     beforeScrape: () => {
       const stats = spool.stats();
@@ -173,6 +180,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     (stopping ??= (async () => {
       log.info("ioc-hub stopping: no new connections, draining in-flight work");
       clearInterval(selfMetricsTimer);
+      clearInterval(identityFlush);
       // Stop accepting first; the server's close completes only once the broker has closed the clients.
       const serverClosed = new Promise<void>((r) => mqttServer.close(() => r()));
       await activeBroker.close();
@@ -182,6 +190,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       await spool.close().catch((error) => log.error({ err: error }, "spool close failed"));
       await deadLetter.close();
       await managed?.stop();
+      identity.flush();
       db.close();
       log.info({ spool: spool.stats() }, "ioc-hub stopped");
     })());

@@ -27,6 +27,8 @@ export interface PipelineDeps {
   metrics: HubMetrics;
   log: Logger;
   limits: DecodeLimits & TimeLimits;
+  /** Identity stage: e.g. an AIS report becomes the registered vessel's. */
+  resolve?: (observation: Observation) => Observation;
   rules?: ObservationRule[];
   /** Tells the sender (e.g. on ioc/v1/errors/{deviceId}); called once per rejection. */
   onRejected?: (envelope: Envelope, rejection: Rejection) => void;
@@ -69,7 +71,7 @@ export class IngestPipeline {
         for (const observation of result.observations) {
           const problem = checkObservation(observation, envelope.receivedAt, this.deps.limits);
           if (problem) rejections.push(problem);
-          else accepted.push(observation);
+          else accepted.push(this.deps.resolve ? this.deps.resolve(observation) : observation);
         }
       } catch (error) {
         this.deps.log.error({ err: error, format: envelope.format, deviceId: envelope.deviceId }, "decoder failed");

@@ -11,4 +11,27 @@ export const migrations: readonly string[] = [
      rotated_at    INTEGER NOT NULL,
      CHECK (role <> 'device' OR kind IS NOT NULL)
    );`,
+  `CREATE TABLE vessels (
+     id              TEXT PRIMARY KEY,
+     name            TEXT NOT NULL,
+     length_m        REAL NOT NULL,
+     gross_tonnage   REAL,
+     main_gear       TEXT,
+     home_port       TEXT,
+     owner           TEXT,
+     mmsi            INTEGER UNIQUE,
+     vms_device_id   TEXT UNIQUE,
+     status          TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'decommissioned')),
+     created_at      INTEGER NOT NULL,
+     updated_at      INTEGER NOT NULL
+   );
+   CREATE TABLE transmitters (
+     mmsi            INTEGER PRIMARY KEY,
+     first_seen_at   INTEGER NOT NULL,
+     last_seen_at    INTEGER NOT NULL,
+     name            TEXT,
+     callsign        TEXT,
+     length_m        REAL,
+     mismatch        TEXT
+   );`,
 ];

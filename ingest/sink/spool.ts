@@ -306,7 +306,9 @@ export class Spool extends EventEmitter {
     this.cursor = { segment: next, offset: 0 };
     if (before(this.readPos, this.cursor)) this.readPos = { ...this.cursor };
     while (this.ages[0] && !before(this.cursor, this.ages[0].end)) this.ages.shift();
-    void this.persistCursor().then(() => rm(path, { force: true }));
+    this.persistCursor()
+      .then(() => rm(path, { force: true }))
+      .catch((error) => this.log?.error({ err: error, segment: oldest }, "spool: could not finish dropping a segment"));
     this.log?.error({ segment: oldest, droppedPoints: lost }, "spool full: dropped the oldest unwritten data (policy drop-oldest)");
     return true;
   }
@@ -401,13 +403,21 @@ export class Spool extends EventEmitter {
     }
   }
 
-  private async persistCursor(): Promise<void> {
-    const tmp = join(this.dir, "cursor.json.tmp");
-    await writeFile(tmp, JSON.stringify(this.cursor));
-    const fh = await open(tmp, "r+");
-    await fh.datasync();
-    await fh.close();
-    await rename(tmp, join(this.dir, "cursor.json"));
+  private cursorWrites: Promise<void> = Promise.resolve();
+
+  /** Writes the cursor atomically (temp file, fdatasync, rename); writes are serialised, the last one wins. */
+  private persistCursor(): Promise<void> {
+    const write = async () => {
+      const tmp = join(this.dir, "cursor.json.tmp");
+      await writeFile(tmp, JSON.stringify(this.cursor));
+      const fh = await open(tmp, "r+");
+      await fh.datasync();
+      await fh.close();
+      await rename(tmp, join(this.dir, "cursor.json"));
+    };
+    const next = this.cursorWrites.then(write, write);
+    this.cursorWrites = next.catch(() => undefined);
+    return next;
   }
 
   /** Flushes pending appends, then closes the files. */
@@ -418,6 +428,7 @@ export class Spool extends EventEmitter {
     }
     this.closed = true;
     this.emit("close");
+    await this.cursorWrites;
     await this.reader?.fh.close();
     this.reader = undefined;
     await this.head.fh.close();

@@ -2,7 +2,9 @@
 // reported to the receiver and the good ones around them kept.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, addDevices } from "../support/devices.js";
-import { type HubProcess, startHub } from "../support/hub-process.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
 import { collect, connectDevice } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -15,7 +17,16 @@ describe("AIS over MQTT", () => {
 
   beforeAll(async () => {
     influx = await startTestInfluxd();
-    creds = await addDevices(dir.path, [{ id: "rx-thuan-an", kind: "ais-receiver" }]);
+    creds = await addDevices(dir.path, [
+      { id: "rx-thuan-an", kind: "ais-receiver" },
+      { id: "officer-1", role: "operator" },
+    ]);
+    const csv = join(dir.path, "vessels.csv");
+    writeFileSync(
+      csv,
+      "id,name,lengthM,mainGear,homePort,mmsi,vmsDeviceId\nTTH-90123-TS,TTH 90123 Phú Thuận,16.5,gillnet,Thuận An,227006760,VMS-0042\n",
+    );
+    expect(runCli(["vessels", "import", csv], { IOC_DATA_DIR: dir.path }).stdout).toContain("imported 1 new");
     hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url });
   });
   afterAll(async () => {
@@ -48,7 +59,7 @@ describe("AIS over MQTT", () => {
     await expect.poll(async () => (await influx.rows('SELECT * FROM "vessel_position"')).length, { timeout: 10_000 }).toBe(1);
     const [position] = await influx.rows('SELECT * FROM "vessel_position"');
     expect(position).toMatchObject({
-      vessel: "unregistered:227006760",
+      vessel: "TTH-90123-TS",
       mmsi: "227006760",
       source: "ais",
       receiver: "rx-thuan-an",
@@ -60,6 +71,12 @@ describe("AIS over MQTT", () => {
     await expect.poll(async () => (await influx.rows('SELECT * FROM "vessel_static"')).length, { timeout: 10_000 }).toBe(1);
     const [stat] = await influx.rows('SELECT * FROM "vessel_static"');
     expect(stat).toMatchObject({ vessel: "unregistered:369190000", name: "MT.MITCHELL", callsign: "WDA9674", length: 180 });
+    const officer = creds.get("officer-1") as Credentials;
+    const authorization = `Basic ${Buffer.from(`${officer.username}:${officer.password}`).toString("base64")}`;
+    const unregistered = (await (await fetch(`${hub.httpUrl}/api/v1/vessels?registered=false`, { headers: { authorization } })).json()) as {
+      vessels: { id: string; name?: string }[];
+    };
+    expect(unregistered.vessels).toEqual([expect.objectContaining({ id: "unregistered:369190000", name: "MT.MITCHELL" })]);
     await receiver.endAsync();
   });
 

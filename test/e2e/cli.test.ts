@@ -80,4 +80,36 @@ describe("ioc-hub CLI", () => {
     expect(runCli(["decode", "ais", join(dir.path, "missing.nmea")], env).status).toBe(1);
     expect(runCli(["decode", "naf"], env).status).toBe(2);
   });
+
+  it("imports vessels from CSV or JSON, all or nothing, and lists them", () => {
+    const csv = join(dir.path, "fleet.csv");
+    writeFileSync(
+      csv,
+      'id,name,lengthM,grossTonnage,mmsi,vmsDeviceId\nTTH-90123-TS,"TTH 90123, Phú Thuận",16.5,48,574123456,VMS-0042\nTTH-90456-TS,TTH 90456,9.8,,,\n',
+    );
+    expect(runCli(["vessels", "import", csv], env).stdout).toBe("imported 2 new and 0 updated vessels\n");
+    const json = join(dir.path, "fleet.json");
+    writeFileSync(
+      json,
+      JSON.stringify({
+        vessels: [
+          { id: "TTH-90456-TS", name: "TTH 90456", lengthM: 10.2 },
+          { id: "TTH-1-TS", name: "x", lengthM: 3 },
+        ],
+      }),
+    );
+    const refused = runCli(["vessels", "import", json], env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("nothing imported: record 2");
+    const list = JSON.parse(runCli(["vessels", "list", "--json"], env).stdout) as {
+      id: string;
+      name: string;
+      lengthM: number;
+      grossTonnage?: number;
+    }[];
+    expect(list.map((v) => [v.id, v.name, v.lengthM, v.grossTonnage])).toEqual([
+      ["TTH-90123-TS", "TTH 90123, Phú Thuận", 16.5, 48],
+      ["TTH-90456-TS", "TTH 90456", 9.8, undefined],
+    ]);
+  });
 });

@@ -1,0 +1,113 @@
+import { pino } from "pino";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeviceRegistry } from "../../broker/device-registry.js";
+import { HubMetrics } from "../../hub/metrics.js";
+import { SchemaRegistry } from "../../ingest/schema-registry.js";
+import { type Database, openDatabase } from "../../store/database.js";
+import { tempDir } from "../../test/support/temp-dir.js";
+import { VesselIdentity } from "../../vessels/vessel-identity.js";
+import { VesselRegistry } from "../../vessels/vessel-registry.js";
+import { createApp } from "../create-app.js";
+
+describe("/api/v1/vessels", () => {
+  const dir = tempDir("api-vessels");
+  let db: Database;
+  let app: FastifyInstance;
+  let identity: VesselIdentity;
+  let operator: string;
+  let station: string;
+
+  beforeAll(async () => {
+    db = openDatabase(dir.path);
+    const devices = new DeviceRegistry(db);
+    const schemas = new SchemaRegistry();
+    const registry = new VesselRegistry(db, schemas, /^[A-Z]{2,4}-\d{5}-TS$/u);
+    identity = new VesselIdentity(registry, db);
+    const basic = (id: string, password: string) => `Basic ${Buffer.from(`${id}:${password}`).toString("base64")}`;
+    operator = basic("ops-1", (await devices.add("ops-1", { role: "operator" })).password);
+    station = basic("air-1", (await devices.add("air-1", { kind: "air" })).password);
+    app = await createApp({
+      log: pino({ level: "silent" }),
+      schemas,
+      registry: new HubMetrics({ processMetrics: false }).registry,
+      readiness: () => ({ ready: true, broker: "up", influx: "writing", spool: { bytes: 0, points: 0, oldestAgeMs: 0, full: false } }),
+      vessels: { registry, identity, devices },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    db.close();
+    dir.remove();
+  });
+
+  const boat = { id: "TTH-90123-TS", name: "TTH 90123", lengthM: 16.5, mmsi: 574123456, vmsDeviceId: "VMS-0042" };
+
+  it("needs an operator or integration account", async () => {
+    expect((await app.inject("/api/v1/vessels")).statusCode).toBe(401);
+    expect((await app.inject({ url: "/api/v1/vessels", headers: { authorization: "Basic b3BzLTE6d3Jvbmc=" } })).json().error.code).toBe(
+      "unauthorized",
+    );
+    const forbidden = await app.inject({ url: "/api/v1/vessels", headers: { authorization: station } });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe("forbidden");
+  });
+
+  it("creates, reads and changes a vessel, with clear errors", async () => {
+    const headers = { authorization: operator };
+    const created = await app.inject({ method: "POST", url: "/api/v1/vessels", headers, payload: boat });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers.location).toBe("/api/v1/vessels/TTH-90123-TS");
+    expect((await app.inject({ method: "POST", url: "/api/v1/vessels", headers, payload: boat })).json().error.code).toBe("vessel_exists");
+    const conflict = await app.inject({
+      method: "POST",
+      url: "/api/v1/vessels",
+      headers,
+      payload: { ...boat, id: "TTH-00001-TS", vmsDeviceId: "x" },
+    });
+    expect([conflict.statusCode, conflict.json().error.code]).toEqual([409, "vessel_conflict"]);
+    const invalid = await app.inject({ method: "POST", url: "/api/v1/vessels", headers, payload: { ...boat, id: "TTH-1-TS" } });
+    expect([invalid.statusCode, invalid.json().error.code]).toEqual([400, "vessel_invalid"]);
+    const patched = await app.inject({ method: "PATCH", url: "/api/v1/vessels/TTH-90123-TS", headers, payload: { homePort: "Thuận An" } });
+    expect(patched.json()).toMatchObject({ id: "TTH-90123-TS", homePort: "Thuận An" });
+    expect((await app.inject({ url: "/api/v1/vessels/TTH-99999-TS", headers })).statusCode).toBe(404);
+  });
+
+  it("lists registered vessels with what their transmitters said, and the unregistered transmitters", async () => {
+    const headers = { authorization: operator };
+    identity.resolve({
+      type: "vessel_position",
+      vessel: "unregistered:574123456",
+      mmsi: 574123456,
+      source: "ais",
+      timeMs: 1000,
+      lat: 16.5,
+      lon: 107.7,
+    });
+    identity.resolve({
+      type: "vessel_static",
+      vessel: "unregistered:574555555",
+      mmsi: 574555555,
+      timeMs: 2000,
+      name: "LA VANG 7",
+      callsign: "XVAB",
+    });
+    const registered = (await app.inject({ url: "/api/v1/vessels", headers })).json().vessels;
+    expect(registered).toHaveLength(1);
+    expect(registered[0]).toMatchObject({ id: "TTH-90123-TS", registered: true, observed: { mmsi: 574123456, vessel: "TTH-90123-TS" } });
+    const unregistered = (await app.inject({ url: "/api/v1/vessels?registered=false", headers })).json().vessels;
+    expect(unregistered).toEqual([
+      {
+        id: "unregistered:574555555",
+        registered: false,
+        mmsi: 574555555,
+        name: "LA VANG 7",
+        callsign: "XVAB",
+        firstSeenAt: "1970-01-01T00:00:02.000Z",
+        lastSeenAt: "1970-01-01T00:00:02.000Z",
+      },
+    ]);
+    const one = (await app.inject({ url: "/api/v1/vessels/TTH-90123-TS", headers })).json();
+    expect(one.observed.lastSeenAt).toBe("1970-01-01T00:00:01.000Z");
+  });
+});

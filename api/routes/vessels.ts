@@ -1,0 +1,76 @@
+// The vessel register over REST: list (registered, or the unregistered transmitters officers need to
+// see), read, create, change. Operators and integrations only.
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { DeviceRegistry } from "../../broker/device-registry.js";
+import type { VesselIdentity } from "../../vessels/vessel-identity.js";
+import { VesselError, type VesselRegistry } from "../../vessels/vessel-registry.js";
+import { apiError } from "../api-error.js";
+import { requireRole } from "../request-auth.js";
+
+const STATUS: Record<VesselError["code"], number> = {
+  vessel_invalid: 400,
+  vessel_exists: 409,
+  vessel_conflict: 409,
+  vessel_not_found: 404,
+};
+
+function sendError(reply: FastifyReply, error: unknown) {
+  if (error instanceof VesselError) return reply.code(STATUS[error.code]).send(apiError(error.code, error.message));
+  throw error;
+}
+
+export const vesselRoutes =
+  (vessels: VesselRegistry, identity: VesselIdentity, devices: DeviceRegistry): FastifyPluginAsync =>
+  async (app) => {
+    app.addHook("preHandler", requireRole(devices, ["operator", "integration"]));
+
+    const observed = () => new Map(identity.transmitters().map((t) => [t.mmsi, t]));
+
+    app.get<{ Querystring: { registered?: string } }>("/api/v1/vessels", async (request) => {
+      const transmitters = observed();
+      if (request.query.registered === "false") {
+        return {
+          vessels: [...transmitters.values()]
+            .filter((t) => !t.vessel)
+            .map(({ vessel, ...t }) => ({ id: `unregistered:${t.mmsi}`, registered: false, ...t })),
+        };
+      }
+      return {
+        vessels: vessels.list().map((v) => ({
+          ...v,
+          registered: true,
+          ...(v.mmsi !== undefined && transmitters.has(v.mmsi) && { observed: transmitters.get(v.mmsi) }),
+        })),
+      };
+    });
+
+    app.get<{ Params: { id: string } }>("/api/v1/vessels/:id", async (request, reply) => {
+      try {
+        const vessel = vessels.get(request.params.id);
+        const seen = vessel.mmsi !== undefined ? observed().get(vessel.mmsi) : undefined;
+        return { ...vessel, registered: true, ...(seen && { observed: seen }) };
+      } catch (error) {
+        return sendError(reply, error);
+      }
+    });
+
+    app.post("/api/v1/vessels", async (request, reply) => {
+      try {
+        const vessel = vessels.create(request.body);
+        return reply
+          .code(201)
+          .header("location", `/api/v1/vessels/${encodeURIComponent(vessel.id)}`)
+          .send(vessel);
+      } catch (error) {
+        return sendError(reply, error);
+      }
+    });
+
+    app.patch<{ Params: { id: string } }>("/api/v1/vessels/:id", async (request, reply) => {
+      try {
+        return vessels.update(request.params.id, request.body);
+      } catch (error) {
+        return sendError(reply, error);
+      }
+    });
+  };

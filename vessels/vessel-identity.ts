@@ -1,0 +1,149 @@
+// The identity stage of the pipeline: an AIS or VMS report becomes the registered vessel's (by MMSI or
+// VMS device id), or stays `unregistered:<mmsi>` and is listed for the officers. What a transmitter
+// says about itself (AIS static data) is kept, and compared with the register: a vessel broadcasting
+// another vessel's name or MMSI is a known trick.
+import type { Logger } from "../hub/logger.js";
+import type { Observation } from "../ingest/observation.js";
+import type { Database } from "../store/database.js";
+import type { VesselRegistry } from "./vessel-registry.js";
+
+export interface Transmitter {
+  mmsi: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  name?: string;
+  callsign?: string;
+  lengthM?: number;
+  /** How the transmitter's own static data disagrees with the register, when it does. */
+  mismatch?: string;
+  /** The registered vessel this MMSI belongs to, if any. */
+  vessel?: string;
+}
+
+interface Seen {
+  first: number;
+  last: number;
+  name?: string | undefined;
+  callsign?: string | undefined;
+  lengthM?: number | undefined;
+  mismatch?: string | undefined;
+}
+
+/** Names compared without case, diacritics, spaces or punctuation ("TTH 90123" = "tth-90123"). */
+export function normaliseName(name: string): string {
+  return name
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/đ/gi, "d")
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "");
+}
+
+export class VesselIdentity {
+  private readonly seen = new Map<number, Seen>();
+  private readonly dirty = new Set<number>();
+
+  constructor(
+    private readonly registry: VesselRegistry,
+    private readonly db: Database,
+    private readonly log?: Logger,
+  ) {}
+
+  /** Resolves the vessel of one observation; records the transmitter. */
+  resolve = (observation: Observation): Observation => {
+    if (observation.type === "sensor_reading" || observation.mmsi === undefined) return observation;
+    const mmsi = observation.mmsi;
+    const vessel = this.registry.vesselForMmsi(mmsi);
+    this.note(observation, vessel);
+    return vessel ? { ...observation, vessel } : observation;
+  };
+
+  private note(observation: Exclude<Observation, { type: "sensor_reading" }>, vessel: string | undefined): void {
+    const mmsi = observation.mmsi as number;
+    let seen = this.seen.get(mmsi);
+    if (!seen) {
+      seen = { first: observation.timeMs, last: observation.timeMs };
+      this.seen.set(mmsi, seen);
+    }
+    seen.first = Math.min(seen.first, observation.timeMs);
+    seen.last = Math.max(seen.last, observation.timeMs);
+    if (observation.type === "vessel_static") {
+      if (observation.name) seen.name = observation.name;
+      if (observation.callsign) seen.callsign = observation.callsign;
+      if (observation.lengthM) seen.lengthM = observation.lengthM;
+      const mismatch = vessel ? this.compare(vessel, observation.name, observation.lengthM) : undefined;
+      if (mismatch !== seen.mismatch) {
+        if (mismatch) this.log?.warn({ mmsi, vessel, mismatch }, "AIS static data disagrees with the register");
+        seen.mismatch = mismatch;
+      }
+    }
+    this.dirty.add(mmsi);
+  }
+
+  private compare(vesselId: string, name: string | undefined, lengthM: number | undefined): string | undefined {
+    const registered = this.registry.find(vesselId);
+    if (!registered) return undefined;
+    const problems: string[] = [];
+    if (name && normaliseName(name) !== normaliseName(registered.name))
+      problems.push(`AIS name "${name}" is not the registered "${registered.name}"`);
+    if (lengthM && Math.abs(lengthM - registered.lengthM) > Math.max(2, registered.lengthM * 0.2)) {
+      problems.push(`AIS length ${lengthM} m is not the registered ${registered.lengthM} m`);
+    }
+    return problems.length > 0 ? problems.join("; ") : undefined;
+  }
+
+  /** Writes what changed since the last flush (one transaction; called on a timer, not per message). */
+  flush(): void {
+    if (this.dirty.size === 0) return;
+    const upsert = this.db.prepare(
+      `INSERT INTO transmitters (mmsi, first_seen_at, last_seen_at, name, callsign, length_m, mismatch)
+       VALUES (@mmsi, @first, @last, @name, @callsign, @lengthM, @mismatch)
+       ON CONFLICT (mmsi) DO UPDATE SET first_seen_at = min(first_seen_at, excluded.first_seen_at),
+         last_seen_at = max(last_seen_at, excluded.last_seen_at), name = coalesce(excluded.name, name),
+         callsign = coalesce(excluded.callsign, callsign), length_m = coalesce(excluded.length_m, length_m), mismatch = excluded.mismatch`,
+    );
+    this.db.transaction(() => {
+      for (const mmsi of this.dirty) {
+        const s = this.seen.get(mmsi) as Seen;
+        upsert.run({
+          mmsi,
+          first: s.first,
+          last: s.last,
+          name: s.name ?? null,
+          callsign: s.callsign ?? null,
+          lengthM: s.lengthM ?? null,
+          mismatch: s.mismatch ?? null,
+        });
+      }
+    })();
+    this.dirty.clear();
+  }
+
+  /** Every transmitter heard, with its registered vessel when it has one. */
+  transmitters(): Transmitter[] {
+    this.flush();
+    const rows = this.db.prepare("SELECT * FROM transmitters ORDER BY mmsi").all() as {
+      mmsi: number;
+      first_seen_at: number;
+      last_seen_at: number;
+      name: string | null;
+      callsign: string | null;
+      length_m: number | null;
+      mismatch: string | null;
+    }[];
+    return rows.map((r) => {
+      const t: Transmitter = {
+        mmsi: r.mmsi,
+        firstSeenAt: new Date(r.first_seen_at).toISOString(),
+        lastSeenAt: new Date(r.last_seen_at).toISOString(),
+      };
+      if (r.name) t.name = r.name;
+      if (r.callsign) t.callsign = r.callsign;
+      if (r.length_m) t.lengthM = r.length_m;
+      if (r.mismatch) t.mismatch = r.mismatch;
+      const vessel = this.registry.vesselForMmsi(r.mmsi);
+      if (vessel) t.vessel = vessel;
+      return t;
+    });
+  }
+}
