@@ -24,6 +24,8 @@ export interface VesselPosition {
   /** Vessel id: the registry's, or `unregistered:<mmsi>` for a transmitter the registry does not know. */
   vessel: string;
   mmsi?: number;
+  /** The VMS terminal that reported it (VMS reports). */
+  vmsDeviceId?: string;
   source: "ais" | "vms";
   /** AIS receiver (or VMS gateway) that heard it. */
   receiver?: string;
@@ -37,6 +39,10 @@ export interface VesselPosition {
   headingDeg?: number;
   /** ITU-R M.1371 navigational status (7 = engaged in fishing). */
   navStatus?: number;
+  /** VMS terminal state. */
+  batteryV?: number;
+  power?: "main" | "battery";
+  alarms?: string[];
 }
 
 /** What a vessel says about itself (AIS types 5, 19, 24); becomes one `vessel_static` point. */

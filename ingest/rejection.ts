@@ -21,6 +21,7 @@ export const rejectionReasons = {
     "An AIS line could not be decoded; the message says which of the AIS decoder's reasons (docs/errors.md) and `path` which line.",
   vessel_id_invalid: "An AIS ship report whose MMSI is not 9 digits.",
   position_invalid: 'A position outside the Earth (and not the "not available" value).',
+  naf_record_invalid: "A NAF record was refused; the message starts with the NAF reason (docs/errors.md) and `path` names the record.",
   format_unsupported: "No decoder is registered yet for this topic's payload format.",
   rate_limited: "The device publishes faster than mqtt.publishRatePerSecond allows; the connection is closed.",
   spool_full: "The hub's spool is at spool.maxBytes; the message is not acknowledged and must be resent.",

@@ -7,7 +7,7 @@ import { packageRoot } from "../hub/package-root.js";
 import { type Rejection, reject } from "./rejection.js";
 
 /** Every published schema; each is served at GET /api/v1/schemas/{name}. */
-export const schemaNames = ["sensor-reading", "sensor-batch", "senml", "ingest-error", "vessel"] as const;
+export const schemaNames = ["sensor-reading", "sensor-batch", "senml", "ingest-error", "vessel", "vms-position"] as const;
 export type SchemaName = (typeof schemaNames)[number];
 
 export const schemaDir = join(packageRoot, "schemas");

@@ -51,12 +51,23 @@ export class VesselIdentity {
 
   /** Resolves the vessel of one observation; records the transmitter. */
   resolve = (observation: Observation): Observation => {
+    if (observation.type === "vessel_position" && observation.source === "vms") return this.resolveVms(observation);
     if (observation.type === "sensor_reading" || observation.mmsi === undefined) return observation;
     const mmsi = observation.mmsi;
     const vessel = this.registry.vesselForMmsi(mmsi);
     this.note(observation, vessel);
     return vessel ? { ...observation, vessel } : observation;
   };
+
+  /** A VMS report names its vessel (registration number) or its terminal (VMS device id). */
+  private resolveVms(observation: Extract<Observation, { type: "vessel_position" }>): Observation {
+    if (this.registry.isRegistered(observation.vessel)) return observation;
+    const byDevice = observation.vmsDeviceId ? this.registry.vesselForVmsDevice(observation.vmsDeviceId) : undefined;
+    if (byDevice) return { ...observation, vessel: byDevice };
+    const byName = this.registry.vesselForVmsDevice(observation.vessel);
+    if (byName) return { ...observation, vessel: byName };
+    return { ...observation, vessel: `unregistered:vms:${observation.vmsDeviceId ?? observation.vessel}` };
+  }
 
   private note(observation: Exclude<Observation, { type: "sensor_reading" }>, vessel: string | undefined): void {
     const mmsi = observation.mmsi as number;

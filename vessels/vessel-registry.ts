@@ -77,6 +77,7 @@ const CACHE_CHECK_MS = 1000;
 export class VesselRegistry {
   private byMmsi = new Map<number, string>();
   private byVmsDevice = new Map<string, string>();
+  private ids = new Set<string>();
   private dataVersion = -1;
   private checkedAt = 0;
 
@@ -249,6 +250,13 @@ export class VesselRegistry {
     const rows = this.db.prepare("SELECT id, mmsi, vms_device_id FROM vessels").all() as Pick<Row, "id" | "mmsi" | "vms_device_id">[];
     this.byMmsi = new Map(rows.filter((r) => r.mmsi !== null).map((r) => [r.mmsi as number, r.id]));
     this.byVmsDevice = new Map(rows.filter((r) => r.vms_device_id !== null).map((r) => [r.vms_device_id as string, r.id]));
+    this.ids = new Set(rows.map((r) => r.id));
+  }
+
+  /** Whether a registration number is in the register (cached like the lookups below). */
+  isRegistered(id: string, now = Date.now()): boolean {
+    this.refresh(now);
+    return this.ids.has(id);
   }
 
   /** Registered vessel id for an MMSI (cached; sees changes made by other processes within a second). */

@@ -2,10 +2,14 @@
 import { aisNmeaDecoder } from "./ais-nmea.js";
 import type { Decoder } from "./decoder.js";
 import { senmlDecoder } from "./senml.js";
+import { vmsJsonDecoder } from "./vms-json.js";
+import { vmsNafDecoder } from "./vms-naf.js";
 import { sensorJsonDecoder } from "./sensor-json.js";
 
 export const decoders: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([
   [sensorJsonDecoder.name, sensorJsonDecoder],
   [senmlDecoder.name, senmlDecoder],
   [aisNmeaDecoder.name, aisNmeaDecoder],
+  [vmsJsonDecoder.name, vmsJsonDecoder],
+  [vmsNafDecoder.name, vmsNafDecoder],
 ]);

@@ -35,6 +35,9 @@ export function toLineProtocol(observation: Observation): string {
       optionalFloat(point, "heading", observation.headingDeg);
       optionalFloat(point, "nav_status", observation.navStatus);
       optionalString(point, "receiver", observation.receiver);
+      optionalFloat(point, "battery", observation.batteryV);
+      optionalString(point, "power", observation.power);
+      if (observation.alarms && observation.alarms.length > 0) point.stringField("alarms", observation.alarms.join(","));
       break;
     case "vessel_static":
       point = new Point("vessel_static").tag("vessel", observation.vessel).tag("mmsi", String(observation.mmsi));
