@@ -9,6 +9,8 @@ export const apiErrorCodes = {
   vessel_exists: "A vessel with that registration number is already registered (or appears twice in an import).",
   vessel_conflict: "The MMSI or VMS device id already belongs to another vessel.",
   vessel_not_found: "No vessel with that registration number.",
+  spool_full: "The hub cannot take data now (its spool is full); send it again later.",
+  influx_unavailable: "No InfluxDB is configured or reachable, so stored positions cannot be read.",
   internal_error: "The hub failed; the request id in the response is in the hub's log.",
 } as const;
 

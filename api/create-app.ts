@@ -11,6 +11,10 @@ import { metricsRoutes } from "./routes/metrics.js";
 import { mqttWebSocketRoutes } from "./routes/mqtt-websocket.js";
 import { schemaRoutes } from "./routes/schemas.js";
 import { vesselRoutes } from "./routes/vessels.js";
+import { vesselTrackRoutes } from "./routes/vessel-tracks.js";
+import { vmsNafRoutes } from "./routes/vms-naf.js";
+import type { IngestPipeline } from "../ingest/pipeline.js";
+import type { InfluxClient } from "../ingest/sink/influx-client.js";
 import type { DeviceRegistry } from "../broker/device-registry.js";
 import type { VesselIdentity } from "../vessels/vessel-identity.js";
 import type { VesselRegistry } from "../vessels/vessel-registry.js";
@@ -24,7 +28,15 @@ export interface AppDeps {
   beforeScrape?: () => void;
   broker?: HubBroker;
   /** The vessel register and who may use it (the routes are left out without them). */
-  vessels?: { registry: VesselRegistry; identity: VesselIdentity; devices: DeviceRegistry };
+  vessels?: {
+    registry: VesselRegistry;
+    identity: VesselIdentity;
+    devices: DeviceRegistry;
+    /** Where stored positions are read from (undefined while there is no InfluxDB). */
+    influx: () => InfluxClient | undefined;
+    /** The ingest pipeline, for VMS reports pushed over HTTP. */
+    pipeline: Pick<IngestPipeline, "ingest">;
+  };
   maxWebSocketBytes?: number;
 }
 
@@ -48,6 +60,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes(deps.registry, deps.beforeScrape));
   await app.register(schemaRoutes(deps.schemas));
   if (deps.broker) await app.register(mqttWebSocketRoutes(deps.broker));
-  if (deps.vessels) await app.register(vesselRoutes(deps.vessels.registry, deps.vessels.identity, deps.vessels.devices));
+  if (deps.vessels) {
+    const v = deps.vessels;
+    // Static routes (/latest) and the track come before /:id within one encapsulated plugin each.
+    await app.register(vesselTrackRoutes(v.influx, v.registry, v.devices));
+    await app.register(vesselRoutes(v.registry, v.identity, v.devices));
+    await app.register(vmsNafRoutes(v.pipeline, v.devices));
+  }
   return app;
 }

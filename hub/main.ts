@@ -84,8 +84,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     }
   }
   let writer: InfluxWriter | undefined;
+  let influxClient: InfluxClient | undefined;
   if (influxUrl) {
     const client = new InfluxClient({ ...config.influx, url: influxUrl });
+    influxClient = client;
     writer = new InfluxWriter(
       spool,
       client,
@@ -148,7 +150,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     registry: metrics.registry,
     readiness,
     broker: activeBroker,
-    vessels: { registry: vesselRegistry, identity, devices: registry },
+    vessels: { registry: vesselRegistry, identity, devices: registry, influx: () => influxClient, pipeline },
     maxWebSocketBytes: config.mqtt.maxPacketBytes + 16,
     beforeScrape: () => {
       const stats = spool.stats();

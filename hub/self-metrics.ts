@@ -16,7 +16,7 @@ export async function hubMetricLines(metrics: HubMetrics, spool: SpoolStats, con
   const ingest = new Point("hub").tag("stage", "ingest").timestamp(timeMs);
   let received = 0;
   let rejected = 0;
-  for (const via of ["mqtt", "websocket", "serial", "udp", "tcp", "file"]) {
+  for (const via of ["mqtt", "websocket", "http", "serial", "udp", "tcp", "file"]) {
     const n = metrics.messagesReceived.get(via);
     received += n;
     if (n > 0) ingest.floatField(`received_${via}`, n);

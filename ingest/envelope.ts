@@ -1,7 +1,7 @@
 // The one input type every transport produces (DESIGN.md §1). Nothing after this point knows
 // whether bytes came over MQTT, a serial port or a socket, except through `via` as a tag.
 
-export type Via = "mqtt" | "websocket" | "serial" | "udp" | "tcp" | "file";
+export type Via = "mqtt" | "websocket" | "http" | "serial" | "udp" | "tcp" | "file";
 
 export interface Envelope {
   via: Via;

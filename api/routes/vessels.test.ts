@@ -32,7 +32,13 @@ describe("/api/v1/vessels", () => {
       schemas,
       registry: new HubMetrics({ processMetrics: false }).registry,
       readiness: () => ({ ready: true, broker: "up", influx: "writing", spool: { bytes: 0, points: 0, oldestAgeMs: 0, full: false } }),
-      vessels: { registry, identity, devices },
+      vessels: {
+        registry,
+        identity,
+        devices,
+        influx: () => undefined,
+        pipeline: { ingest: async () => ({ accepted: [], rejections: [] }) },
+      },
     });
   });
   afterAll(async () => {

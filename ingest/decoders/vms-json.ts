@@ -30,7 +30,10 @@ export const vmsJsonDecoder: Decoder = {
     const batch = Array.isArray(parsed.value);
     const elements = batch ? (parsed.value as unknown[]) : [parsed.value];
     if (elements.length > limits.maxBatchReadings) {
-      return { observations: [], rejections: [reject("batch_too_large", `${elements.length} reports in one message; at most ${limits.maxBatchReadings}`)] };
+      return {
+        observations: [],
+        rejections: [reject("batch_too_large", `${elements.length} reports in one message; at most ${limits.maxBatchReadings}`)],
+      };
     }
     const validate = schemas.validator("vms-position");
     const observations: Observation[] = [];

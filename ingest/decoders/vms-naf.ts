@@ -12,7 +12,10 @@ export const vmsNafDecoder: Decoder = {
     if (!isUtf8(envelope.bytes)) return { observations: [], rejections: [reject("payload_not_utf8", "the payload is not valid UTF-8")] };
     const records = splitRecords(envelope.bytes.toString("utf8"));
     if (records.length > limits.maxBatchReadings) {
-      return { observations: [], rejections: [reject("batch_too_large", `${records.length} records in one message; at most ${limits.maxBatchReadings}`)] };
+      return {
+        observations: [],
+        rejections: [reject("batch_too_large", `${records.length} records in one message; at most ${limits.maxBatchReadings}`)],
+      };
     }
     const observations: Observation[] = [];
     const rejections: Rejection[] = [];
@@ -24,7 +27,14 @@ export const vmsNafDecoder: Decoder = {
         return;
       }
       const p = result.position;
-      const position: VesselPosition = { type: "vessel_position", vessel: p.vessel, source: "vms", timeMs: p.timeMs, lat: p.lat, lon: p.lon };
+      const position: VesselPosition = {
+        type: "vessel_position",
+        vessel: p.vessel,
+        source: "vms",
+        timeMs: p.timeMs,
+        lat: p.lat,
+        lon: p.lon,
+      };
       if (p.vmsDeviceId) position.vmsDeviceId = p.vmsDeviceId;
       if (p.speedKn !== undefined) position.sogKn = p.speedKn;
       if (p.courseDeg !== undefined) position.cogDeg = p.courseDeg;

@@ -6,7 +6,8 @@ export const nafErrorReasons = {
   naf_field_duplicate: "A field code appears twice with different values.",
   naf_type_unsupported: "TM is missing, or not a position type (POS, MAN, ENT, EXI).",
   naf_identity_missing: "No vessel identifier: none of XR, IR, RC, IM or ID.",
-  naf_position_invalid: "Latitude/longitude missing, not a number, out of range, malformed LA/LO, or LA/LO and LT/LG disagree by more than 1′.",
+  naf_position_invalid:
+    "Latitude/longitude missing, not a number, out of range, malformed LA/LO, or LA/LO and LT/LG disagree by more than 1′.",
   naf_time_invalid: "DA or TI missing, or not a calendar date (YYYYMMDD or YYMMDD) and a UTC time (HHMM).",
   naf_speed_invalid: "SP is not a whole number of tenths of a knot.",
   naf_course_invalid: "CO is not a number from 0 to 360.",

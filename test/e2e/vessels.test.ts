@@ -1,0 +1,112 @@
+// One vessel, three feeds: AIS from a receiver, VMS JSON from its terminal, NAF pushed by a VMS centre
+// over HTTP, all joined to the registered vessel, stored, and served as a track and a latest position.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Credentials, addDevices } from "../support/devices.js";
+import { type HubProcess, startHub } from "../support/hub-process.js";
+import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
+import { connectDevice } from "../support/mqtt-clients.js";
+import { tempDir } from "../support/temp-dir.js";
+
+describe("vessel feeds joined into one identity", () => {
+  let influx: TestInfluxd;
+  let hub: HubProcess;
+  let creds: Map<string, Credentials>;
+  const dir = tempDir("hub-vessels");
+  const basic = (c: Credentials | undefined) => `Basic ${Buffer.from(`${c?.username}:${c?.password}`).toString("base64")}`;
+  const api = (path: string, init: RequestInit & { as?: string } = {}) =>
+    fetch(`${hub.httpUrl}${path}`, {
+      ...init,
+      headers: { authorization: basic(creds.get(init.as ?? "officer")), ...(init.headers ?? {}) },
+    });
+
+  beforeAll(async () => {
+    influx = await startTestInfluxd();
+    creds = await addDevices(dir.path, [
+      { id: "officer", role: "operator" },
+      { id: "vms-centre", role: "integration" },
+      { id: "rx-chan-may", kind: "ais-receiver" },
+      { id: "VMS-0042", kind: "vessel" },
+    ]);
+    hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url, IOC_INFLUX_FLUSH_INTERVAL_MS: "10" });
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await influx?.destroy();
+    dir.remove();
+  });
+
+  it("joins AIS, VMS JSON and NAF reports of a registered vessel and serves its track", async () => {
+    const created = await api("/api/v1/vessels", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        id: "TTH-90123-TS",
+        name: "TTH 90123",
+        lengthM: 16.5,
+        mmsi: 227006760,
+        vmsDeviceId: "VMS-0042",
+        homePort: "Chân Mây",
+      }),
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1100)); // the identity cache looks at the register once a second
+
+    const now = Date.now();
+    const minute = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000);
+    const terminal = await connectDevice(hub.mqttUrl, creds.get("VMS-0042"));
+    await terminal.publishAsync(
+      "ioc/v1/vessels/VMS-0042/vms",
+      JSON.stringify({ time: now - 20 * 60_000, lat: 16.3, lon: 108.0, speedKn: 6.2, courseDeg: 40 }),
+      { qos: 1 },
+    );
+    const fix = minute(now - 10 * 60_000);
+    const da = fix.toISOString().slice(0, 10).replace(/-/g, "");
+    const ti = fix.toISOString().slice(11, 16).replace(":", "");
+    const naf = [
+      `//SR//AD/VNM//TM/POS//XR/TTH-90123-TS//ID/VMS-0042//DA/${da}//TI/${ti}//LT/16.350//LG/108.050//SP/58//CO/45//ER//`,
+      `//SR//TM/POS//XR/TTH-90123-TS//DA/${da}//TI/2561//LT/16.36//LG/108.06//ER//`,
+    ].join("\n");
+    const pushed = await api("/api/v1/vms/naf", { as: "vms-centre", method: "POST", headers: { "content-type": "text/plain" }, body: naf });
+    expect(pushed.status).toBe(200);
+    expect(await pushed.json()).toEqual({
+      accepted: 1,
+      rejected: [{ reason: "naf_record_invalid", message: `naf_time_invalid: DA/${da} TI/2561`, path: "/record/2" }],
+    });
+    const receiver = await connectDevice(hub.mqttUrl, creds.get("rx-chan-may"));
+    await receiver.publishAsync(
+      "ioc/v1/ais/rx-chan-may/nmea",
+      "!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23\n!AIVDM,1,1,,B,15NBj>PP1gG>1PVKTDTUJOv00<0M,0*09\n",
+      { qos: 1 },
+    );
+    await Promise.all([terminal.endAsync(), receiver.endAsync()]);
+
+    await expect
+      .poll(async () => (await influx.rows('SELECT "lat" FROM "vessel_position" GROUP BY "vessel", "source"')).length, { timeout: 10_000 })
+      .toBe(4);
+    const stored = await influx.rows('SELECT "lat" FROM "vessel_position" GROUP BY "vessel", "source"');
+    expect(stored.map((r) => `${r.vessel}/${r.source}`).sort()).toEqual([
+      "TTH-90123-TS/ais",
+      "TTH-90123-TS/vms",
+      "TTH-90123-TS/vms",
+      "unregistered:367309370/ais",
+    ]);
+
+    const track = (await (await api(`/api/v1/vessels/TTH-90123-TS/track?from=${now - 3_600_000}&to=${now + 60_000}`)).json()) as {
+      geometry: { type: string; coordinates: number[][] };
+      properties: { times: string[]; sources: string[]; points: number };
+    };
+    expect(track.geometry.type).toBe("LineString");
+    expect(track.properties.points).toBe(3);
+    expect(track.properties.sources).toEqual(["vms", "vms", "ais"]);
+    expect(track.geometry.coordinates[0]).toEqual([108.0, 16.3]);
+    expect([...track.properties.times].sort()).toEqual(track.properties.times);
+
+    const latest = (await (await api("/api/v1/vessels/latest")).json()) as {
+      features: { id: string; properties: Record<string, unknown> }[];
+    };
+    const byId = Object.fromEntries(latest.features.map((f) => [f.id, f.properties]));
+    expect(byId["TTH-90123-TS"]).toMatchObject({ registered: true, name: "TTH 90123", source: "ais", mmsi: 227006760 });
+    expect(byId["unregistered:367309370"]).toMatchObject({ registered: false, source: "ais" });
+    expect((await api("/api/v1/vessels/TTH-00000-TS/track")).status).toBe(404);
+  });
+});
