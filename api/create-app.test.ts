@@ -39,6 +39,7 @@ describe("HTTP app", () => {
       "senml",
       "ingest-error",
       "vessel",
+      "vms-position",
     ]);
     const schema = await app.inject("/api/v1/schemas/sensor-reading");
     expect(schema.statusCode).toBe(200);

@@ -3,6 +3,7 @@
 import { apiErrorCodes } from "../dist/api/api-error.js";
 import { authFailureReasons } from "../dist/broker/auth-failures.js";
 import { aisErrorReasons } from "../dist/ingest/decoders/ais/ais-errors.js";
+import { nafErrorReasons } from "../dist/ingest/decoders/naf/naf-errors.js";
 import { rejectionReasons } from "../dist/ingest/rejection.js";
 
 const table = (head, entries) =>
@@ -37,4 +38,10 @@ ${table("code", apiErrorCodes)}
 What \`ioc-hub decode ais\` prints on stderr, one JSON line per bad input line (\`{"line", "reason", "message"}\`); over MQTT the same reason is the start of an \`ais_sentence_invalid\` rejection's message.
 
 ${table("reason", aisErrorReasons)}
+
+## NAF record errors
+
+The start of a \`naf_record_invalid\` rejection's message (MQTT \`ioc/v1/vessels/{vesselId}/naf\` or \`POST /api/v1/vms/naf\`); \`path\` is \`/record/N\`.
+
+${table("reason", nafErrorReasons)}
 `);

@@ -9,6 +9,7 @@ import { envName, settingPaths } from "../hub/config.js";
 import { packageRoot } from "../hub/package-root.js";
 import { quantities } from "../ingest/quantities.js";
 import { aisErrorReasons } from "../ingest/decoders/ais/ais-errors.js";
+import { nafErrorReasons } from "../ingest/decoders/naf/naf-errors.js";
 import { rejectionReasons } from "../ingest/rejection.js";
 import { SchemaRegistry, schemaNames } from "../ingest/schema-registry.js";
 
@@ -29,6 +30,7 @@ describe("docs", () => {
           ...Object.keys(authFailureReasons),
           ...Object.keys(apiErrorCodes),
           ...Object.keys(aisErrorReasons),
+          ...Object.keys(nafErrorReasons),
         ]),
       ].sort(),
     );
