@@ -6,6 +6,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot } from "../hub/package-root.js";
+import { aisDecode } from "./ais-decode.js";
 import { brokerFanIn } from "./broker-fan-in.js";
 import { ingestEndToEnd } from "./ingest-e2e.js";
 import { type BenchCredentials, prepareRegistry } from "./support/processes.js";
@@ -33,6 +34,8 @@ try {
     results.push(r);
     process.stdout.write(`${JSON.stringify(r)}\n`);
   };
+  log("AIS decoding (shared corpus)");
+  (await aisDecode(ctx)).forEach(emit);
   log("broker fan-in (100 publishers → 1 subscriber, 64-byte payloads)");
   const fanIn = await brokerFanIn(ctx);
   fanIn.results.forEach(emit);

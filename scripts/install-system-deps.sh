@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, the Debian packages the hub's tests, demo and benchmark run for real:
-# influxd (the store), mosquitto (the benchmark's peer broker), socat (serial ptys for adapter tests).
+# influxd (the store), mosquitto (the benchmark's peer broker), socat (serial ptys for adapter tests);
+# with --bench also gpsd-clients (gpsdecode, the AIS benchmark's peer).
 # Does nothing when they are already there; needs root (or sudo) otherwise.
 set -euo pipefail
 
@@ -9,6 +10,9 @@ command -v influxd >/dev/null 2>&1 || need+=(influxdb)
 command -v influx >/dev/null 2>&1 || need+=(influxdb-client)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+if [ "${1:-}" = "--bench" ]; then
+  command -v gpsdecode >/dev/null 2>&1 || need+=(gpsd-clients)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

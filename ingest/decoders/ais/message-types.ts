@@ -73,7 +73,6 @@ const LENGTHS: Record<number, [number, number]> = {
   27: [96, 168],
 };
 
-const lonLat = (p: SixBitPayload, lonAt: number, latAt: number) => ({ lon: p.int(lonAt, 28) / 600000, lat: p.int(latAt, 27) / 600000 });
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /** Rate of turn as gpsd prints it: degrees/min from ROT_AIS = 4.733 √ROT (M.1371-5 table 45), or a word. */
@@ -85,176 +84,182 @@ export function turnValue(raw: number): number | string {
   return raw < 0 ? -magnitude : magnitude;
 }
 
-function dimensions(p: SixBitPayload, at: number): AisFields {
-  return { to_bow: p.uint(at, 9), to_stern: p.uint(at + 9, 9), to_port: p.uint(at + 18, 6), to_starboard: p.uint(at + 24, 6) };
+// The decoders below fill one object in place, in gpsd's field order (spreading many small objects
+// per message cost more than the bit extraction itself).
+
+function setLonLat(p: SixBitPayload, m: AisFields, lonAt: number, latAt: number): void {
+  m.lon = p.int(lonAt, 28) / 600000;
+  m.lat = p.int(latAt, 27) / 600000;
 }
 
-function positionReport(p: SixBitPayload): AisFields {
+function setDimensions(p: SixBitPayload, m: AisFields, at: number): void {
+  m.to_bow = p.uint(at, 9);
+  m.to_stern = p.uint(at + 9, 9);
+  m.to_port = p.uint(at + 18, 6);
+  m.to_starboard = p.uint(at + 24, 6);
+}
+
+function setEpfd(m: AisFields, epfd: number): void {
+  m.epfd = epfd;
+  m.epfd_text = epfdText(epfd);
+}
+
+function positionReport(p: SixBitPayload, m: AisFields): void {
   const status = p.uint(38, 4);
-  return {
-    status,
-    status_text: NAV_STATUS[status] as string,
-    turn: turnValue(p.int(42, 8)),
-    speed: p.uint(50, 10) / 10,
-    accuracy: p.uint(60, 1) === 1,
-    ...lonLat(p, 61, 89),
-    course: p.uint(116, 12) / 10,
-    heading: p.uint(128, 9),
-    second: p.uint(137, 6),
-    maneuver: p.uint(143, 2),
-    raim: p.uint(148, 1) === 1,
-    radio: p.uint(149, 19),
-  };
+  m.status = status;
+  m.status_text = NAV_STATUS[status] as string;
+  m.turn = turnValue(p.int(42, 8));
+  m.speed = p.uint(50, 10) / 10;
+  m.accuracy = p.uint(60, 1) === 1;
+  setLonLat(p, m, 61, 89);
+  m.course = p.uint(116, 12) / 10;
+  m.heading = p.uint(128, 9);
+  m.second = p.uint(137, 6);
+  m.maneuver = p.uint(143, 2);
+  m.raim = p.uint(148, 1) === 1;
+  m.radio = p.uint(149, 19);
 }
 
-function baseStation(p: SixBitPayload): AisFields {
-  const epfd = p.uint(134, 4);
-  return {
-    timestamp: `${pad(p.uint(38, 14), 4)}-${pad(p.uint(52, 4))}-${pad(p.uint(56, 5))}T${pad(p.uint(61, 5))}:${pad(p.uint(66, 6))}:${pad(p.uint(72, 6))}Z`,
-    accuracy: p.uint(78, 1) === 1,
-    ...lonLat(p, 79, 107),
-    epfd,
-    epfd_text: epfdText(epfd),
-    raim: p.uint(148, 1) === 1,
-    radio: p.uint(149, 19),
-  };
+function baseStation(p: SixBitPayload, m: AisFields): void {
+  m.timestamp = `${pad(p.uint(38, 14), 4)}-${pad(p.uint(52, 4))}-${pad(p.uint(56, 5))}T${pad(p.uint(61, 5))}:${pad(p.uint(66, 6))}:${pad(p.uint(72, 6))}Z`;
+  m.accuracy = p.uint(78, 1) === 1;
+  setLonLat(p, m, 79, 107);
+  setEpfd(m, p.uint(134, 4));
+  m.raim = p.uint(148, 1) === 1;
+  m.radio = p.uint(149, 19);
 }
 
-function staticVoyage(p: SixBitPayload): AisFields {
-  const epfd = p.uint(270, 4);
-  const fields: AisFields = {
-    imo: p.uint(40, 30),
-    ais_version: p.uint(38, 2),
-    callsign: p.text(70, 7),
-    shipname: p.text(112, 20),
-    shiptype: p.uint(232, 8),
-    ...dimensions(p, 240),
-    epfd,
-    epfd_text: epfdText(epfd),
-    eta: `${pad(p.uint(274, 4))}-${pad(p.uint(278, 5))}T${pad(p.uint(283, 5))}:${pad(p.uint(288, 6))}Z`,
-    draught: p.uint(294, 8) / 10,
-    destination: p.text(302, 20),
-  };
-  if (p.bitLength >= 423) fields.dte = p.uint(422, 1);
-  return fields;
+function staticVoyage(p: SixBitPayload, m: AisFields): void {
+  m.imo = p.uint(40, 30);
+  m.ais_version = p.uint(38, 2);
+  m.callsign = p.text(70, 7);
+  m.shipname = p.text(112, 20);
+  m.shiptype = p.uint(232, 8);
+  setDimensions(p, m, 240);
+  setEpfd(m, p.uint(270, 4));
+  m.eta = `${pad(p.uint(274, 4))}-${pad(p.uint(278, 5))}T${pad(p.uint(283, 5))}:${pad(p.uint(288, 6))}Z`;
+  m.draught = p.uint(294, 8) / 10;
+  m.destination = p.text(302, 20);
+  if (p.bitLength >= 423) m.dte = p.uint(422, 1);
 }
 
-function classBPosition(p: SixBitPayload): AisFields {
-  return {
-    reserved: p.uint(38, 8),
-    speed: p.uint(46, 10) / 10,
-    accuracy: p.uint(56, 1) === 1,
-    ...lonLat(p, 57, 85),
-    course: p.uint(112, 12) / 10,
-    heading: p.uint(124, 9),
-    second: p.uint(133, 6),
-  };
+function classBPosition(p: SixBitPayload, m: AisFields): void {
+  m.reserved = p.uint(38, 8);
+  m.speed = p.uint(46, 10) / 10;
+  m.accuracy = p.uint(56, 1) === 1;
+  setLonLat(p, m, 57, 85);
+  m.course = p.uint(112, 12) / 10;
+  m.heading = p.uint(124, 9);
+  m.second = p.uint(133, 6);
 }
 
-function decodeByType(type: number, p: SixBitPayload): AisFields | undefined {
+/** Fills the type's fields into `m`; false for a type that is not an AIS message type. */
+function decodeByType(type: number, p: SixBitPayload, m: AisFields): boolean {
   switch (type) {
     case 1:
     case 2:
     case 3:
-      return positionReport(p);
+      positionReport(p, m);
+      return true;
     case 4:
     case 11:
-      return baseStation(p);
+      baseStation(p, m);
+      return true;
     case 5:
-      return staticVoyage(p);
+      staticVoyage(p, m);
+      return true;
     case 6:
-      return { seqno: p.uint(38, 2), dest_mmsi: p.uint(40, 30), retransmit: p.uint(70, 1) === 1, dac: p.uint(72, 10), fid: p.uint(82, 6) };
+      m.seqno = p.uint(38, 2);
+      m.dest_mmsi = p.uint(40, 30);
+      m.retransmit = p.uint(70, 1) === 1;
+      m.dac = p.uint(72, 10);
+      m.fid = p.uint(82, 6);
+      return true;
     case 7:
-    case 13: {
-      const fields: AisFields = {};
-      for (let i = 0; i < 4 && 40 + 32 * i + 30 <= p.bitLength; i++) fields[`mmsi${i + 1}`] = p.uint(40 + 32 * i, 30);
-      return fields;
-    }
+    case 13:
+      for (let i = 0; i < 4 && 40 + 32 * i + 30 <= p.bitLength; i++) m[`mmsi${i + 1}`] = p.uint(40 + 32 * i, 30);
+      return true;
     case 8:
-      return { dac: p.uint(40, 10), fid: p.uint(50, 6) };
+      m.dac = p.uint(40, 10);
+      m.fid = p.uint(50, 6);
+      return true;
     case 9:
-      return {
-        alt: p.uint(38, 12),
-        speed: p.uint(50, 10),
-        accuracy: p.uint(60, 1) === 1,
-        ...lonLat(p, 61, 89),
-        course: p.uint(116, 12) / 10,
-        second: p.uint(128, 6),
-        regional: p.uint(134, 8),
-        dte: p.uint(142, 1),
-        assigned: p.uint(146, 1) === 1,
-        raim: p.uint(147, 1) === 1,
-        radio: p.uint(148, 20),
-      };
+      m.alt = p.uint(38, 12);
+      m.speed = p.uint(50, 10);
+      m.accuracy = p.uint(60, 1) === 1;
+      setLonLat(p, m, 61, 89);
+      m.course = p.uint(116, 12) / 10;
+      m.second = p.uint(128, 6);
+      m.regional = p.uint(134, 8);
+      m.dte = p.uint(142, 1);
+      m.assigned = p.uint(146, 1) === 1;
+      m.raim = p.uint(147, 1) === 1;
+      m.radio = p.uint(148, 20);
+      return true;
     case 10:
-      return { dest_mmsi: p.uint(40, 30) };
+      m.dest_mmsi = p.uint(40, 30);
+      return true;
     case 12:
-      return { seqno: p.uint(38, 2), dest_mmsi: p.uint(40, 30), retransmit: p.uint(70, 1) === 1, text: p.textToEnd(72) };
+      m.seqno = p.uint(38, 2);
+      m.dest_mmsi = p.uint(40, 30);
+      m.retransmit = p.uint(70, 1) === 1;
+      m.text = p.textToEnd(72);
+      return true;
     case 14:
-      return { text: p.textToEnd(40) };
+      m.text = p.textToEnd(40);
+      return true;
     case 18:
-      return {
-        ...classBPosition(p),
-        regional: p.uint(139, 2),
-        cs: p.uint(141, 1) === 1,
-        display: p.uint(142, 1) === 1,
-        dsc: p.uint(143, 1) === 1,
-        band: p.uint(144, 1) === 1,
-        msg22: p.uint(145, 1) === 1,
-        assigned: p.uint(146, 1) === 1,
-        raim: p.uint(147, 1) === 1,
-        radio: p.uint(148, 20),
-      };
-    case 19: {
-      const epfd = p.uint(301, 4);
-      return {
-        ...classBPosition(p),
-        regional: p.uint(139, 4),
-        shipname: p.text(143, 20),
-        shiptype: p.uint(263, 8),
-        ...dimensions(p, 271),
-        epfd,
-        epfd_text: epfdText(epfd),
-        raim: p.uint(305, 1) === 1,
-        dte: p.uint(306, 1),
-        assigned: p.uint(307, 1) === 1,
-      };
-    }
+      classBPosition(p, m);
+      m.regional = p.uint(139, 2);
+      m.cs = p.uint(141, 1) === 1;
+      m.display = p.uint(142, 1) === 1;
+      m.dsc = p.uint(143, 1) === 1;
+      m.band = p.uint(144, 1) === 1;
+      m.msg22 = p.uint(145, 1) === 1;
+      m.assigned = p.uint(146, 1) === 1;
+      m.raim = p.uint(147, 1) === 1;
+      m.radio = p.uint(148, 20);
+      return true;
+    case 19:
+      classBPosition(p, m);
+      m.regional = p.uint(139, 4);
+      m.shipname = p.text(143, 20);
+      m.shiptype = p.uint(263, 8);
+      setDimensions(p, m, 271);
+      setEpfd(m, p.uint(301, 4));
+      m.raim = p.uint(305, 1) === 1;
+      m.dte = p.uint(306, 1);
+      m.assigned = p.uint(307, 1) === 1;
+      return true;
     case 21: {
       let name = p.text(43, 20);
       // The name extension (bits 272…) continues a name that fills all 20 characters.
       if (name.length === 20 && p.bitLength > 272) name = (name + p.textToEnd(272)).replace(/[ @]+$/, "");
-      const epfd = p.uint(249, 4);
-      return {
-        aid_type: p.uint(38, 5),
-        name,
-        ...lonLat(p, 164, 192),
-        accuracy: p.uint(163, 1) === 1,
-        ...dimensions(p, 219),
-        epfd,
-        epfd_text: epfdText(epfd),
-        second: p.uint(253, 6),
-        regional: p.uint(260, 8),
-        off_position: p.uint(259, 1) === 1,
-        raim: p.uint(268, 1) === 1,
-        virtual_aid: p.uint(269, 1) === 1,
-        assigned: p.uint(270, 1) === 1,
-      };
+      m.aid_type = p.uint(38, 5);
+      m.name = name;
+      setLonLat(p, m, 164, 192);
+      m.accuracy = p.uint(163, 1) === 1;
+      setDimensions(p, m, 219);
+      setEpfd(m, p.uint(249, 4));
+      m.second = p.uint(253, 6);
+      m.regional = p.uint(260, 8);
+      m.off_position = p.uint(259, 1) === 1;
+      m.raim = p.uint(268, 1) === 1;
+      m.virtual_aid = p.uint(269, 1) === 1;
+      m.assigned = p.uint(270, 1) === 1;
+      return true;
     }
-    case 27: {
-      const status = p.uint(40, 4);
-      return {
-        // gpsd 3.22 prints the status of a type 27 report as its text.
-        status: NAV_STATUS[status] as string,
-        accuracy: p.uint(38, 1) === 1,
-        lon: p.int(44, 18) / 600,
-        lat: p.int(62, 17) / 600,
-        speed: p.uint(79, 6),
-        course: p.uint(85, 9),
-        raim: p.uint(39, 1) === 1,
-        gnss: p.uint(94, 1) === 1,
-      };
-    }
+    case 27:
+      // gpsd 3.22 prints the status of a type 27 report as its text.
+      m.status = NAV_STATUS[p.uint(40, 4)] as string;
+      m.accuracy = p.uint(38, 1) === 1;
+      m.lon = p.int(44, 18) / 600;
+      m.lat = p.int(62, 17) / 600;
+      m.speed = p.uint(79, 6);
+      m.course = p.uint(85, 9);
+      m.raim = p.uint(39, 1) === 1;
+      m.gnss = p.uint(94, 1) === 1;
+      return true;
     case 15:
     case 16:
     case 17:
@@ -263,17 +268,17 @@ function decodeByType(type: number, p: SixBitPayload): AisFields | undefined {
     case 23:
     case 25:
     case 26:
-      // Recognised but not decoded further: kept with their raw bits.
-      return {};
+      // Recognised but not decoded further.
+      return true;
     default:
-      return undefined;
+      return false;
   }
 }
 
 /** Decodes one complete AIS message (all fragments joined). */
 export function decodeMessage(p: SixBitPayload): AisDecodeResult {
   const type = p.uint(0, 6);
-  const header = { type, repeat: p.uint(6, 2), mmsi: p.uint(8, 30) };
+  const header: AisFields = { type, repeat: p.uint(6, 2), mmsi: p.uint(8, 30) };
   const limits = LENGTHS[type];
   if (!limits) return { ok: false, reason: "message_type_unsupported", message: `message type ${type} is not an AIS message type` };
   if (p.bitLength < limits[0])
@@ -302,8 +307,8 @@ export function decodeMessage(p: SixBitPayload): AisDecodeResult {
         callsign: p.text(90, 7),
       };
       // Auxiliary craft (MMSI 98XXXYYYY) report their mother ship instead of dimensions (M.1371-5 table 76).
-      if (Math.floor(header.mmsi / 10_000_000) === 98) fields.mothership_mmsi = p.uint(132, 30);
-      else Object.assign(fields, dimensions(p, 132));
+      if (Math.floor(p.uint(8, 30) / 10_000_000) === 98) fields.mothership_mmsi = p.uint(132, 30);
+      else setDimensions(p, fields, 132);
       return { ok: true, part24: "B", message: fields };
     }
     return { ok: false, reason: "message_length_invalid", message: `type 24 part number ${part} is not A or B` };
@@ -314,6 +319,7 @@ export function decodeMessage(p: SixBitPayload): AisDecodeResult {
     const needed = 40 + 16 * structured + 30 * addressed + (type === 26 ? 20 : 0);
     if (p.bitLength < needed) return { ok: false, reason: "message_too_short", message: `type ${type} too short for its mode` };
   }
-  const fields = decodeByType(type, p) as AisFields;
-  return { ok: true, message: { ...header, ...fields } };
+  const message: AisFields = header;
+  decodeByType(type, p, message);
+  return { ok: true, message };
 }

@@ -26,15 +26,26 @@ export class SixBitPayload {
       if (v < 0) return undefined;
       symbols[i] = v;
     }
+    // Fill bits are not message bits: cleared, so that reads past the end see zeros.
+    if (payload.length > 0 && fillBits > 0)
+      symbols[payload.length - 1] = (symbols[payload.length - 1] as number) & ~((1 << Math.min(fillBits, 6)) - 1);
     return new SixBitPayload(symbols, Math.max(0, payload.length * 6 - fillBits));
   }
 
-  /** Unsigned integer of `length` bits (≤ 32) from bit `start`; bits past the end read as 0. */
+  /** Unsigned integer of `length` bits (≤ 32) from bit `start`; bits past the end read as 0. Reads whole symbols at a time. */
   uint(start: number, length: number): number {
     let value = 0;
-    for (let i = start; i < start + length; i++) {
-      const symbol = i < this.bitLength ? (this.symbols[(i / 6) | 0] as number) : 0;
-      value = value * 2 + ((symbol >> (5 - (i % 6))) & 1);
+    let pos = start;
+    let remaining = length;
+    const symbols = this.symbols;
+    while (remaining > 0) {
+      const index = (pos / 6) | 0;
+      const offset = pos - index * 6;
+      const take = remaining < 6 - offset ? remaining : 6 - offset;
+      const symbol = index < symbols.length ? (symbols[index] as number) : 0;
+      value = value * (1 << take) + ((symbol >> (6 - offset - take)) & ((1 << take) - 1));
+      pos += take;
+      remaining -= take;
     }
     return value;
   }
