@@ -41,7 +41,7 @@ export class SixBitPayload {
     while (remaining > 0) {
       const index = (pos / 6) | 0;
       const offset = pos - index * 6;
-      const take = remaining < 6 - offset ? remaining : 6 - offset;
+      const take = Math.min(remaining, 6 - offset);
       const symbol = index < symbols.length ? (symbols[index] as number) : 0;
       value = value * (1 << take) + ((symbol >> (6 - offset - take)) & ((1 << take) - 1));
       pos += take;
