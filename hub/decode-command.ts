@@ -30,6 +30,10 @@ export async function decodeAis(
     result.errors.forEach(writeError);
   }
   decoder.end().forEach(writeError);
+  // A last line of counts (by message type and by error reason), so nothing passes uncounted.
+  err.write(
+    `${JSON.stringify({ summary: { lines: lineNo, messages, errors, byType: Object.fromEntries(decoder.counts.messages), byReason: Object.fromEntries(decoder.counts.errors) } })}\n`,
+  );
   return { messages, errors };
 }
 

@@ -26,6 +26,7 @@ describe("vessel feeds joined into one identity", () => {
       { id: "vms-centre", role: "integration" },
       { id: "rx-chan-may", kind: "ais-receiver" },
       { id: "VMS-0042", kind: "vessel" },
+      { id: "QNg-00777-TS", kind: "vessel" },
     ]);
     hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url, IOC_INFLUX_FLUSH_INTERVAL_MS: "10" });
   });
@@ -78,17 +79,24 @@ describe("vessel feeds joined into one identity", () => {
       "!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23\n!AIVDM,1,1,,B,15NBj>PP1gG>1PVKTDTUJOv00<0M,0*09\n",
       { qos: 1 },
     );
-    await Promise.all([terminal.endAsync(), receiver.endAsync()]);
+    const stranger = await connectDevice(hub.mqttUrl, creds.get("QNg-00777-TS"));
+    await stranger.publishAsync(
+      "ioc/v1/vessels/QNg-00777-TS/naf",
+      `//SR//TM/POS//XR/QNg-00777-TS//DA/${da}//TI/${ti}//LT/16.500//LG/108.200//SP/30//CO/90//ER//`,
+      { qos: 1 },
+    );
+    await Promise.all([terminal.endAsync(), receiver.endAsync(), stranger.endAsync()]);
 
     await expect
       .poll(async () => (await influx.rows('SELECT "lat" FROM "vessel_position" GROUP BY "vessel", "source"')).length, { timeout: 10_000 })
-      .toBe(4);
+      .toBe(5);
     const stored = await influx.rows('SELECT "lat" FROM "vessel_position" GROUP BY "vessel", "source"');
     expect(stored.map((r) => `${r.vessel}/${r.source}`).sort()).toEqual([
       "TTH-90123-TS/ais",
       "TTH-90123-TS/vms",
       "TTH-90123-TS/vms",
       "unregistered:367309370/ais",
+      "unregistered:vms:QNg-00777-TS/vms",
     ]);
 
     const track = (await (await api(`/api/v1/vessels/TTH-90123-TS/track?from=${now - 3_600_000}&to=${now + 60_000}`)).json()) as {

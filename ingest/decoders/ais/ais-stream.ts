@@ -40,6 +40,7 @@ interface Pending {
   tagBlock?: TagBlock;
 }
 
+const PARTLY_DECODED = new Set([6, 7, 8, 10, 12, 13, 14, 15, 16, 17, 20, 22, 23, 25, 26]);
 /** gpsd keeps the last few part-A names to pair with part B (MAX_TYPE24_INTERLEAVE). */
 const TYPE24_QUEUE = 8;
 /** A line may hold several sentences run together; each starts with !xxVDM or !xxVDO (a tag block stays with its sentence). */
@@ -173,6 +174,8 @@ export class AisStreamDecoder {
       return;
     }
     let message = decoded.message;
+    // Types decoded only in part (binary and data-link messages) keep their payload, so nothing is lost.
+    if (PARTLY_DECODED.has(message.type as number)) message.raw = `${payload},${fillBits}`;
     if (decoded.part24 === "A") {
       // Held until part B of the same MMSI arrives (gpsd's default: one merged report).
       this.partA.delete(message.mmsi as number);
