@@ -112,11 +112,11 @@ export class InfluxClient {
   }
 
   /** POST /write with precision=ms (always explicit: an unknown precision is silently read as ns). */
-  async write(lines: readonly string[], options: { gzipAbove?: number } = {}): Promise<WriteOutcome> {
+  /** Lines, or a buffer of newline-separated lines (as the spool holds them: no copy). */
+  async write(lines: readonly string[] | Buffer, options: { gzipAbove?: number } = {}): Promise<WriteOutcome> {
     const params = new URLSearchParams({ db: this.connection.db, precision: "ms" });
     if (this.connection.rp) params.set("rp", this.connection.rp);
-    const text = lines.length === 0 ? "" : `${lines.join("\n")}\n`;
-    let body: Buffer = Buffer.from(text, "utf8");
+    let body: Buffer = Buffer.isBuffer(lines) ? lines : Buffer.from(lines.length === 0 ? "" : `${lines.join("\n")}\n`, "utf8");
     const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8", ...this.authHeaders() };
     if (body.length > (options.gzipAbove ?? this.gzipAbove)) {
       body = await gzipAsync(body);

@@ -6,7 +6,7 @@ import type { Logger } from "../../hub/logger.js";
 import type { HubMetrics } from "../../hub/metrics.js";
 import type { DeadLetterLog } from "../dead-letter.js";
 import type { InfluxClient, WriteOutcome } from "./influx-client.js";
-import type { Spool, SpoolBatch } from "./spool.js";
+import { type Spool, type SpoolBatch, batchLines } from "./spool.js";
 
 export interface WriterOptions {
   batchSize: number;
@@ -118,13 +118,13 @@ export class InfluxWriter {
           await this.options.prepare?.();
           this.prepared = true;
         }
-        const result = await this.writeResolving(batch.lines);
+        const result = await this.writeResolving(batch.body);
         if (result === "done") {
           if (this.failures > 0) this.log.info({ attempts: attempt + 1 }, "InfluxDB is writable again; draining the spool");
           this.failures = 0;
           this.lastError = undefined;
           this.lastSuccessAt = Date.now();
-          this.metrics.influxPointsWritten.inc(batch.lines.length);
+          this.metrics.influxPointsWritten.inc(batch.count);
           return true;
         }
         await this.backoff(attempt, result.retryAfterMs);
@@ -158,12 +158,14 @@ export class InfluxWriter {
   }
 
   /** Writes lines; "done" when every line is stored or dead-lettered, else the whole batch is to be retried. */
-  private async writeResolving(lines: readonly string[]): Promise<"done" | { retryAfterMs: number | undefined }> {
+  private async writeResolving(batch: readonly string[] | Buffer): Promise<"done" | { retryAfterMs: number | undefined }> {
     const started = process.hrtime.bigint();
-    const outcome: WriteOutcome = await this.client.write(lines);
+    const outcome: WriteOutcome = await this.client.write(batch);
     this.metrics.influxWriteDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     if (outcome.ok) return "done";
     if (outcome.status === 413 || outcome.partial) {
+      // Only now are the lines needed one by one.
+      const lines = Buffer.isBuffer(batch) ? batchLines({ body: batch }) : batch;
       if (lines.length === 1) {
         await this.refusePoint(lines[0] as string, outcome.status === 413 ? "point larger than InfluxDB's max-body-size" : outcome.error);
         return "done";

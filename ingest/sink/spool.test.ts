@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/temp-dir.js";
-import { Spool, SpoolFullError, type SpoolOptions } from "./spool.js";
+import { Spool, SpoolFullError, type SpoolOptions, batchLines } from "./spool.js";
 
 const options: SpoolOptions = { maxBytes: 1024 * 1024 * 1024, warnRatio: 0.8, onFull: "reject", segmentBytes: 64 * 1024 };
 const line = (i: number) => `env_reading,kind=air,source=mqtt,station=s pm25=${i} ${1795392000000 + i}`;
@@ -13,7 +13,7 @@ async function drain(spool: Spool): Promise<string[]> {
   for (;;) {
     const batch = await spool.read(1000);
     if (!batch) return out;
-    out.push(...batch.lines);
+    out.push(...batchLines(batch));
     await spool.commit(batch);
   }
 }

@@ -32,9 +32,17 @@ export interface SpoolPosition {
 }
 
 export interface SpoolBatch {
-  lines: string[];
+  /** The batch's lines as they are on disk, newline-separated (no trailing newline): sent as they are. */
+  body: Buffer;
+  /** Number of lines (points). */
+  count: number;
   end: SpoolPosition;
   bytes: number;
+}
+
+/** The lines of a batch, for the rare case they are needed one by one (narrowing down a refused point). */
+export function batchLines(batch: Pick<SpoolBatch, "body">): string[] {
+  return batch.body.length === 0 ? [] : batch.body.toString("utf8").split("\n");
 }
 
 export interface SpoolStats {
@@ -370,21 +378,19 @@ export class Spool extends EventEmitter {
         count = 1;
       }
       this.avgLineBytes = 0.8 * this.avgLineBytes + (0.2 * (cut + 1)) / count;
-      const text = buffer.toString("utf8", 0, cut);
-      const lines = text.split("\n");
       const end = { segment: this.readPos.segment, offset: this.readPos.offset + cut + 1 };
       this.readPos = end;
-      this.inFlightPoints += lines.length;
-      return { lines, end, bytes: cut + 1 };
+      this.inFlightPoints += count;
+      return { body: buffer.subarray(0, cut), count, end, bytes: cut + 1 };
     }
   }
 
   /** InfluxDB acknowledged everything up to `batch.end`: move the cursor, delete finished segments. */
   async commit(batch: SpoolBatch): Promise<void> {
-    this.inFlightPoints = Math.max(0, this.inFlightPoints - batch.lines.length);
+    this.inFlightPoints = Math.max(0, this.inFlightPoints - batch.count);
     if (!before(this.cursor, batch.end)) return; // already dropped by drop-oldest
     this.cursor = { ...batch.end };
-    this.points = Math.max(0, this.points - batch.lines.length);
+    this.points = Math.max(0, this.points - batch.count);
     const size = this.sizes.get(this.cursor.segment);
     if (size !== undefined && this.cursor.offset >= size && this.cursor.segment < this.head.id) {
       this.cursor = { segment: this.cursor.segment + 1, offset: 0 };
