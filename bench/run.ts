@@ -9,6 +9,7 @@ import { packageRoot } from "../hub/package-root.js";
 import { aisDecode } from "./ais-decode.js";
 import { brokerFanIn } from "./broker-fan-in.js";
 import { ingestEndToEnd } from "./ingest-e2e.js";
+import { zonesCheck } from "./zones-check.js";
 import { type BenchCredentials, prepareRegistry } from "./support/processes.js";
 import type { BenchResult } from "./support/result.js";
 
@@ -36,6 +37,8 @@ try {
   };
   log("AIS decoding (shared corpus)");
   (await aisDecode(ctx)).forEach(emit);
+  log("zones check (1,000 zones)");
+  (await zonesCheck(ctx)).forEach(emit);
   log("broker fan-in (100 publishers → 1 subscriber, 64-byte payloads)");
   const fanIn = await brokerFanIn(ctx);
   fanIn.results.forEach(emit);

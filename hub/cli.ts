@@ -9,6 +9,7 @@ import { DeviceRegistry, RegistryError } from "../broker/device-registry.js";
 import { openDatabase } from "../store/database.js";
 import { ConfigError, type HubConfig, loadConfig } from "./config.js";
 import { runDecodeCommand } from "./decode-command.js";
+import { runZonesCommand } from "./zones-command.js";
 import { SchemaRegistry } from "../ingest/schema-registry.js";
 import { readVesselFile } from "../vessels/vessel-import-file.js";
 import { VesselError, VesselRegistry } from "../vessels/vessel-registry.js";
@@ -25,6 +26,8 @@ Commands:
   devices disable <id> | enable <id>      refuse or allow a device's connections
   devices rotate <id> [--json]            issue a new password (the old one stops working)
   decode ais [file]                       decode AIS NMEA (stdin without a file) to JSON lines, errors to stderr
+  zones check --zones <file-or-dir> [positions.jsonl]
+                                          which zones contain each {"id","lat","lon"} line, and the nearest boundary
   vessels import <file.csv|file.json>     add or update registered vessels (all or nothing)
   vessels list [--json]                   registered vessels
 
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
       kind: { type: "string" },
       role: { type: "string" },
       json: { type: "boolean", default: false },
+      zones: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -160,6 +164,10 @@ async function main(): Promise<void> {
   }
   if (command === "decode") {
     process.exitCode = await runDecodeCommand(rest);
+    return;
+  }
+  if (command === "zones") {
+    process.exitCode = await runZonesCommand(rest, values.zones);
     return;
   }
   let config: HubConfig;

@@ -112,4 +112,26 @@ describe("ioc-hub CLI", () => {
       ["TTH-90456-TS", "TTH 90456", 9.8, undefined],
     ]);
   });
+
+  it("checks positions against the shipped zones, from a file or stdin", () => {
+    const positions = join(dir.path, "positions.jsonl");
+    writeFileSync(positions, '{"id":"in-coastal-zone","lat":16.55,"lon":107.75}\n{"id":"inland","lat":16.46,"lon":107.59}\nnot json\n');
+    const run = runCli(["zones", "check", "--zones", join(packageRoot, "zones"), positions], env);
+    expect(run.status).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ id: "in-coastal-zone", zones: ["zone-venbo"] });
+    expect(lines[0].nearest_boundary_nm).toBeGreaterThan(0);
+    expect(lines[1]).toMatchObject({ id: "inland", zones: [] });
+    expect(JSON.parse(run.stderr.trim())).toMatchObject({ line: 3, reason: "json_invalid" });
+    const stdin = spawnSync(process.execPath, [cliPath, "zones", "check", "--zones", join(packageRoot, "zones")], {
+      input: readFileSync(positions),
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    expect(stdin.stdout).toBe(run.stdout);
+    expect(runCli(["zones", "check"], env).status).toBe(2);
+  });
 });
