@@ -8,6 +8,8 @@ import type { Readiness } from "../api/routes/health.js";
 import { HubBroker } from "../broker/create-broker.js";
 import { DeviceRegistry } from "../broker/device-registry.js";
 import { DeadLetterLog } from "../ingest/dead-letter.js";
+import { Counter } from "prom-client";
+import { aisMessageCounts } from "../ingest/decoders/ais-nmea.js";
 import { decoders } from "../ingest/decoders/registry.js";
 import { IngestPipeline } from "../ingest/pipeline.js";
 import { SchemaRegistry } from "../ingest/schema-registry.js";
@@ -50,6 +52,16 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const metrics = new HubMetrics();
+  new Counter({
+    name: "ioc_ais_messages_total",
+    help: "AIS messages decoded, by message type (types the hub stores nothing for are counted too)",
+    labelNames: ["type"],
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const [type, n] of aisMessageCounts()) this.inc({ type: String(type) }, n);
+    },
+  });
   const db: Database = openDatabase(dataDir);
   const registry = new DeviceRegistry(db);
   const schemas = new SchemaRegistry();

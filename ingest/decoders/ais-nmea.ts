@@ -22,6 +22,13 @@ function streamFor(receiver: string): AisStreamDecoder {
   return stream;
 }
 
+/** AIS messages decoded so far by message type, over every receiver: every type is counted, decoded or not. */
+export function aisMessageCounts(): Map<number, number> {
+  const totals = new Map<number, number>();
+  for (const stream of streams.values()) for (const [type, n] of stream.counts.messages) totals.set(type, (totals.get(type) ?? 0) + n);
+  return totals;
+}
+
 /** Tag block `c:` is Unix seconds; some receivers send milliseconds. */
 function tagTime(unixTime: number | undefined): number | undefined {
   if (unixTime === undefined) return undefined;

@@ -71,6 +71,9 @@ describe("AIS over MQTT", () => {
     await expect.poll(async () => (await influx.rows('SELECT * FROM "vessel_static"')).length, { timeout: 10_000 }).toBe(1);
     const [stat] = await influx.rows('SELECT * FROM "vessel_static"');
     expect(stat).toMatchObject({ vessel: "unregistered:369190000", name: "MT.MITCHELL", callsign: "WDA9674", length: 180 });
+    const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/ioc_ais_messages_total\{type="1"\} 1/);
+    expect(metrics).toMatch(/ioc_ais_messages_total\{type="5"\} 1/);
     const officer = creds.get("officer-1") as Credentials;
     const authorization = `Basic ${Buffer.from(`${officer.username}:${officer.password}`).toString("base64")}`;
     const unregistered = (await (await fetch(`${hub.httpUrl}/api/v1/vessels?registered=false`, { headers: { authorization } })).json()) as {
