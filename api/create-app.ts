@@ -13,6 +13,8 @@ import { schemaRoutes } from "./routes/schemas.js";
 import { vesselRoutes } from "./routes/vessels.js";
 import { vesselTrackRoutes } from "./routes/vessel-tracks.js";
 import { vmsNafRoutes } from "./routes/vms-naf.js";
+import { zoneRoutes } from "./routes/zones.js";
+import type { ZoneStore } from "../geofence/zone-store.js";
 import type { IngestPipeline } from "../ingest/pipeline.js";
 import type { InfluxClient } from "../ingest/sink/influx-client.js";
 import type { DeviceRegistry } from "../broker/device-registry.js";
@@ -27,6 +29,8 @@ export interface AppDeps {
   readiness: () => Readiness;
   beforeScrape?: () => void;
   broker?: HubBroker;
+  /** The zone set and who may change it. */
+  zones?: { store: ZoneStore; devices: DeviceRegistry };
   /** The vessel register and who may use it (the routes are left out without them). */
   vessels?: {
     registry: VesselRegistry;
@@ -60,6 +64,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes(deps.registry, deps.beforeScrape));
   await app.register(schemaRoutes(deps.schemas));
   if (deps.broker) await app.register(mqttWebSocketRoutes(deps.broker));
+  if (deps.zones) await app.register(zoneRoutes(deps.zones.store, deps.zones.devices));
   if (deps.vessels) {
     const v = deps.vessels;
     // Static routes (/latest) and the track come before /:id within one encapsulated plugin each.

@@ -144,7 +144,9 @@ export function zoneFromFeature(feature: Feature, path = ""): Zone {
     checkPolygon(geometry.coordinates, geomPath);
     positions = geometry.coordinates.flat();
   } else if (geometry?.type === "MultiPolygon") {
-    geometry.coordinates.forEach((polygon, i) => checkPolygon(polygon, `${geomPath}/${i}`));
+    geometry.coordinates.forEach((polygon, i) => {
+      checkPolygon(polygon, `${geomPath}/${i}`);
+    });
     positions = geometry.coordinates.flat(2);
   } else if (geometry?.type === "LineString") {
     checkPositions(geometry.coordinates, geomPath);

@@ -124,6 +124,14 @@ export const configSchema = {
         },
       },
     },
+    zones: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        dir: { type: "string", description: "folder of zone GeoJSON files; unset = the zones shipped with the hub (zones/)" },
+      },
+    },
     ingest: {
       type: "object",
       additionalProperties: false,
@@ -169,6 +177,7 @@ export interface HubConfig {
   deadLetter: { maxFileBytes: number; maxFiles: number };
   ingest: { maxBatchReadings: number; maxFutureMs: number; maxPastMs: number; maxJsonDepth: number };
   vessels: { registrationPattern: string };
+  zones: { dir?: string };
 }
 
 export class ConfigError extends Error {

@@ -20,6 +20,8 @@ import { Spool } from "../ingest/sink/spool.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { VesselIdentity } from "../vessels/vessel-identity.js";
 import { VesselRegistry } from "../vessels/vessel-registry.js";
+import { ZoneStore } from "../geofence/zone-store.js";
+import { packageRoot } from "./package-root.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import { HubMetrics } from "./metrics.js";
@@ -68,6 +70,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const vesselRegistry = new VesselRegistry(db, schemas, new RegExp(config.vessels.registrationPattern, "u"));
   const identity = new VesselIdentity(vesselRegistry, db, log.child({ component: "vessels" }));
   const identityFlush = setInterval(() => identity.flush(), 5_000);
+  const zones = new ZoneStore(db, resolve(config.zones.dir ?? join(packageRoot, "zones")));
   const spool = await Spool.open(join(dataDir, "spool"), config.spool, log.child({ component: "spool" }));
   spool.on("commit", (seconds: number) => metrics.spoolFsync.observe(seconds));
   const deadLetter = new DeadLetterLog(join(dataDir, "dead-letter"), config.deadLetter);
@@ -163,6 +166,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     readiness,
     broker: activeBroker,
     vessels: { registry: vesselRegistry, identity, devices: registry, influx: () => influxClient, pipeline },
+    zones: { store: zones, devices: registry },
     maxWebSocketBytes: config.mqtt.maxPacketBytes + 16,
     beforeScrape: () => {
       const stats = spool.stats();

@@ -34,4 +34,9 @@ export const migrations: readonly string[] = [
      length_m        REAL,
      mismatch        TEXT
    );`,
+  `CREATE TABLE zones (
+     id          TEXT PRIMARY KEY,
+     feature     TEXT NOT NULL,
+     updated_at  INTEGER NOT NULL
+   );`,
 ];
