@@ -3,6 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
+import type { AlertTransition } from "../alerts/alert-transition.js";
 import type { Logger } from "../hub/logger.js";
 import type { HubMetrics } from "../hub/metrics.js";
 import type { Envelope, Via } from "../ingest/envelope.js";
@@ -131,6 +132,23 @@ export class HubBroker {
       excerpt,
       receivedAt: new Date(envelope.receivedAt).toISOString(),
     });
+  }
+
+  /** An alert transition on ioc/v1/alerts/{domain}/{ruleId} (QoS 1, not retained: transitions are events). */
+  publishAlert(transition: AlertTransition): void {
+    this.aedes.publish(
+      {
+        cmd: "publish",
+        topic: topics.alert(transition.domain, transition.rule),
+        payload: Buffer.from(JSON.stringify(transition)),
+        qos: 1,
+        retain: false,
+        dup: false,
+      },
+      (error?: Error) => {
+        if (error) this.context.log.warn({ err: error, rule: transition.rule }, "could not publish an alert");
+      },
+    );
   }
 
   get connectedClients(): number {

@@ -30,17 +30,24 @@ export class ZoneIndex {
       });
   }
 
-  /** Ids of the polygon zones containing the point, sorted; a point on an edge is inside. */
-  containing(lat: number, lon: number): string[] {
+  /** The polygon zones containing the point; a point on an edge is inside. */
+  containingZones(lat: number, lon: number): Zone[] {
     if (!this.index) return [];
     const pt = point([lon, lat]);
-    const ids: string[] = [];
+    const found: Zone[] = [];
     for (const i of this.index.search(lon, lat, lon, lat)) {
       const zone = this.zones[i] as Zone;
       if (zone.geometry.type === "LineString") continue;
-      if (booleanPointInPolygon(pt, zone.geometry)) ids.push(zone.id);
+      if (booleanPointInPolygon(pt, zone.geometry)) found.push(zone);
     }
-    return ids.sort();
+    return found;
+  }
+
+  /** Ids of the polygon zones containing the point, sorted. */
+  containing(lat: number, lon: number): string[] {
+    return this.containingZones(lat, lon)
+      .map((z) => z.id)
+      .sort();
   }
 
   /** Geodesic distance in nautical miles to the nearest boundary line, or null when there is none. */

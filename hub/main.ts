@@ -21,6 +21,8 @@ import { type Database, openDatabase } from "../store/database.js";
 import { VesselIdentity } from "../vessels/vessel-identity.js";
 import { VesselRegistry } from "../vessels/vessel-registry.js";
 import { ZoneStore } from "../geofence/zone-store.js";
+import { VesselRuleEngine } from "../geofence/rule-engine.js";
+import { alertLine } from "../alerts/alert-transition.js";
 import { packageRoot } from "./package-root.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -124,6 +126,19 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   }
 
   let broker: HubBroker | undefined;
+  // Vessel rules: alert transitions go to operators over MQTT and into InfluxDB's `alert` measurement.
+  const alertLog = log.child({ component: "vessel-rules" });
+  const ruleEngine = new VesselRuleEngine(
+    () => zones.index,
+    (transition) => {
+      alertLog.info(
+        { rule: transition.rule, subject: transition.subject, state: transition.state, severity: transition.severity },
+        transition.message,
+      );
+      broker?.publishAlert(transition);
+      spool.append(`${alertLine(transition)}\n`, 1).catch((error) => alertLog.error({ err: error }, "could not store an alert"));
+    },
+  );
   const pipeline = new IngestPipeline({
     schemas,
     decoders,
@@ -133,6 +148,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     log: log.child({ component: "ingest" }),
     limits: config.ingest,
     resolve: identity.resolve,
+    rules: [ruleEngine.observe],
     onRejected: (envelope, rejection) => broker?.reportRejection(envelope, rejection),
   });
   broker = await HubBroker.create({

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, addDevices } from "../support/devices.js";
 import { type HubProcess, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
-import { connectDevice } from "../support/mqtt-clients.js";
+import { collect, connectDevice } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
 
 describe("vessel feeds joined into one identity", () => {
@@ -27,6 +27,7 @@ describe("vessel feeds joined into one identity", () => {
       { id: "rx-chan-may", kind: "ais-receiver" },
       { id: "VMS-0042", kind: "vessel" },
       { id: "QNg-00777-TS", kind: "vessel" },
+      { id: "TTH-77777-TS", kind: "vessel" },
     ]);
     hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url, IOC_INFLUX_FLUSH_INTERVAL_MS: "10" });
   });
@@ -116,5 +117,35 @@ describe("vessel feeds joined into one identity", () => {
     expect(byId["TTH-90123-TS"]).toMatchObject({ registered: true, name: "TTH 90123", source: "ais", mmsi: 227006760 });
     expect(byId["unregistered:367309370"]).toMatchObject({ registered: false, source: "ais" });
     expect((await api("/api/v1/vessels/TTH-00000-TS/track")).status).toBe(404);
+  });
+
+  it("raises an intrusion alert, once, when a vessel fishes in the protected area", async () => {
+    const officer = await connectDevice(hub.mqttUrl, creds.get("officer"));
+    await officer.subscribeAsync("ioc/v1/alerts/#", { qos: 1 });
+    const alerts = collect(officer, "ioc/v1/alerts/#");
+    const boat = await connectDevice(hub.mqttUrl, creds.get("TTH-77777-TS"));
+    const now = Date.now();
+    // Inside Hải Vân – Sơn Chà, drifting at a fishing speed; the first fix alone does not raise (GPS jitter guard).
+    for (const [i, lat, lon] of [
+      [3, 16.25, 108.15],
+      [2, 16.251, 108.151],
+      [1, 16.252, 108.152],
+    ] as const) {
+      await boat.publishAsync("ioc/v1/vessels/TTH-77777-TS/vms", JSON.stringify({ time: now - i * 60_000, lat, lon, speedKn: 3 }), {
+        qos: 1,
+      });
+    }
+    await alerts.waitFor(2);
+    const received = alerts.messages.map((m) => ({ topic: m.topic, ...JSON.parse(m.payload.toString()) }));
+    expect(received.map((a) => [a.topic, a.state, a.severity, a.subject, a.zone])).toEqual([
+      ["ioc/v1/alerts/fisheries/mpa-intrusion", "raised", "warning", "unregistered:vms:TTH-77777-TS", "mpa-haivan-soncha"],
+      ["ioc/v1/alerts/fisheries/mpa-intrusion", "escalated", "critical", "unregistered:vms:TTH-77777-TS", "mpa-haivan-soncha"],
+    ]);
+    await expect
+      .poll(async () => (await influx.rows(`SELECT "state" FROM "alert" WHERE "rule" = 'mpa-intrusion'`)).map((r) => r.state).sort(), {
+        timeout: 10_000,
+      })
+      .toEqual(["escalated", "raised"]);
+    await Promise.all([officer.endAsync(), boat.endAsync()]);
   });
 });

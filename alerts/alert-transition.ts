@@ -1,0 +1,39 @@
+// A minimal alert record: one transition of one rule for one subject (DESIGN.md §4). The lifecycle
+// (acknowledge, comment, close, dedupe across restarts) comes with the alerts issue; this is what
+// rules emit and what goes to ioc/v1/alerts/{domain}/{ruleId} and the `alert` measurement.
+import { Point } from "@influxdata/influxdb-client";
+
+export interface AlertTransition {
+  rule: string;
+  domain: "fisheries" | "environment" | "system";
+  severity: "info" | "warning" | "critical";
+  /** Vessel id, station id, … */
+  subject: string;
+  state: "raised" | "escalated" | "cleared";
+  /** Time of the observation that caused it, Unix ms. */
+  timeMs: number;
+  message: string;
+  value?: number;
+  lat?: number;
+  lon?: number;
+  zone?: string;
+}
+
+const msTime = { convertTime: (value: string | number | Date | undefined) => (value === undefined ? undefined : String(value)) };
+
+/** The `alert` measurement's line (DESIGN.md §3: tags rule, domain, severity, subject). */
+export function alertLine(t: AlertTransition): string {
+  const point = new Point("alert")
+    .tag("rule", t.rule)
+    .tag("domain", t.domain)
+    .tag("severity", t.severity)
+    .tag("subject", t.subject)
+    .stringField("state", t.state)
+    .stringField("message", t.message.replace(/[\r\n]+/g, " "))
+    .timestamp(Math.round(t.timeMs));
+  if (t.value !== undefined) point.floatField("value", t.value);
+  if (t.lat !== undefined) point.floatField("lat", t.lat);
+  if (t.lon !== undefined) point.floatField("lon", t.lon);
+  if (t.zone !== undefined) point.stringField("zone", t.zone);
+  return point.toLineProtocol(msTime) as string;
+}

@@ -1,0 +1,48 @@
+// Position jump / spoofing: the speed implied by two consecutive fixes is above what a fishing vessel
+// can do (default 40 kn). The fix is flagged (later rules do not see it) and is not used as the
+// reference for the next one.
+import { getDistance } from "geolib";
+import type { VesselRule } from "./vessel-rule.js";
+
+export interface PositionJumpConfig {
+  maxSpeedKn: number;
+}
+
+export interface PositionJumpState {
+  last?: { timeMs: number; lat: number; lon: number };
+}
+
+const METRES_PER_NM = 1852;
+
+export const positionJump: VesselRule<PositionJumpConfig, PositionJumpState> = {
+  id: "position-jump",
+  defaults: { maxSpeedKn: 40 },
+  initial: () => ({}),
+  step(config, state, p) {
+    const last = state.last;
+    const here = { timeMs: p.timeMs, lat: p.lat, lon: p.lon };
+    if (!last || p.timeMs <= last.timeMs) return { state: { last: last && last.timeMs >= p.timeMs ? last : here }, transitions: [] };
+    // geolib's Vincenty-free great-circle distance (accurate to ~0.5 %), metres.
+    const distanceNm = getDistance({ latitude: last.lat, longitude: last.lon }, { latitude: p.lat, longitude: p.lon }, 1) / METRES_PER_NM;
+    const speedKn = distanceNm / ((p.timeMs - last.timeMs) / 3_600_000);
+    if (speedKn <= config.maxSpeedKn) return { state: { last: here }, transitions: [] };
+    return {
+      state,
+      flagged: true,
+      transitions: [
+        {
+          rule: "position-jump",
+          domain: "fisheries",
+          severity: "warning",
+          subject: p.vessel,
+          state: "raised",
+          timeMs: p.timeMs,
+          message: `position jumped ${distanceNm.toFixed(1)} nm in ${Math.round((p.timeMs - last.timeMs) / 1000)} s (${Math.round(speedKn)} kn): spoofed or bad fix`,
+          value: Math.round(speedKn * 10) / 10,
+          lat: p.lat,
+          lon: p.lon,
+        },
+      ],
+    };
+  },
+};

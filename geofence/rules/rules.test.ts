@@ -1,0 +1,201 @@
+// Table tests for the vessel rules, on hand-made tracks around a square protected area.
+import { describe, expect, it } from "vitest";
+import type { AlertTransition } from "../../alerts/alert-transition.js";
+import type { VesselPosition } from "../../ingest/observation.js";
+import { VesselRuleEngine } from "../rule-engine.js";
+import { zoneFromFeature } from "../zone.js";
+import { ZoneIndex } from "../zone-index.js";
+import { mpaIntrusion } from "./mpa-intrusion.js";
+import { positionJump } from "./position-jump.js";
+
+const mpa = zoneFromFeature({
+  type: "Feature",
+  properties: { id: "mpa-test", name: "Test MPA", kind: "mpa" },
+  geometry: {
+    type: "Polygon",
+    coordinates: [
+      [
+        [107.9, 16.5],
+        [108.0, 16.5],
+        [108.0, 16.6],
+        [107.9, 16.6],
+        [107.9, 16.5],
+      ],
+    ],
+  },
+});
+const zones = new ZoneIndex([mpa]);
+const T0 = Date.parse("2026-11-23T00:00:00Z");
+const MIN = 60_000;
+
+/** A track of [minutes, lat, lon, sog?] fixes. */
+function track(fixes: [number, number, number, number?][]): VesselPosition[] {
+  return fixes.map(([m, lat, lon, sog]) => ({
+    type: "vessel_position",
+    vessel: "TTH-90123-TS",
+    source: "ais",
+    timeMs: T0 + m * MIN,
+    lat,
+    lon,
+    ...(sog !== undefined && { sogKn: sog }),
+  }));
+}
+
+function run(rule: typeof mpaIntrusion | typeof positionJump, positions: VesselPosition[]): AlertTransition[] {
+  let state = rule.initial() as never;
+  const out: AlertTransition[] = [];
+  for (const p of positions) {
+    const r = rule.step(rule.defaults as never, state, p, { zones });
+    state = r.state as never;
+    out.push(...r.transitions);
+  }
+  return out;
+}
+
+describe("mpa-intrusion", () => {
+  it.each([
+    [
+      "a vessel passing well outside",
+      track([
+        [0, 16.4, 107.95, 8],
+        [5, 16.45, 107.95, 8],
+        [10, 16.49, 107.95, 8],
+      ]),
+      [],
+    ],
+    [
+      "a vessel zig-zagging across the edge every fix: no alert",
+      track([
+        [0, 16.499, 107.95, 6],
+        [1, 16.501, 107.95, 6],
+        [2, 16.499, 107.95, 6],
+        [3, 16.501, 107.95, 6],
+        [4, 16.499, 107.95, 6],
+        [5, 16.501, 107.95, 6],
+      ]),
+      [],
+    ],
+    [
+      "a vessel that enters, transits and leaves: one raise, one clear",
+      track([
+        [0, 16.45, 107.95, 8],
+        [5, 16.51, 107.95, 8],
+        [10, 16.55, 107.95, 8],
+        [15, 16.59, 107.95, 8],
+        [20, 16.65, 107.95, 8],
+        [25, 16.7, 107.95, 8],
+      ]),
+      ["raised:warning", "cleared:info"],
+    ],
+    [
+      "a vessel that enters and fishes: raised, then escalated at fishing speed",
+      track([
+        [0, 16.51, 107.95, 8],
+        [5, 16.52, 107.95, 8],
+        [10, 16.53, 107.95, 2.5],
+      ]),
+      ["raised:warning", "escalated:critical"],
+    ],
+    [
+      "a vessel that stays inside at transit speed: escalated after 30 min",
+      track([
+        [0, 16.51, 107.95, 6],
+        [10, 16.52, 107.95, 6],
+        [25, 16.53, 107.95, 6],
+        [45, 16.54, 107.95, 6],
+      ]),
+      ["raised:warning", "escalated:critical"],
+    ],
+    [
+      "a fix exactly on a vertex counts as inside",
+      track([
+        [0, 16.5, 107.9, 6],
+        [1, 16.5, 107.9, 6],
+      ]),
+      ["raised:warning"],
+    ],
+  ])("%s", (_name, positions, expected) => {
+    expect(run(mpaIntrusion, positions).map((t) => `${t.state}:${t.severity}`)).toEqual(expected);
+  });
+
+  it("names the zone and the vessel", () => {
+    const [raised] = run(
+      mpaIntrusion,
+      track([
+        [0, 16.51, 107.95, 8],
+        [5, 16.52, 107.95, 8],
+      ]),
+    );
+    expect(raised).toMatchObject({
+      rule: "mpa-intrusion",
+      domain: "fisheries",
+      subject: "TTH-90123-TS",
+      zone: "mpa-test",
+      message: "entered the protected area Test MPA",
+    });
+  });
+});
+
+describe("position-jump", () => {
+  it.each([
+    [
+      "a vessel at 10 kn",
+      track([
+        [0, 16.0, 108.0],
+        [6, 16.0167, 108.0],
+      ]),
+      [],
+    ],
+    [
+      "a 300 kn jump",
+      track([
+        [0, 16.0, 108.0],
+        [1, 16.0833, 108.0],
+      ]),
+      ["raised"],
+    ],
+    [
+      "a fix back where it was after a jump is fine",
+      track([
+        [0, 16.0, 108.0],
+        [1, 16.5, 108.0],
+        [2, 16.0, 108.0],
+      ]),
+      ["raised"],
+    ],
+  ])("%s", (_name, positions, expected) => {
+    expect(run(positionJump, positions).map((t) => t.state)).toEqual(expected);
+  });
+
+  it("reports the implied speed", () => {
+    const [jump] = run(
+      positionJump,
+      track([
+        [0, 16.0, 108.0],
+        [1, 16.0833, 108.0],
+      ]),
+    );
+    expect(jump?.value).toBeGreaterThan(290);
+    expect(jump?.value).toBeLessThan(310);
+  });
+});
+
+describe("VesselRuleEngine", () => {
+  it("does not let a flagged fix drive the other rules, and skips late fixes", () => {
+    const emitted: AlertTransition[] = [];
+    const engine = new VesselRuleEngine(
+      () => zones,
+      (t) => emitted.push(t),
+    );
+    // Two fixes that jump into the MPA (spoofed) must not raise an intrusion.
+    for (const p of track([
+      [0, 16.0, 107.95],
+      [1, 16.55, 107.95],
+      [2, 16.56, 107.95],
+    ]))
+      engine.observe(p);
+    expect(emitted.map((t) => t.rule)).toEqual(["position-jump", "position-jump"]);
+    engine.observe(track([[-5, 16.55, 107.95]])[0] as VesselPosition);
+    expect(emitted).toHaveLength(2);
+  });
+});
