@@ -20,6 +20,31 @@ const square = (id: string, x0: number, y0: number, size: number, kind = "mpa"):
   },
 });
 
+/** A 4° square with a 1° square hole (exterior counter-clockwise, hole clockwise). */
+const holedFeature: Feature = {
+  type: "Feature",
+  properties: { id: "holed", kind: "fishing-zone", name: "Holed" },
+  geometry: {
+    type: "Polygon",
+    coordinates: [
+      [
+        [0, 0],
+        [4, 0],
+        [4, 4],
+        [0, 4],
+        [0, 0],
+      ],
+      [
+        [1, 1],
+        [1, 2],
+        [2, 2],
+        [2, 1],
+        [1, 1],
+      ],
+    ],
+  },
+};
+
 function refusal(feature: Feature): string {
   try {
     zoneFromFeature(feature);
@@ -159,58 +184,14 @@ describe("zone validation", () => {
   });
 
   it("accepts polygons with holes, multipolygons and lines", () => {
-    const holed = zoneFromFeature({
-      type: "Feature",
-      properties: { id: "holed", kind: "fishing-zone", name: "Holed" },
-      geometry: {
-        type: "Polygon",
-        coordinates: [
-          [
-            [0, 0],
-            [4, 0],
-            [4, 4],
-            [0, 4],
-            [0, 0],
-          ],
-          [
-            [1, 1],
-            [1, 2],
-            [2, 2],
-            [2, 1],
-            [1, 1],
-          ],
-        ],
-      },
-    });
+    const holed = zoneFromFeature(holedFeature);
     expect(holed.bbox).toEqual([0, 0, 4, 4]);
     expect(holed.name).toBe("Holed");
   });
 });
 
 describe("ZoneIndex", () => {
-  const holed = zoneFromFeature({
-    type: "Feature",
-    properties: { id: "holed", kind: "fishing-zone" },
-    geometry: {
-      type: "Polygon",
-      coordinates: [
-        [
-          [0, 0],
-          [4, 0],
-          [4, 4],
-          [0, 4],
-          [0, 0],
-        ],
-        [
-          [1, 1],
-          [1, 2],
-          [2, 2],
-          [2, 1],
-          [1, 1],
-        ],
-      ],
-    },
-  });
+  const holed = zoneFromFeature(holedFeature);
   const multi = zoneFromFeature({
     type: "Feature",
     properties: { id: "multi", kind: "custom" },
