@@ -50,6 +50,11 @@ export class ZoneIndex {
       .sort();
   }
 
+  /** The boundary lines (a `boundary` zone's line, or its rings), with their zone ids. */
+  get boundaries(): readonly Feature<LineString>[] {
+    return this.boundaryLines;
+  }
+
   /** Geodesic distance in nautical miles to the nearest boundary line, or null when there is none. */
   nearestBoundaryNm(lat: number, lon: number): number | null {
     if (this.boundaryLines.length === 0) return null;

@@ -58,7 +58,7 @@ function onSegment(a: Position, b: Position, c: Position): boolean {
   );
 }
 
-function segmentsIntersect(p1: Position, q1: Position, p2: Position, q2: Position): boolean {
+export function segmentsIntersect(p1: Position, q1: Position, p2: Position, q2: Position): boolean {
   const o1 = orientation(p1, q1, p2);
   const o2 = orientation(p1, q1, q2);
   const o3 = orientation(p2, q2, p1);

@@ -5,6 +5,7 @@ import type { VesselPosition } from "../../ingest/observation.js";
 import { VesselRuleEngine } from "../rule-engine.js";
 import { zoneFromFeature } from "../zone.js";
 import { ZoneIndex } from "../zone-index.js";
+import { boundaryApproach } from "./boundary-approach.js";
 import { mpaIntrusion } from "./mpa-intrusion.js";
 import { positionJump } from "./position-jump.js";
 
@@ -41,11 +42,15 @@ function track(fixes: [number, number, number, number?][]): VesselPosition[] {
   }));
 }
 
-function run(rule: typeof mpaIntrusion | typeof positionJump, positions: VesselPosition[]): AlertTransition[] {
+function run(
+  rule: typeof mpaIntrusion | typeof positionJump | typeof boundaryApproach,
+  positions: VesselPosition[],
+  index = zones,
+): AlertTransition[] {
   let state = rule.initial() as never;
   const out: AlertTransition[] = [];
   for (const p of positions) {
-    const r = rule.step(rule.defaults as never, state, p, { zones });
+    const r = rule.step(rule.defaults as never, state, p, { zones: index });
     state = r.state as never;
     out.push(...r.transitions);
   }
@@ -177,6 +182,44 @@ describe("position-jump", () => {
     );
     expect(jump?.value).toBeGreaterThan(290);
     expect(jump?.value).toBeLessThan(310);
+  });
+});
+
+describe("boundary-approach", () => {
+  // A boundary along the meridian 108.5° E; at 16.5° N one nautical mile of longitude is 1/(60 cos 16.5°) degrees.
+  const line = zoneFromFeature({
+    type: "Feature",
+    properties: { id: "limit", kind: "boundary" },
+    geometry: {
+      type: "LineString",
+      coordinates: [
+        [108.5, 16],
+        [108.5, 17],
+      ],
+    },
+  });
+  const withLine = new ZoneIndex([line]);
+  const nm = 1 / (60 * Math.cos((16.5 * Math.PI) / 180));
+  const at = (m: number, miles: number) => [m, 16.5, 108.5 - miles * nm] as [number, number, number];
+
+  it.each([
+    ["far away", [at(0, 10), at(10, 8)], []],
+    [
+      "approaching, then back off",
+      [at(0, 10), at(10, 4), at(20, 0.8), at(30, 1.2), at(40, 2), at(50, 7)],
+      ["raised:warning", "escalated:critical", "raised:warning", "cleared:info"],
+    ],
+    ["fishing along the 5 nm limit does not flap", [at(0, 4.9), at(10, 5.2), at(20, 4.95), at(30, 5.3), at(40, 4.9)], ["raised:warning"]],
+    ["crossing the line", [at(0, 0.5), at(10, -0.5)], ["raised:critical", "raised:critical"]],
+  ])("%s", (_name, fixes, expected) => {
+    expect(run(boundaryApproach, track(fixes as [number, number, number][]), withLine).map((t) => `${t.state}:${t.severity}`)).toEqual(
+      expected,
+    );
+  });
+
+  it("says when the line was crossed", () => {
+    const messages = run(boundaryApproach, track([at(0, 2), at(10, -2)]), withLine).map((t) => t.message);
+    expect(messages).toEqual(["2.0 nm from the boundary", "crossed the boundary line"]);
   });
 });
 
