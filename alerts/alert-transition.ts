@@ -19,6 +19,29 @@ export interface AlertTransition {
   zone?: string;
 }
 
+/** A fisheries alert about the vessel of a position, at the position's time and place. */
+export function vesselAlert(
+  rule: string,
+  position: { vessel: string; timeMs: number; lat: number; lon: number },
+  state: AlertTransition["state"],
+  severity: AlertTransition["severity"],
+  message: string,
+  extra: { value?: number; zone?: string } = {},
+): AlertTransition {
+  return {
+    rule,
+    domain: "fisheries",
+    severity,
+    subject: position.vessel,
+    state,
+    timeMs: position.timeMs,
+    message,
+    lat: position.lat,
+    lon: position.lon,
+    ...extra,
+  };
+}
+
 const msTime = { convertTime: (value: string | number | Date | undefined) => (value === undefined ? undefined : String(value)) };
 
 /** The `alert` measurement's line (DESIGN.md §3: tags rule, domain, severity, subject). */

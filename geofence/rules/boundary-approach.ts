@@ -1,7 +1,7 @@
 // Boundary approach and crossing: within 5 nm of a `boundary` line a warning, within 1 nm critical
 // (leaving a level needs 0.5 nm more, so a vessel fishing along the limit does not flap), and a
 // critical alert when the track between two fixes crosses the line.
-import type { AlertTransition } from "../../alerts/alert-transition.js";
+import { type AlertTransition, vesselAlert } from "../../alerts/alert-transition.js";
 import type { VesselPosition } from "../../ingest/observation.js";
 import { segmentsIntersect } from "../zone.js";
 import type { VesselRule } from "./vessel-rule.js";
@@ -27,20 +27,10 @@ function alert(
   distanceNm?: number,
   zone?: string,
 ): AlertTransition {
-  const t: AlertTransition = {
-    rule: "boundary-approach",
-    domain: "fisheries",
-    severity,
-    subject: p.vessel,
-    state,
-    timeMs: p.timeMs,
-    message,
-    lat: p.lat,
-    lon: p.lon,
-  };
-  if (distanceNm !== undefined) t.value = Math.round(distanceNm * 100) / 100;
-  if (zone !== undefined) t.zone = zone;
-  return t;
+  return vesselAlert("boundary-approach", p, state, severity, message, {
+    ...(distanceNm !== undefined && { value: Math.round(distanceNm * 100) / 100 }),
+    ...(zone !== undefined && { zone }),
+  });
 }
 
 export const boundaryApproach: VesselRule<BoundaryApproachConfig, BoundaryApproachState> = {

@@ -2,7 +2,7 @@
 // consecutive fixes (default 2, so GPS jitter along the edge does not flap), escalated to critical
 // when it dwells longer than M minutes or moves at a fishing speed inside, cleared after N consecutive
 // fixes outside.
-import type { AlertTransition } from "../../alerts/alert-transition.js";
+import { type AlertTransition, vesselAlert } from "../../alerts/alert-transition.js";
 import type { VesselPosition } from "../../ingest/observation.js";
 import type { VesselRule } from "./vessel-rule.js";
 
@@ -29,18 +29,7 @@ function transition(
   zone: string,
   message: string,
 ): AlertTransition {
-  return {
-    rule: "mpa-intrusion",
-    domain: "fisheries",
-    severity,
-    subject: p.vessel,
-    state,
-    timeMs: p.timeMs,
-    message,
-    lat: p.lat,
-    lon: p.lon,
-    zone,
-  };
+  return vesselAlert("mpa-intrusion", p, state, severity, message, { zone });
 }
 
 export const mpaIntrusion: VesselRule<MpaIntrusionConfig, MpaIntrusionState> = {

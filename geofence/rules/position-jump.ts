@@ -2,6 +2,7 @@
 // can do (default 40 kn). The fix is flagged (later rules do not see it) and is not used as the
 // reference for the next one.
 import { getDistance } from "geolib";
+import { vesselAlert } from "../../alerts/alert-transition.js";
 import type { VesselRule } from "./vessel-rule.js";
 
 export interface PositionJumpConfig {
@@ -30,18 +31,14 @@ export const positionJump: VesselRule<PositionJumpConfig, PositionJumpState> = {
       state,
       flagged: true,
       transitions: [
-        {
-          rule: "position-jump",
-          domain: "fisheries",
-          severity: "warning",
-          subject: p.vessel,
-          state: "raised",
-          timeMs: p.timeMs,
-          message: `position jumped ${distanceNm.toFixed(1)} nm in ${Math.round((p.timeMs - last.timeMs) / 1000)} s (${Math.round(speedKn)} kn): spoofed or bad fix`,
-          value: Math.round(speedKn * 10) / 10,
-          lat: p.lat,
-          lon: p.lon,
-        },
+        vesselAlert(
+          "position-jump",
+          p,
+          "raised",
+          "warning",
+          `position jumped ${distanceNm.toFixed(1)} nm in ${Math.round((p.timeMs - last.timeMs) / 1000)} s (${Math.round(speedKn)} kn): spoofed or bad fix`,
+          { value: Math.round(speedKn * 10) / 10 },
+        ),
       ],
     };
   },
