@@ -14,6 +14,7 @@ export class VesselRuleEngine {
     private readonly zones: () => ZoneIndex,
     private readonly emit: (transition: AlertTransition) => void,
     private readonly rules = vesselRules,
+    private readonly vesselLengthM?: (vessel: string) => number | undefined,
   ) {}
 
   observe = (observation: Observation): void => {
@@ -21,7 +22,7 @@ export class VesselRuleEngine {
     const last = this.lastSeen.get(observation.vessel);
     if (last !== undefined && observation.timeMs < last) return;
     this.lastSeen.set(observation.vessel, observation.timeMs);
-    const context = { zones: this.zones() };
+    const context = { zones: this.zones(), ...(this.vesselLengthM && { vesselLengthM: this.vesselLengthM }) };
     for (const rule of this.rules) {
       const key = `${rule.id}/${observation.vessel}`;
       const state = this.states.has(key) ? this.states.get(key) : rule.initial();

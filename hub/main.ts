@@ -138,6 +138,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       broker?.publishAlert(transition);
       spool.append(`${alertLine(transition)}\n`, 1).catch((error) => alertLog.error({ err: error }, "could not store an alert"));
     },
+    undefined,
+    (vessel) => vesselRegistry.find(vessel)?.lengthM,
   );
   const pipeline = new IngestPipeline({
     schemas,

@@ -3,6 +3,7 @@ import { boundaryApproach } from "./boundary-approach.js";
 import { mpaIntrusion } from "./mpa-intrusion.js";
 import { positionJump } from "./position-jump.js";
 import type { VesselRule } from "./vessel-rule.js";
+import { zoneByClass } from "./zone-by-class.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each rule has its own config and state types.
-export const vesselRules: readonly VesselRule<any, any>[] = [positionJump, mpaIntrusion, boundaryApproach];
+export const vesselRules: readonly VesselRule<any, any>[] = [positionJump, mpaIntrusion, zoneByClass, boundaryApproach];

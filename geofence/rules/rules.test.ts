@@ -8,6 +8,7 @@ import { ZoneIndex } from "../zone-index.js";
 import { boundaryApproach } from "./boundary-approach.js";
 import { mpaIntrusion } from "./mpa-intrusion.js";
 import { positionJump } from "./position-jump.js";
+import { zoneByClass } from "./zone-by-class.js";
 
 const mpa = zoneFromFeature({
   type: "Feature",
@@ -220,6 +221,105 @@ describe("boundary-approach", () => {
   it("says when the line was crossed", () => {
     const messages = run(boundaryApproach, track([at(0, 2), at(10, -2)]), withLine).map((t) => t.message);
     expect(messages).toEqual(["2.0 nm from the boundary", "crossed the boundary line"]);
+  });
+});
+
+describe("zone-by-class", () => {
+  // A coastal zone for vessels under 12 m (west of 108°) and an offshore zone for 15 m and more (east).
+  const fishingZone = (id: string, west: number, permitted: Record<string, number>) =>
+    zoneFromFeature({
+      type: "Feature",
+      properties: { id, name: id, kind: "fishing-zone", fishing_permitted_for: permitted },
+      geometry: {
+        type: "Polygon",
+        coordinates: [
+          [
+            [west, 16],
+            [west + 0.5, 16],
+            [west + 0.5, 17],
+            [west, 17],
+            [west, 16],
+          ],
+        ],
+      },
+    });
+  const classZones = new ZoneIndex([
+    fishingZone("coastal", 107.5, { max_length_m_exclusive: 12 }),
+    fishingZone("offshore", 108.0, { min_length_m: 15 }),
+  ]);
+  const runFor = (lengthM: number | undefined, positions: VesselPosition[]) => {
+    let state = zoneByClass.initial();
+    const out: AlertTransition[] = [];
+    for (const p of positions) {
+      const r = zoneByClass.step(zoneByClass.defaults, state, p, { zones: classZones, vesselLengthM: () => lengthM });
+      state = r.state;
+      out.push(...r.transitions);
+    }
+    return out.map((t) => `${t.state}:${t.zone}`);
+  };
+
+  it.each([
+    [
+      "a 16 m vessel fishing offshore",
+      16,
+      track([
+        [0, 16.5, 108.2, 3],
+        [10, 16.51, 108.2, 3],
+        [20, 16.52, 108.2, 3],
+      ]),
+      [],
+    ],
+    [
+      "a 16 m vessel fishing in the coastal zone",
+      16,
+      track([
+        [0, 16.5, 107.7, 3],
+        [10, 16.51, 107.7, 3],
+        [20, 16.52, 107.7, 3],
+      ]),
+      ["raised:coastal"],
+    ],
+    [
+      "a 16 m vessel transiting the coastal zone at 9 kn",
+      16,
+      track([
+        [0, 16.5, 107.7, 9],
+        [10, 16.55, 107.7, 9],
+        [20, 16.6, 107.7, 9],
+      ]),
+      [],
+    ],
+    [
+      "a 10 m vessel fishing offshore, then back in its own zone",
+      10,
+      track([
+        [0, 16.5, 108.2, 2],
+        [10, 16.5, 108.2, 2],
+        [20, 16.5, 107.7, 2],
+        [30, 16.5, 107.7, 2],
+      ]),
+      ["raised:offshore", "cleared:offshore"],
+    ],
+    [
+      "one slow fix in the wrong zone is not enough",
+      10,
+      track([
+        [0, 16.5, 108.2, 2],
+        [10, 16.5, 108.2, 8],
+      ]),
+      [],
+    ],
+    [
+      "an unregistered vessel: length unknown, no alert",
+      undefined,
+      track([
+        [0, 16.5, 107.7, 3],
+        [10, 16.51, 107.7, 3],
+      ]),
+      [],
+    ],
+  ])("%s", (_name, lengthM, positions, expected) => {
+    expect(runFor(lengthM as number | undefined, positions)).toEqual(expected);
   });
 });
 

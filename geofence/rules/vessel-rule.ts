@@ -6,6 +6,8 @@ import type { ZoneIndex } from "../zone-index.js";
 
 export interface RuleContext {
   zones: ZoneIndex;
+  /** Registered length overall of a vessel, metres; undefined for a vessel the register does not know. */
+  vesselLengthM?: (vessel: string) => number | undefined;
 }
 
 export interface StepResult<S> {
