@@ -9,6 +9,8 @@ import { boundaryApproach } from "./boundary-approach.js";
 import { mpaIntrusion } from "./mpa-intrusion.js";
 import { positionJump } from "./position-jump.js";
 import { zoneByClass } from "./zone-by-class.js";
+import { overspeed } from "./overspeed.js";
+import { portEvents } from "./port-events.js";
 
 const mpa = zoneFromFeature({
   type: "Feature",
@@ -320,6 +322,84 @@ describe("zone-by-class", () => {
     ],
   ])("%s", (_name, lengthM, positions, expected) => {
     expect(runFor(lengthM as number | undefined, positions)).toEqual(expected);
+  });
+});
+
+describe("overspeed", () => {
+  it.each([
+    [
+      "cruising at 9 kn",
+      track([
+        [0, 16, 108, 9],
+        [5, 16, 108, 9],
+      ]),
+      [],
+    ],
+    [
+      "one bad speed value",
+      track([
+        [0, 16, 108, 9],
+        [5, 16, 108, 35],
+        [10, 16, 108, 9],
+      ]),
+      [],
+    ],
+    [
+      "racing, then slowing down",
+      track([
+        [0, 16, 108, 25],
+        [5, 16, 108, 26],
+        [10, 16, 108, 24],
+        [15, 16, 108, 8],
+        [20, 16, 108, 8],
+      ]),
+      ["raised", "cleared"],
+    ],
+  ])("%s", (_name, positions, expected) => {
+    expect(run(overspeed as never, positions).map((t) => t.state)).toEqual(expected);
+  });
+});
+
+describe("port-events", () => {
+  // A port square of about 1.1 km; 1 km of latitude is 0.009°.
+  const port = zoneFromFeature({
+    type: "Feature",
+    properties: { id: "port-a", name: "Port A", kind: "port" },
+    geometry: {
+      type: "Polygon",
+      coordinates: [
+        [
+          [108.0, 16.0],
+          [108.01, 16.0],
+          [108.01, 16.01],
+          [108.0, 16.01],
+          [108.0, 16.0],
+        ],
+      ],
+    },
+  });
+  const ports = new ZoneIndex([port]);
+  it.each([
+    [
+      "arrives, anchors at the mouth, then leaves",
+      track([
+        [0, 16.005, 108.005],
+        [10, 16.0145, 108.005],
+        [20, 16.0195, 108.005],
+        [30, 16.03, 108.005],
+      ]),
+      ["raised", "cleared"],
+    ],
+    [
+      "stays outside",
+      track([
+        [0, 16.03, 108.005],
+        [10, 16.04, 108.005],
+      ]),
+      [],
+    ],
+  ])("%s", (_name, positions, expected) => {
+    expect(run(portEvents as never, positions, ports).map((t) => t.state)).toEqual(expected);
   });
 });
 
