@@ -1,6 +1,6 @@
 // The hub's own sensor JSON (schemas/sensor-reading.schema.json): one reading, or an array of them.
 // Each element of a batch is validated on its own so one bad element does not cost the others.
-import { parseJsonPayload } from "../json-payload.js";
+import { elementPrefix, jsonElements } from "../json-batch.js";
 import type { Observation } from "../observation.js";
 import { type Rejection, reject } from "../rejection.js";
 import { schemaRejection } from "../schema-registry.js";
@@ -18,27 +18,20 @@ export const sensorJsonDecoder: Decoder = {
   name: "sensor-json",
   schema: "sensor-reading",
   decode(envelope, { schemas, limits }) {
-    const parsed = parseJsonPayload(envelope.bytes, limits.maxJsonDepth);
+    const parsed = jsonElements(envelope.bytes, limits, "readings");
     if (!parsed.ok) return { observations: [], rejections: [parsed.rejection] };
-    const batch = Array.isArray(parsed.value);
-    const elements: unknown[] = batch ? (parsed.value as unknown[]) : [parsed.value];
+    const { batch, elements } = parsed;
     if (batch && elements.length === 0) {
       return {
         observations: [],
         rejections: [reject("schema_violation", "a batch needs at least one reading", { schema: "sensor-batch", path: "/" })],
       };
     }
-    if (elements.length > limits.maxBatchReadings) {
-      return {
-        observations: [],
-        rejections: [reject("batch_too_large", `${elements.length} readings in one message; at most ${limits.maxBatchReadings}`)],
-      };
-    }
     const validate = schemas.validator("sensor-reading");
     const observations: Observation[] = [];
     const rejections: Rejection[] = [];
     elements.forEach((element, index) => {
-      const prefix = batch ? `/${index}` : "";
+      const prefix = elementPrefix(batch, index);
       if (!validate(element)) {
         rejections.push(schemaRejection(validate.errors, prefix, "sensor-reading"));
         return;

@@ -1,7 +1,7 @@
 // The hub's own VMS JSON position report (schemas/vms-position.schema.json), one report or an array.
 // The vessel is the topic's id (registration number or VMS device id) unless the report names it;
 // the identity stage turns a device id into the registered vessel.
-import { parseJsonPayload } from "../json-payload.js";
+import { elementPrefix, jsonElements } from "../json-batch.js";
 import type { Observation, VesselPosition } from "../observation.js";
 import { type Rejection, reject } from "../rejection.js";
 import { schemaRejection } from "../schema-registry.js";
@@ -25,21 +25,14 @@ export const vmsJsonDecoder: Decoder = {
   name: "vms-json",
   schema: "vms-position",
   decode(envelope, { schemas, limits }) {
-    const parsed = parseJsonPayload(envelope.bytes, limits.maxJsonDepth);
+    const parsed = jsonElements(envelope.bytes, limits, "reports");
     if (!parsed.ok) return { observations: [], rejections: [parsed.rejection] };
-    const batch = Array.isArray(parsed.value);
-    const elements = batch ? (parsed.value as unknown[]) : [parsed.value];
-    if (elements.length > limits.maxBatchReadings) {
-      return {
-        observations: [],
-        rejections: [reject("batch_too_large", `${elements.length} reports in one message; at most ${limits.maxBatchReadings}`)],
-      };
-    }
+    const { batch, elements } = parsed;
     const validate = schemas.validator("vms-position");
     const observations: Observation[] = [];
     const rejections: Rejection[] = [];
     elements.forEach((element, index) => {
-      const prefix = batch ? `/${index}` : "";
+      const prefix = elementPrefix(batch, index);
       if (!validate(element)) {
         rejections.push(schemaRejection(validate.errors, prefix, "vms-position"));
         return;
