@@ -8,6 +8,7 @@ import { type DeviceKind, type Role, deviceKinds, roles } from "../broker/acl.js
 import { DeviceRegistry, RegistryError } from "../broker/device-registry.js";
 import { openDatabase } from "../store/database.js";
 import { ConfigError, type HubConfig, loadConfig } from "./config.js";
+import { runAqiCommand } from "./aqi-command.js";
 import { runDecodeCommand } from "./decode-command.js";
 import { runZonesCommand } from "./zones-command.js";
 import { SchemaRegistry } from "../ingest/schema-registry.js";
@@ -28,6 +29,8 @@ Commands:
   decode ais [file]                       decode AIS NMEA (stdin without a file) to JSON lines, errors to stderr
   zones check --zones <file-or-dir> [positions.jsonl]
                                           which zones contain each {"id","lat","lon"} line, and the nearest boundary
+  aqi --standard vn|us [--lang en|vi] [readings.jsonl]
+                                          the AQI of each {"id","pollutant","avg","value","unit"} line
   vessels import <file.csv|file.json>     add or update registered vessels (all or nothing)
   vessels list [--json]                   registered vessels
 
@@ -154,6 +157,8 @@ async function main(): Promise<void> {
       role: { type: "string" },
       json: { type: "boolean", default: false },
       zones: { type: "string" },
+      standard: { type: "string" },
+      lang: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -164,6 +169,10 @@ async function main(): Promise<void> {
   }
   if (command === "decode") {
     process.exitCode = await runDecodeCommand(rest);
+    return;
+  }
+  if (command === "aqi") {
+    process.exitCode = await runAqiCommand(rest, values.standard, values.lang);
     return;
   }
   if (command === "zones") {

@@ -40,6 +40,10 @@ function massPerLitre(description: string): Quantity {
   return { unit: "mg/L", domain: "water", description, units: { "mg/L": same, "mg/l": same, "ug/L": times(0.001), "µg/L": times(0.001) } };
 }
 
+function pesticide(description: string): Quantity {
+  return { unit: "ug/L", domain: "water", description, units: { "ug/L": same, "µg/L": same, "ng/L": times(0.001) } };
+}
+
 export const quantities: Record<string, Quantity> = {
   pm1: particulate("PM1 particulate matter"),
   pm25: particulate("PM2.5 particulate matter"),
@@ -89,6 +93,20 @@ export const quantities: Record<string, Quantity> = {
   nh4: massPerLitre("ammonium (as N)"),
   no3: massPerLitre("nitrate (as N)"),
   po4: massPerLitre("phosphate (as P)"),
+  toc: massPerLitre("total organic carbon"),
+  nitrite: massPerLitre("nitrite (as N)"),
+  arsenic: massPerLitre("arsenic"),
+  cadmium: massPerLitre("cadmium"),
+  lead: massPerLitre("lead"),
+  chromium_vi: massPerLitre("hexavalent chromium"),
+  copper: massPerLitre("copper"),
+  zinc: massPerLitre("zinc"),
+  mercury: massPerLitre("mercury"),
+  aldrin: pesticide("aldrin"),
+  bhc: pesticide("benzene hexachloride (BHC)"),
+  dieldrin: pesticide("dieldrin"),
+  ddts: pesticide("DDTs"),
+  heptachlor: pesticide("heptachlor and heptachlor epoxide"),
   chlorophyll_a: {
     unit: "ug/L",
     domain: "water",
@@ -96,6 +114,7 @@ export const quantities: Record<string, Quantity> = {
     units: { "ug/L": same, "µg/L": same, "mg/L": times(1000) },
   },
   coliform: { unit: "MPN/100mL", domain: "water", description: "coliform bacteria", units: { "MPN/100mL": same, "CFU/100mL": same } },
+  e_coli: { unit: "MPN/100mL", domain: "water", description: "E. coli bacteria", units: { "MPN/100mL": same, "CFU/100mL": same } },
   water_level: { unit: "m", domain: "water", description: "water level", units: { m: same, cm: times(0.01), mm: times(0.001) } },
   battery: { unit: "V", domain: "any", description: "station battery voltage", units: { V: same, mV: times(0.001) } },
 };

@@ -3,7 +3,7 @@
 // the identity stage turns a device id into the registered vessel.
 import { elementPrefix, jsonElements } from "../json-batch.js";
 import type { Observation, VesselPosition } from "../observation.js";
-import { type Rejection, reject } from "../rejection.js";
+import type { Rejection } from "../rejection.js";
 import { schemaRejection } from "../schema-registry.js";
 import type { Decoder } from "./decoder.js";
 

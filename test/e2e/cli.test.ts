@@ -134,4 +134,48 @@ describe("ioc-hub CLI", () => {
     expect(stdin.stdout).toBe(run.stdout);
     expect(runCli(["zones", "check"], env).status).toBe(2);
   });
+
+  it("prints the AQI of each reading line for either standard, with a reason where there is none", () => {
+    const readings = [
+      { id: "a", pollutant: "pm25", avg: "24h", value: 37.5, unit: "ug/m3" },
+      { id: "b", pollutant: "o3", avg: "8h", value: 0.078, unit: "ppm" },
+      { id: "c", pollutant: "co", avg: "8h", value: 5, unit: "ppm" },
+      { id: "d", pollutant: "pm10", avg: "24h", value: 200, unit: "ug/m3" },
+    ];
+    const input = `${readings.map((r) => JSON.stringify(r)).join("\n")}\n{"id":"e","pollutant":"lead"}\n`;
+    const run = (standard: string, lang?: string) =>
+      spawnSync(process.execPath, [cliPath, "aqi", "--standard", standard, ...(lang ? ["--lang", lang] : [])], {
+        input,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "" },
+      });
+    const vn = run("vn");
+    expect(vn.status).toBe(0);
+    expect(
+      vn.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { id: "a", aqi: 75, category: "Moderate" },
+      { id: "b", aqi: 133, category: "Poor" }, // 0.078 ppm = 153.1 µg/m³ at 25 °C
+      { id: "c", aqi: null, category: null, reason: "VN_AQI defines no index for 8h co" },
+      { id: "d", aqi: 125, category: "Poor" },
+    ]);
+    expect(JSON.parse(vn.stderr.trim())).toMatchObject({ line: 5, id: "e", reason: "input_invalid" });
+    const us = run("us");
+    expect(
+      us.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { id: "a", aqi: 106, category: "Unhealthy for Sensitive Groups" },
+      { id: "b", aqi: 126, category: "Unhealthy for Sensitive Groups" },
+      { id: "c", aqi: 56, category: "Moderate" },
+      { id: "d", aqi: 123, category: "Unhealthy for Sensitive Groups" },
+    ]);
+    expect(JSON.parse(run("vn", "vi").stdout.split("\n")[0] as string)).toEqual({ id: "a", aqi: 75, category: "Trung bình" });
+    expect(runCli(["aqi"], env).status).toBe(2);
+  });
 });
