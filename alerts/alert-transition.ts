@@ -1,6 +1,6 @@
-// A minimal alert record: one transition of one rule for one subject (DESIGN.md §4). The lifecycle
-// (acknowledge, comment, close, dedupe across restarts) comes with the alerts issue; this is what
-// rules emit and what goes to ioc/v1/alerts/{domain}/{ruleId} and the `alert` measurement.
+// What a rule emits: one transition of one rule's condition for one subject (DESIGN.md §4). The
+// alert lifecycle (alert-lifecycle.ts) turns transitions into alerts: dedupe, reopen, acknowledge,
+// close; every transition is also a line of the `alert` measurement.
 import { Point } from "@influxdata/influxdb-client";
 
 export interface AlertTransition {
@@ -9,6 +9,13 @@ export interface AlertTransition {
   severity: "info" | "warning" | "critical";
   /** Vessel id, station id, … */
   subject: string;
+  /** What of the subject, when a rule watches several things of one subject (a quantity, an index). */
+  detail?: string;
+  /** `quality` (the environment is bad) or `sensor-health` (the sensor is): told apart for operators. */
+  kind?: "quality" | "sensor-health" | "vessel" | "system";
+  threshold?: number;
+  /** The observations behind the transition (readings, positions), newest last. */
+  evidence?: Record<string, unknown>[];
   state: "raised" | "escalated" | "cleared";
   /** Time of the observation that caused it, Unix ms. */
   timeMs: number;
@@ -58,5 +65,7 @@ export function alertLine(t: AlertTransition): string {
   if (t.lat !== undefined) point.floatField("lat", t.lat);
   if (t.lon !== undefined) point.floatField("lon", t.lon);
   if (t.zone !== undefined) point.stringField("zone", t.zone);
+  if (t.detail !== undefined) point.stringField("detail", t.detail);
+  if (t.threshold !== undefined) point.floatField("threshold", t.threshold);
   return point.toLineProtocol(msTime) as string;
 }

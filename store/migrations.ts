@@ -39,4 +39,92 @@ export const migrations: readonly string[] = [
      feature     TEXT NOT NULL,
      updated_at  INTEGER NOT NULL
    );`,
+  `CREATE TABLE alerts (
+     id              INTEGER PRIMARY KEY,
+     rule            TEXT NOT NULL,
+     domain          TEXT NOT NULL CHECK (domain IN ('fisheries', 'environment', 'system')),
+     severity        TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+     subject         TEXT NOT NULL,
+     detail          TEXT NOT NULL DEFAULT '',
+     kind            TEXT,
+     state           TEXT NOT NULL CHECK (state IN ('raised', 'acknowledged', 'cleared', 'closed')),
+     raised_at       INTEGER NOT NULL,
+     last_seen_at    INTEGER NOT NULL,
+     acknowledged_at INTEGER,
+     acknowledged_by TEXT,
+     cleared_at      INTEGER,
+     closed_at       INTEGER,
+     closed_by       TEXT,
+     occurrences     INTEGER NOT NULL DEFAULT 1,
+     reopened_at     TEXT NOT NULL DEFAULT '[]',
+     flapping        INTEGER NOT NULL DEFAULT 0,
+     muted           INTEGER NOT NULL DEFAULT 0,
+     value           REAL,
+     threshold       REAL,
+     lat             REAL,
+     lon             REAL,
+     zone            TEXT,
+     message         TEXT NOT NULL,
+     evidence        TEXT NOT NULL DEFAULT '[]',
+     notified_at     INTEGER NOT NULL,
+     escalated_at    INTEGER
+   );
+   CREATE UNIQUE INDEX alerts_one_open ON alerts (rule, subject, detail) WHERE state IN ('raised', 'acknowledged');
+   CREATE INDEX alerts_by_key ON alerts (rule, subject, detail, id);
+   CREATE INDEX alerts_by_state ON alerts (state, domain);
+   CREATE TABLE alert_events (
+     seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+     alert_id  INTEGER NOT NULL REFERENCES alerts (id),
+     at        INTEGER NOT NULL,
+     type      TEXT NOT NULL,
+     actor     TEXT NOT NULL,
+     comment   TEXT,
+     notify    INTEGER NOT NULL,
+     document  TEXT NOT NULL
+   );
+   CREATE INDEX alert_events_by_alert ON alert_events (alert_id, seq);
+   CREATE TABLE maintenance_windows (
+     id          INTEGER PRIMARY KEY,
+     subject     TEXT NOT NULL,
+     starts_at   INTEGER NOT NULL,
+     ends_at     INTEGER NOT NULL,
+     reason      TEXT NOT NULL,
+     created_by  TEXT NOT NULL,
+     created_at  INTEGER NOT NULL,
+     CHECK (ends_at > starts_at)
+   );
+   CREATE TABLE api_tokens (
+     id          TEXT PRIMARY KEY,
+     name        TEXT NOT NULL,
+     role        TEXT NOT NULL CHECK (role IN ('operator', 'fisheries', 'environment', 'admin')),
+     secret_hash TEXT NOT NULL,
+     created_at  INTEGER NOT NULL,
+     revoked_at  INTEGER
+   );
+   CREATE TABLE webhooks (
+     id              TEXT PRIMARY KEY,
+     url             TEXT NOT NULL,
+     secret          TEXT NOT NULL,
+     filter          TEXT NOT NULL,
+     escalation_only INTEGER NOT NULL DEFAULT 0,
+     cursor          INTEGER NOT NULL,
+     created_at      INTEGER NOT NULL
+   );
+   CREATE TABLE webhook_dead_letters (
+     id          INTEGER PRIMARY KEY,
+     webhook_id  TEXT NOT NULL,
+     seq         INTEGER NOT NULL,
+     failed_at   INTEGER NOT NULL,
+     attempts    INTEGER NOT NULL,
+     last_error  TEXT NOT NULL
+   );
+   CREATE TABLE rule_state (
+     key         TEXT PRIMARY KEY,
+     state       TEXT NOT NULL,
+     updated_at  INTEGER NOT NULL
+   );
+   CREATE TABLE settings (
+     key    TEXT PRIMARY KEY,
+     value  TEXT NOT NULL
+   );`,
 ];

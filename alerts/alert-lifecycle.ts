@@ -1,0 +1,207 @@
+// The alert lifecycle (DESIGN.md §4): rule transitions and operator actions in, alert events out.
+//   raised → acknowledged → cleared → closed, raised → cleared when the condition ends unattended;
+//   a raise within `reopenWindowMs` of a clear reopens the same alert; one open alert per
+//   (rule, subject, detail); an alert reopened `flapThreshold` times within `flapWindowMs` is flapping
+//   and its events are recorded but not pushed; alerts of a subject in a maintenance window are muted
+//   (recorded, not pushed); an unacknowledged critical alert is re-notified every `renotifyEveryMs`
+//   and escalated (a second channel) after `escalateAfterMs`.
+// Every change and its event are written in one SQLite transaction, so a restart loses none and
+// the delivery channels resume from the event sequence.
+import type { Database } from "../store/database.js";
+import { type AlertEvent, type AlertEventType, type AlertRow, AlertStore } from "./alert-store.js";
+import type { AlertTransition } from "./alert-transition.js";
+
+export interface LifecycleOptions {
+  reopenWindowMs: number;
+  flapWindowMs: number;
+  flapThreshold: number;
+  renotifyEveryMs: number;
+  escalateAfterMs: number;
+  /** Observations kept as an alert's evidence (the newest). */
+  evidenceLimit: number;
+}
+
+export const defaultLifecycleOptions: LifecycleOptions = {
+  reopenWindowMs: 30 * 60_000,
+  flapWindowMs: 60 * 60_000,
+  flapThreshold: 4,
+  renotifyEveryMs: 15 * 60_000,
+  escalateAfterMs: 30 * 60_000,
+  evidenceLimit: 20,
+};
+
+export class AlertActionError extends Error {
+  constructor(
+    readonly code: "not_found" | "conflict",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const severityRank = { info: 0, warning: 1, critical: 2 } as const;
+const SYSTEM = "system";
+
+export class AlertLifecycle {
+  readonly store: AlertStore;
+  private readonly listeners: ((event: AlertEvent) => void)[] = [];
+
+  constructor(
+    db: Database,
+    private readonly options: LifecycleOptions = defaultLifecycleOptions,
+  ) {
+    this.store = new AlertStore(db);
+  }
+
+  /** Called after each committed event, in sequence order. */
+  onEvent(listener: (event: AlertEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private commit(work: () => AlertEvent[]): AlertEvent[] {
+    const events = this.store.db.transaction(work)();
+    for (const event of events) for (const listener of this.listeners) listener(event);
+    return events;
+  }
+
+  private evidence(row: AlertRow | undefined, t: AlertTransition): string {
+    const previous = row ? (JSON.parse(row.evidence) as Record<string, unknown>[]) : [];
+    return JSON.stringify([...previous, ...(t.evidence ?? [])].slice(-this.options.evidenceLimit));
+  }
+
+  /** Applies one rule transition; returns the events it caused (none for a repeat of an open alert). */
+  apply = (t: AlertTransition): AlertEvent[] =>
+    this.commit(() => {
+      const detail = t.detail ?? "";
+      const row = this.store.latest(t.rule, t.subject, detail);
+      const open = row && (row.state === "raised" || row.state === "acknowledged");
+      const measured = {
+        last_seen_at: t.timeMs,
+        value: t.value ?? row?.value ?? null,
+        threshold: t.threshold ?? row?.threshold ?? null,
+        lat: t.lat ?? row?.lat ?? null,
+        lon: t.lon ?? row?.lon ?? null,
+        zone: t.zone ?? row?.zone ?? null,
+        evidence: this.evidence(row, t),
+      };
+      if (t.state === "cleared") {
+        if (!row || !open) return [];
+        this.store.update(row.id, { ...measured, state: "cleared", cleared_at: t.timeMs });
+        return [this.store.appendEvent(row.id, "cleared", t.timeMs, SYSTEM, undefined, row.muted === 0 && row.flapping === 0)];
+      }
+      if (row && open) {
+        const worse = severityRank[t.severity] > severityRank[row.severity];
+        this.store.update(row.id, {
+          ...measured,
+          occurrences: row.occurrences + 1,
+          ...(worse && { severity: t.severity, message: t.message }),
+        });
+        return worse ? [this.store.appendEvent(row.id, "severity_changed", t.timeMs, SYSTEM, undefined, row.muted === 0 && row.flapping === 0)] : [];
+      }
+      if (row && row.state === "cleared" && t.timeMs - (row.cleared_at ?? 0) <= this.options.reopenWindowMs) {
+        const reopened = [...(JSON.parse(row.reopened_at) as number[]), t.timeMs].filter((at) => t.timeMs - at <= this.options.flapWindowMs);
+        const flapping = reopened.length >= this.options.flapThreshold;
+        this.store.update(row.id, {
+          ...measured,
+          state: "raised",
+          severity: t.severity,
+          message: t.message,
+          cleared_at: null,
+          acknowledged_at: null,
+          acknowledged_by: null,
+          occurrences: row.occurrences + 1,
+          reopened_at: JSON.stringify(reopened),
+          flapping: flapping ? 1 : 0,
+          notified_at: t.timeMs,
+        });
+        const events = [this.store.appendEvent(row.id, "reopened", t.timeMs, SYSTEM, undefined, row.muted === 0 && !flapping)];
+        if (flapping && row.flapping === 0) {
+          events.push(this.store.appendEvent(row.id, "flapping_started", t.timeMs, SYSTEM, undefined, row.muted === 0));
+        }
+        return events;
+      }
+      const muted = this.store.inMaintenance(t.subject, t.timeMs);
+      const id = this.store.insert({
+        ...measured,
+        rule: t.rule,
+        domain: t.domain,
+        severity: t.severity,
+        subject: t.subject,
+        detail,
+        kind: t.kind ?? null,
+        state: "raised",
+        raised_at: t.timeMs,
+        acknowledged_at: null,
+        acknowledged_by: null,
+        cleared_at: null,
+        closed_at: null,
+        closed_by: null,
+        occurrences: 1,
+        reopened_at: "[]",
+        flapping: 0,
+        muted: muted ? 1 : 0,
+        message: t.message,
+        notified_at: t.timeMs,
+        escalated_at: null,
+      });
+      return [this.store.appendEvent(id, "raised", t.timeMs, SYSTEM, undefined, !muted)];
+    });
+
+  private existing(id: number): AlertRow {
+    const row = this.store.get(id);
+    if (!row) throw new AlertActionError("not_found", `no alert ${id}`);
+    return row;
+  }
+
+  acknowledge(id: number, actor: string, comment: string | undefined, nowMs = Date.now()): AlertEvent {
+    return this.commit(() => {
+      const row = this.existing(id);
+      if (row.state !== "raised") throw new AlertActionError("conflict", `alert ${id} is ${row.state}; only a raised alert can be acknowledged`);
+      this.store.update(id, { state: "acknowledged", acknowledged_at: nowMs, acknowledged_by: actor });
+      return [this.store.appendEvent(id, "acknowledged", nowMs, actor, comment, row.muted === 0)];
+    })[0] as AlertEvent;
+  }
+
+  comment(id: number, actor: string, comment: string, nowMs = Date.now()): AlertEvent {
+    return this.commit(() => {
+      const row = this.existing(id);
+      return [this.store.appendEvent(id, "commented", nowMs, actor, comment, row.muted === 0)];
+    })[0] as AlertEvent;
+  }
+
+  /** Closes an alert. Closing one whose condition still holds means its next occurrence opens a new alert. */
+  close(id: number, actor: string, comment: string | undefined, nowMs = Date.now()): AlertEvent {
+    return this.commit(() => {
+      const row = this.existing(id);
+      if (row.state === "closed") throw new AlertActionError("conflict", `alert ${id} is already closed`);
+      this.store.update(id, { state: "closed", closed_at: nowMs, closed_by: actor, flapping: 0 });
+      return [this.store.appendEvent(id, "closed", nowMs, actor, comment, row.muted === 0)];
+    })[0] as AlertEvent;
+  }
+
+  /** Timer work: re-notification and escalation of unacknowledged critical alerts, end of flapping. */
+  tick(nowMs = Date.now()): AlertEvent[] {
+    return this.commit(() => {
+      const events: AlertEvent[] = [];
+      const push = (row: AlertRow, type: AlertEventType) => events.push(this.store.appendEvent(row.id, type, nowMs, SYSTEM, undefined, true));
+      for (const row of this.store.open()) {
+        if (row.state !== "raised" || row.severity !== "critical" || row.muted === 1 || row.flapping === 1) continue;
+        if (row.escalated_at === null && nowMs - row.raised_at >= this.options.escalateAfterMs) {
+          this.store.update(row.id, { escalated_at: nowMs, notified_at: nowMs });
+          push(row, "escalated");
+        } else if (nowMs - row.notified_at >= this.options.renotifyEveryMs) {
+          this.store.update(row.id, { notified_at: nowMs });
+          push(row, "renotified");
+        }
+      }
+      for (const row of this.store.flapping()) {
+        const reopened = JSON.parse(row.reopened_at) as number[];
+        const last = reopened[reopened.length - 1] ?? 0;
+        if (nowMs - last < this.options.flapWindowMs) continue;
+        this.store.update(row.id, { flapping: 0, reopened_at: "[]" });
+        push(row, "flapping_ended");
+      }
+      return events;
+    });
+  }
+}
