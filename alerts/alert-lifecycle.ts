@@ -96,10 +96,14 @@ export class AlertLifecycle {
           occurrences: row.occurrences + 1,
           ...(worse && { severity: t.severity, message: t.message }),
         });
-        return worse ? [this.store.appendEvent(row.id, "severity_changed", t.timeMs, SYSTEM, undefined, row.muted === 0 && row.flapping === 0)] : [];
+        return worse
+          ? [this.store.appendEvent(row.id, "severity_changed", t.timeMs, SYSTEM, undefined, row.muted === 0 && row.flapping === 0)]
+          : [];
       }
       if (row && row.state === "cleared" && t.timeMs - (row.cleared_at ?? 0) <= this.options.reopenWindowMs) {
-        const reopened = [...(JSON.parse(row.reopened_at) as number[]), t.timeMs].filter((at) => t.timeMs - at <= this.options.flapWindowMs);
+        const reopened = [...(JSON.parse(row.reopened_at) as number[]), t.timeMs].filter(
+          (at) => t.timeMs - at <= this.options.flapWindowMs,
+        );
         const flapping = reopened.length >= this.options.flapThreshold;
         this.store.update(row.id, {
           ...measured,
@@ -156,7 +160,8 @@ export class AlertLifecycle {
   acknowledge(id: number, actor: string, comment: string | undefined, nowMs = Date.now()): AlertEvent {
     return this.commit(() => {
       const row = this.existing(id);
-      if (row.state !== "raised") throw new AlertActionError("conflict", `alert ${id} is ${row.state}; only a raised alert can be acknowledged`);
+      if (row.state !== "raised")
+        throw new AlertActionError("conflict", `alert ${id} is ${row.state}; only a raised alert can be acknowledged`);
       this.store.update(id, { state: "acknowledged", acknowledged_at: nowMs, acknowledged_by: actor });
       return [this.store.appendEvent(id, "acknowledged", nowMs, actor, comment, row.muted === 0)];
     })[0] as AlertEvent;
@@ -183,7 +188,8 @@ export class AlertLifecycle {
   tick(nowMs = Date.now()): AlertEvent[] {
     return this.commit(() => {
       const events: AlertEvent[] = [];
-      const push = (row: AlertRow, type: AlertEventType) => events.push(this.store.appendEvent(row.id, type, nowMs, SYSTEM, undefined, true));
+      const push = (row: AlertRow, type: AlertEventType) =>
+        events.push(this.store.appendEvent(row.id, type, nowMs, SYSTEM, undefined, true));
       for (const row of this.store.open()) {
         if (row.state !== "raised" || row.severity !== "critical" || row.muted === 1 || row.flapping === 1) continue;
         if (row.escalated_at === null && nowMs - row.raised_at >= this.options.escalateAfterMs) {

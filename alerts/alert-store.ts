@@ -164,7 +164,14 @@ export class AlertStore {
     this.db.prepare(`UPDATE alerts SET ${columns.map((c) => `${c} = @${c}`).join(", ")} WHERE id = @id`).run({ ...changes, id });
   }
 
-  appendEvent(alertId: number, type: AlertEventType, atMs: number, actor: string, comment: string | undefined, notify: boolean): AlertEvent {
+  appendEvent(
+    alertId: number,
+    type: AlertEventType,
+    atMs: number,
+    actor: string,
+    comment: string | undefined,
+    notify: boolean,
+  ): AlertEvent {
     const alert = alertDocument(this.get(alertId) as AlertRow);
     const at = new Date(atMs).toISOString();
     const result = this.db
@@ -179,12 +186,27 @@ export class AlertStore {
   eventsAfter(seq: number, limit: number, domains?: readonly Domain[]): AlertEvent[] {
     const rows = this.db
       .prepare("SELECT seq, type, at, actor, comment, notify, document FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?")
-      .all(seq, limit) as { seq: number; type: AlertEventType; at: number; actor: string; comment: string | null; notify: number; document: string }[];
+      .all(seq, limit) as {
+      seq: number;
+      type: AlertEventType;
+      at: number;
+      actor: string;
+      comment: string | null;
+      notify: number;
+      document: string;
+    }[];
     const events: AlertEvent[] = [];
     for (const r of rows) {
       const alert = JSON.parse(r.document) as Alert;
       if (domains && !domains.includes(alert.domain)) continue;
-      const event: AlertEvent = { seq: r.seq, type: r.type, at: new Date(r.at).toISOString(), actor: r.actor, notify: r.notify === 1, alert };
+      const event: AlertEvent = {
+        seq: r.seq,
+        type: r.type,
+        at: new Date(r.at).toISOString(),
+        actor: r.actor,
+        notify: r.notify === 1,
+        alert,
+      };
       if (r.comment !== null) event.comment = r.comment;
       events.push(event);
     }
@@ -197,9 +219,13 @@ export class AlertStore {
 
   /** The audit trail of an alert: every event, oldest first. */
   audit(alertId: number): { seq: number; at: string; action: AlertEventType; actor: string; comment?: string }[] {
-    const rows = this.db
-      .prepare("SELECT seq, at, type, actor, comment FROM alert_events WHERE alert_id = ? ORDER BY seq")
-      .all(alertId) as { seq: number; at: number; type: AlertEventType; actor: string; comment: string | null }[];
+    const rows = this.db.prepare("SELECT seq, at, type, actor, comment FROM alert_events WHERE alert_id = ? ORDER BY seq").all(alertId) as {
+      seq: number;
+      at: number;
+      type: AlertEventType;
+      actor: string;
+      comment: string | null;
+    }[];
     return rows.map((r) => ({
       seq: r.seq,
       at: new Date(r.at).toISOString(),
@@ -249,8 +275,9 @@ export class AlertStore {
 
   inMaintenance(subject: string, atMs: number): boolean {
     return (
-      this.db.prepare("SELECT 1 FROM maintenance_windows WHERE subject = ? AND starts_at <= ? AND ends_at > ? LIMIT 1").get(subject, atMs, atMs) !==
-      undefined
+      this.db
+        .prepare("SELECT 1 FROM maintenance_windows WHERE subject = ? AND starts_at <= ? AND ends_at > ? LIMIT 1")
+        .get(subject, atMs, atMs) !== undefined
     );
   }
 }

@@ -1,0 +1,128 @@
+// The sensor rule engine with the shipped default rules and with overrides: which entries see which
+// values, per-station and per-quantity parameters, flagged values, timer rules, and state that
+// survives a restart through SQLite.
+import { afterEach, describe, expect, it } from "vitest";
+import type { Envelope } from "../ingest/envelope.js";
+import type { SensorReading } from "../ingest/observation.js";
+import { openDatabase } from "../store/database.js";
+import { tempDir } from "../test/support/temp-dir.js";
+import type { AlertTransition } from "./alert-transition.js";
+import { RuleStateStore } from "./rule-state-store.js";
+import { type RulesConfig, RulesConfigError, defaultRulesFile, loadRulesFile, parseRulesConfig } from "./rules-config.js";
+import { SensorRuleEngine } from "./sensor-rule-engine.js";
+
+const T0 = Date.parse("2026-11-23T00:00:00Z");
+const MIN = 60_000;
+
+function reading(
+  station: string,
+  minute: number,
+  values: Record<string, number>,
+  kind: "air" | "water" = "air",
+): [SensorReading, Envelope] {
+  const timeMs = T0 + minute * MIN;
+  return [
+    { type: "sensor_reading", station, kind, source: "mqtt", timeMs, values },
+    {
+      via: "mqtt",
+      topic: `ioc/v1/sensors/${station}/data`,
+      deviceId: station,
+      receivedAt: timeMs,
+      payload: Buffer.alloc(0),
+    } as unknown as Envelope,
+  ];
+}
+
+const config = (sensor: RulesConfig["sensor"]): RulesConfig => parseRulesConfig({ sensor });
+
+describe("sensor rule engine", () => {
+  const dir = tempDir("sensor-rules");
+  afterEach(() => dir.remove());
+
+  it("loads and validates the shipped default rules", () => {
+    const rules = loadRulesFile(defaultRulesFile);
+    expect(rules.sensor.map((e) => e.id)).toContain("pm25-sustained");
+  });
+
+  it.each([
+    [{ sensor: [{ id: "x", rule: "threshold", quantity: "pm25", params: { abov: 5 } }] }, /\/sensor\/0\/params: unknown key "abov"/],
+    [{ sensor: [{ id: "x", rule: "nope", quantity: "pm25" }] }, /\/sensor\/0\/rule/],
+    [{ sensor: [{ id: "Bad Id", rule: "threshold", quantity: "pm25" }] }, /\/sensor\/0\/id/],
+    [{ sensor: [{ id: "summary", rule: "threshold", quantity: "pm25" }] }, /\/sensor\/0\/id/],
+    [
+      {
+        sensor: [
+          { id: "a", rule: "threshold", quantity: "pm25" },
+          { id: "a", rule: "threshold", quantity: "pm10" },
+        ],
+      },
+      /\/sensor\/1\/id: "a" is used twice/,
+    ],
+    [{ sensor: [], vessel: { "mpa-intrusion": { dwellMinutes: "ten" } } }, /\/vessel\/mpa-intrusion\/dwellMinutes/],
+    [
+      { sensor: [{ id: "x", rule: "sustained", quantity: "pm25", stations: { s1: { forMinutes: -1 } } }] },
+      /\/sensor\/0\/stations\/s1\/forMinutes/,
+    ],
+  ])("refuses a bad rules config naming the key: %#", (value, message) => {
+    expect(() => parseRulesConfig(value)).toThrow(RulesConfigError);
+    expect(() => parseRulesConfig(value)).toThrow(message);
+  });
+
+  it("applies per-quantity and per-station overrides, and can disable an entry for one station", () => {
+    const seen: AlertTransition[] = [];
+    const engine = new SensorRuleEngine(
+      config([
+        {
+          id: "high",
+          rule: "threshold",
+          quantity: ["pm25", "pm10"],
+          params: { above: 100 },
+          quantities: { pm10: { above: 200 } },
+          stations: { "aq-chan-may": { above: 150 }, "aq-off": { enabled: false } },
+        },
+      ]),
+      (t) => seen.push(t),
+    );
+    engine.observe(...reading("aq-donre-hue", 0, { pm25: 120, pm10: 180 }));
+    engine.observe(...reading("aq-chan-may", 0, { pm25: 120, pm10: 180 }));
+    engine.observe(...reading("aq-off", 0, { pm25: 500 }));
+    expect(seen.map((t) => `${t.subject}/${t.detail}`)).toEqual(["aq-donre-hue/pm25", "aq-chan-may/pm10"]);
+  });
+
+  it("does not run quality rules on a value out of physical range", () => {
+    const seen: AlertTransition[] = [];
+    const engine = new SensorRuleEngine(loadRulesFile(defaultRulesFile), (t) => seen.push(t));
+    engine.observe(...reading("aq-donre-hue", 0, { pm25: 9999, humidity: 70 }));
+    expect(seen.map((t) => [t.rule, t.kind, t.detail])).toEqual([["physical-range", "sensor-health", "pm25"]]);
+  });
+
+  it("raises offline on the timer with the hub's clock, and clears on the next reading", () => {
+    const seen: AlertTransition[] = [];
+    const engine = new SensorRuleEngine(loadRulesFile(defaultRulesFile), (t) => seen.push(t));
+    engine.observe(...reading("wq-cauhai-lagoon", 0, { ph: 7.6 }, "water"));
+    engine.tick(T0 + 29 * MIN);
+    engine.tick(T0 + 31 * MIN);
+    engine.tick(T0 + 40 * MIN);
+    engine.observe(...reading("wq-cauhai-lagoon", 45, { ph: 7.6 }, "water"));
+    expect(seen.map((t) => [t.rule, t.state, t.detail, (t.timeMs - T0) / MIN])).toEqual([
+      ["station-offline", "raised", "station", 31],
+      ["station-offline", "cleared", "station", 45],
+    ]);
+  });
+
+  it("keeps rule state across a restart: a sustained condition is not forgotten", () => {
+    const rules = config([{ id: "pm25-sustained", rule: "sustained", quantity: "pm25", params: { above: 50, forMinutes: 60 } }]);
+    const seen: AlertTransition[] = [];
+    let db = openDatabase(dir.path);
+    let engine = new SensorRuleEngine(rules, (t) => seen.push(t));
+    for (const minute of [0, 20, 40]) engine.observe(...reading("aq-donre-hue", minute, { pm25: 70 }));
+    new RuleStateStore(db, "sensor").save(engine.takeChanges());
+    db.close();
+    db = openDatabase(dir.path);
+    engine = new SensorRuleEngine(rules, (t) => seen.push(t));
+    engine.restore(new RuleStateStore(db, "sensor").load());
+    engine.observe(...reading("aq-donre-hue", 60, { pm25: 70 }));
+    db.close();
+    expect(seen.map((t) => [t.state, (t.timeMs - T0) / MIN])).toEqual([["raised", 60]]);
+  });
+});

@@ -1,0 +1,60 @@
+// Station offline: no reading for `afterMinutes` by the hub's clock, evaluated on a timer (silence is
+// never reported). Cleared by the next reading. Runs once per station (quantity `*`, detail `station`).
+import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+
+export interface OfflineConfig {
+  afterMinutes: number;
+}
+
+export interface OfflineState {
+  active: boolean;
+  lastReceivedMs?: number;
+}
+
+export const offline: SensorRule<OfflineConfig, OfflineState> = {
+  type: "offline",
+  scope: "station",
+  parameters: {
+    type: "object",
+    properties: { afterMinutes: { type: "number", exclusiveMinimum: 0 } },
+    additionalProperties: false,
+  },
+  defaults: { afterMinutes: 30 },
+  initial: () => ({ active: false }),
+  step(_config, state, input, entry) {
+    const next = { active: false, lastReceivedMs: input.receivedAtMs };
+    if (!state.active) return { state: next, transitions: [] };
+    const message = "station reporting again";
+    return {
+      state: next,
+      transitions: [
+        sensorAlert(
+          entry,
+          { station: input.station, quantity: "station", timeMs: input.receivedAtMs },
+          "cleared",
+          "sensor-health",
+          message,
+        ),
+      ],
+    };
+  },
+  tick(config, state, nowMs, subject, entry) {
+    if (state.active || state.lastReceivedMs === undefined) return { state, transitions: [] };
+    const silentMin = (nowMs - state.lastReceivedMs) / 60_000;
+    if (silentMin < config.afterMinutes) return { state, transitions: [] };
+    const message = `no reading for ${Math.floor(silentMin)} min (limit ${config.afterMinutes} min)`;
+    return {
+      state: { ...state, active: true },
+      transitions: [
+        sensorAlert(
+          entry,
+          { station: subject.station, quantity: "station", timeMs: nowMs },
+          "raised",
+          "sensor-health",
+          message,
+          config.afterMinutes,
+        ),
+      ],
+    };
+  },
+};

@@ -1,0 +1,71 @@
+// The one signature of a sensor rule: a pure step from (config, state, one measured value) to
+// (state, alert transitions), taking time from the input only; timer rules (offline) also have a
+// `tick`. The engine keeps the state per rule entry, station and quantity. Computed indices
+// (vn_aqi, us_aqi, vn_wqi) reach the rules as values of their own quantity, like any measurement.
+import type { AlertTransition } from "../alert-transition.js";
+
+export interface SensorInput {
+  station: string;
+  kind: "air" | "water";
+  quantity: string;
+  value: number;
+  /** Observation time (device clock), Unix ms. */
+  timeMs: number;
+  /** When the hub received it, Unix ms (the hub's clock). */
+  receivedAtMs: number;
+}
+
+/** Who the transitions are for: the rule entry's id (the alert's rule) and its severity. */
+export interface RuleEntryContext {
+  ruleId: string;
+  severity: AlertTransition["severity"];
+}
+
+export interface SensorStepResult<S> {
+  state: S;
+  transitions: AlertTransition[];
+  /** The value is not a measurement of the environment (out of physical range): later rules skip it. */
+  flagged?: boolean;
+}
+
+export interface SensorRule<C, S> {
+  /** The rule type, as named in the rules config (`rule: "threshold"`). */
+  type: string;
+  /** `station`: runs once per reading (input.quantity "*", value NaN) rather than once per quantity. */
+  scope?: "station";
+  /** JSON Schema of the rule's parameters (validated with the rules config). */
+  parameters: Record<string, unknown>;
+  defaults: C;
+  initial(): S;
+  step(config: C, state: S, input: SensorInput, entry: RuleEntryContext): SensorStepResult<S>;
+  /** Evaluated on a timer with the hub's clock, for conditions that no reading reports (silence). */
+  tick?(config: C, state: S, nowMs: number, subject: { station: string; quantity: string }, entry: RuleEntryContext): SensorStepResult<S>;
+}
+
+/** An environment alert transition about one quantity of one station. */
+export function sensorAlert(
+  entry: RuleEntryContext,
+  input: Pick<SensorInput, "station" | "quantity" | "timeMs"> & { value?: number },
+  state: AlertTransition["state"],
+  kind: "quality" | "sensor-health",
+  message: string,
+  threshold?: number,
+): AlertTransition {
+  const t: AlertTransition = {
+    rule: entry.ruleId,
+    domain: "environment",
+    severity: entry.severity,
+    subject: input.station,
+    detail: input.quantity,
+    kind,
+    state,
+    timeMs: input.timeMs,
+    message,
+  };
+  if (input.value !== undefined) {
+    t.value = input.value;
+    t.evidence = [{ time: new Date(input.timeMs).toISOString(), [input.quantity]: input.value }];
+  }
+  if (threshold !== undefined) t.threshold = threshold;
+  return t;
+}

@@ -1,0 +1,207 @@
+// Table tests of the sensor rules: a series of (minute, value) readings through one rule, and the
+// transitions it must give (minute:state). Each row is a scenario an environment officer would recognise.
+import { describe, expect, it } from "vitest";
+import type { AlertTransition } from "../alert-transition.js";
+import { sensorRuleTypes } from "./registry.js";
+import type { SensorInput } from "./sensor-rule.js";
+
+const T0 = Date.parse("2026-11-23T00:00:00Z");
+const MIN = 60_000;
+
+interface Row {
+  name: string;
+  rule: string;
+  quantity: string;
+  params: Record<string, unknown>;
+  /** [minute, value] or [minute, value, receivedMinute]. */
+  readings: ([number, number] | [number, number, number])[];
+  expected: string[];
+  /** Timer ticks (minutes) after the readings, for timer rules. */
+  ticks?: number[];
+}
+
+const series = (from: number, values: number[], everyMin = 1): [number, number][] => values.map((v, i) => [from + i * everyMin, v]);
+
+const table: Row[] = [
+  {
+    name: "threshold raises at the limit and clears only below the clear level (hysteresis)",
+    rule: "threshold",
+    quantity: "pm25",
+    params: { above: 150, clearBelow: 120 },
+    readings: series(0, [100, 150, 160, 140, 125, 151, 119, 130]),
+    expected: ["1:raised", "6:cleared"],
+  },
+  {
+    name: "threshold without a clear level clears just below the limit",
+    rule: "threshold",
+    quantity: "pm25",
+    params: { above: 150 },
+    readings: series(0, [150, 149.9, 150]),
+    expected: ["0:raised", "1:cleared", "2:raised"],
+  },
+  {
+    name: "low threshold (dissolved oxygen) is the mirror image",
+    rule: "threshold",
+    quantity: "do",
+    params: { below: 3, clearAbove: 4 },
+    readings: series(0, [6, 3.5, 3, 2.4, 3.8, 4.1, 3.9]),
+    expected: ["2:raised", "5:cleared"],
+  },
+  {
+    name: "sustained (continuous): PM2.5 above 50 for 60 min, a dip restarts the clock",
+    rule: "sustained",
+    quantity: "pm25",
+    params: { above: 50, forMinutes: 60, mode: "continuous" },
+    readings: [...series(0, [55, 60, 58], 20), [60, 40], ...series(70, [52, 53, 54, 56], 20), [140, 45]],
+    expected: ["130:raised", "140:cleared"],
+  },
+  {
+    name: "sustained (mean): an hourly mean above 50 raises even with single readings below",
+    rule: "sustained",
+    quantity: "pm25",
+    params: { above: 50, forMinutes: 60, mode: "mean", clearBelow: 45 },
+    readings: [...series(0, [40, 70, 45, 65, 48, 62, 44], 10), ...series(70, [30, 30, 30, 30, 30], 10)],
+    expected: ["60:raised", "90:cleared"],
+  },
+  {
+    name: "rate of change: turbidity rising 50 NTU within 10 min after a discharge",
+    rule: "rate-of-change",
+    quantity: "turbidity",
+    params: { change: 50, windowMinutes: 10, direction: "rise" },
+    readings: [...series(0, [12, 14, 13, 40, 70, 95, 96, 96], 2), ...series(16, [96, 95, 94, 95, 95, 95], 2)],
+    expected: ["8:raised", "20:cleared"],
+  },
+  {
+    name: "rate of change: a slow rise over hours raises nothing",
+    rule: "rate-of-change",
+    quantity: "turbidity",
+    params: { change: 50, windowMinutes: 10, direction: "rise" },
+    readings: series(
+      0,
+      Array.from({ length: 60 }, (_, i) => 10 + i * 2),
+      5,
+    ),
+    expected: [],
+  },
+  {
+    name: "flat-line: 10 identical readings over 30 min is a stuck sensor; a new value clears",
+    rule: "flat-line",
+    quantity: "pm25",
+    params: { readings: 10, minutes: 30, tolerance: 0 },
+    readings: [...series(0, Array(12).fill(23.4), 5), [60, 23.5]],
+    expected: ["45:raised", "60:cleared"],
+  },
+  {
+    name: "flat-line: 10 identical readings within 9 min are not yet stuck",
+    rule: "flat-line",
+    quantity: "pm25",
+    params: { readings: 10, minutes: 30, tolerance: 0 },
+    readings: [...series(0, Array(10).fill(23.4), 1), [10, 25]],
+    expected: [],
+  },
+  {
+    name: "physical range: negative PM is a sensor fault, cleared by a plausible value",
+    rule: "physical-range",
+    quantity: "pm25",
+    params: { ranges: { pm25: [0, 2000] } },
+    readings: series(0, [12, -5, -5, 14]),
+    expected: ["1:raised", "3:cleared"],
+  },
+  {
+    name: "clock skew: a station 10 min ahead, then corrected",
+    rule: "clock-skew",
+    quantity: "*",
+    params: { maxSkewSeconds: 300 },
+    readings: [
+      [0, 1, 0],
+      [11, 1, 1],
+      [12, 1, 2],
+      [3, 1, 3],
+    ],
+    expected: ["11:raised", "3:cleared"],
+  },
+  {
+    name: "offline: silence of 30 min raises on the timer, the next reading clears",
+    rule: "offline",
+    quantity: "*",
+    params: { afterMinutes: 30 },
+    readings: [
+      [0, 1],
+      [5, 1],
+    ],
+    ticks: [20, 34, 36, 50],
+    expected: ["36:raised"],
+  },
+  {
+    name: "index category: VN_AQI entering Kém raises, Rất xấu makes it critical, Trung bình clears",
+    rule: "index-category",
+    quantity: "vn_aqi",
+    params: { raiseAt: "poor", criticalAt: "very_bad" },
+    readings: series(0, [60, 101, 140, 160, 230, 180, 90], 60),
+    expected: ["60:raised:warning", "180:raised:warning", "240:raised:critical", "360:cleared"],
+  },
+  {
+    name: "index category: VN_WQI is worse when lower",
+    rule: "index-category",
+    quantity: "vn_wqi",
+    params: { raiseAt: "poor", criticalAt: "heavily_polluted" },
+    readings: series(0, [88, 70, 45, 8, 60], 60),
+    expected: ["120:raised:warning", "180:raised:critical", "240:cleared"],
+  },
+];
+
+describe("sensor rules", () => {
+  it.each(table.map((row) => [row.name, row] as const))("%s", (_, row) => {
+    const rule = sensorRuleTypes[row.rule];
+    if (!rule) throw new Error(`no rule ${row.rule}`);
+    const config = { ...(rule.defaults as object), ...row.params };
+    const entry = { ruleId: row.rule, severity: "warning" as const };
+    let state = rule.initial();
+    const seen: AlertTransition[] = [];
+    for (const [minute, value, received] of row.readings) {
+      const input: SensorInput = {
+        station: "aq-donre-hue",
+        kind: "air",
+        quantity: row.quantity,
+        value,
+        timeMs: T0 + minute * MIN,
+        receivedAtMs: T0 + (received ?? minute) * MIN,
+      };
+      const result = rule.step(config, state, input, entry);
+      state = result.state;
+      seen.push(...result.transitions);
+    }
+    for (const minute of row.ticks ?? []) {
+      const result = rule.tick?.(config, state, T0 + minute * MIN, { station: "aq-donre-hue", quantity: row.quantity }, entry);
+      if (!result) throw new Error("not a timer rule");
+      state = result.state;
+      seen.push(...result.transitions);
+    }
+    const withSeverity = row.expected.some((e) => e.split(":").length === 3);
+    expect(seen.map((t) => `${(t.timeMs - T0) / MIN}:${t.state}${withSeverity && t.state !== "cleared" ? `:${t.severity}` : ""}`)).toEqual(
+      row.expected,
+    );
+    for (const t of seen) expect(t).toMatchObject({ domain: "environment", subject: "aq-donre-hue", rule: row.rule });
+    // States are plain JSON: they survive a restart through the rule-state table.
+    expect(JSON.parse(JSON.stringify(state))).toEqual(JSON.parse(JSON.stringify(state)));
+  });
+
+  it("flags out-of-range values so that quality rules do not see them", () => {
+    const rule = sensorRuleTypes["physical-range"];
+    const result = rule?.step(
+      { ranges: { humidity: [0, 100] } },
+      { active: false },
+      {
+        station: "s",
+        kind: "air",
+        quantity: "humidity",
+        value: 130,
+        timeMs: T0,
+        receivedAtMs: T0,
+      },
+      { ruleId: "physical-range", severity: "warning" },
+    );
+    expect(result?.flagged).toBe(true);
+    expect(result?.transitions[0]).toMatchObject({ kind: "sensor-health", detail: "humidity" });
+  });
+});

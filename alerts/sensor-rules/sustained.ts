@@ -1,0 +1,76 @@
+// Sustained exceedance: the value stays above `above` for `forMinutes` (mode `continuous`), or its
+// mean over the last `forMinutes` exceeds it (mode `mean`, e.g. an hourly mean). Cleared when the
+// value (or mean) drops below `clearBelow` (default: `above`).
+import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+
+export interface SustainedConfig {
+  above: number;
+  forMinutes: number;
+  clearBelow?: number;
+  mode: "continuous" | "mean";
+}
+
+export interface SustainedState {
+  active: boolean;
+  /** Start of the current unbroken run above the limit (continuous mode). */
+  sinceMs?: number;
+  /** [time, value] samples of the window (mean mode), oldest first. */
+  window: [number, number][];
+}
+
+const MAX_SAMPLES = 1_440;
+
+export const sustained: SensorRule<SustainedConfig, SustainedState> = {
+  type: "sustained",
+  parameters: {
+    type: "object",
+    properties: {
+      above: { type: "number" },
+      forMinutes: { type: "number", exclusiveMinimum: 0 },
+      clearBelow: { type: "number" },
+      mode: { enum: ["continuous", "mean"] },
+    },
+    required: ["above"],
+    additionalProperties: false,
+  },
+  defaults: { above: Number.POSITIVE_INFINITY, forMinutes: 60, mode: "continuous" },
+  initial: () => ({ active: false, window: [] }),
+  step(config, state, input, entry) {
+    const spanMs = config.forMinutes * 60_000;
+    const clearAt = config.clearBelow ?? config.above;
+    let level: number;
+    let holds: boolean;
+    let next: SustainedState;
+    if (config.mode === "mean") {
+      const window = [...state.window, [input.timeMs, input.value] as [number, number]]
+        .filter(([t]) => input.timeMs - t <= spanMs)
+        .slice(-MAX_SAMPLES);
+      level = window.reduce((sum, [, v]) => sum + v, 0) / window.length;
+      // A mean needs the window covered: the oldest sample must be close to its start.
+      const covered = input.timeMs - (window[0]?.[0] ?? input.timeMs) >= spanMs * 0.9;
+      holds = covered && level > config.above;
+      next = { ...state, window };
+    } else {
+      level = input.value;
+      const sinceMs = input.value > config.above ? (state.sinceMs ?? input.timeMs) : undefined;
+      holds = sinceMs !== undefined && input.timeMs - sinceMs >= spanMs;
+      next = { ...state, ...(sinceMs === undefined ? { sinceMs: undefined } : { sinceMs }) };
+    }
+    const what = config.mode === "mean" ? `${config.forMinutes}-min mean of ${input.quantity}` : input.quantity;
+    if (!state.active && holds) {
+      const message = `${what} above ${config.above} for ${config.forMinutes} min (now ${Math.round(level * 100) / 100})`;
+      return {
+        state: { ...next, active: true },
+        transitions: [sensorAlert(entry, { ...input, value: level }, "raised", "quality", message, config.above)],
+      };
+    }
+    if (state.active && level < clearAt) {
+      const message = `${what} back below ${clearAt} (now ${Math.round(level * 100) / 100})`;
+      return {
+        state: { ...next, active: false, sinceMs: undefined },
+        transitions: [sensorAlert(entry, { ...input, value: level }, "cleared", "quality", message, config.above)],
+      };
+    }
+    return { state: { ...next, active: state.active }, transitions: [] };
+  },
+};
