@@ -38,6 +38,7 @@ function overridesSchema(parameters: Record<string, unknown>): Record<string, un
 export function rulesConfigSchema(): Record<string, unknown> {
   const entryVariants = Object.values(sensorRuleTypes).map((rule) => ({
     if: { properties: { rule: { const: rule.type } }, required: ["rule"] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable.
     then: {
       properties: {
         params: rule.parameters,
