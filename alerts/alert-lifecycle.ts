@@ -44,7 +44,7 @@ const SYSTEM = "system";
 
 export class AlertLifecycle {
   readonly store: AlertStore;
-  private readonly listeners: ((event: AlertEvent) => void)[] = [];
+  private readonly listeners = new Set<(event: AlertEvent) => void>();
 
   constructor(
     db: Database,
@@ -53,9 +53,10 @@ export class AlertLifecycle {
     this.store = new AlertStore(db);
   }
 
-  /** Called after each committed event, in sequence order. */
-  onEvent(listener: (event: AlertEvent) => void): void {
-    this.listeners.push(listener);
+  /** Called after each committed event, in sequence order; returns the function that unsubscribes. */
+  onEvent(listener: (event: AlertEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private commit(work: () => AlertEvent[]): AlertEvent[] {

@@ -184,8 +184,9 @@ export class AlertStore {
 
   /** Events after a sequence number, oldest first. */
   eventsAfter(seq: number, limit: number, domains?: readonly Domain[]): AlertEvent[] {
+    const inDomains = domains ? `AND json_extract(document, '$.domain') IN (${domains.map((d) => `'${d}'`).join(", ")})` : "";
     const rows = this.db
-      .prepare("SELECT seq, type, at, actor, comment, notify, document FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?")
+      .prepare(`SELECT seq, type, at, actor, comment, notify, document FROM alert_events WHERE seq > ? ${inDomains} ORDER BY seq LIMIT ?`)
       .all(seq, limit) as {
       seq: number;
       type: AlertEventType;
@@ -198,7 +199,6 @@ export class AlertStore {
     const events: AlertEvent[] = [];
     for (const r of rows) {
       const alert = JSON.parse(r.document) as Alert;
-      if (domains && !domains.includes(alert.domain)) continue;
       const event: AlertEvent = {
         seq: r.seq,
         type: r.type,

@@ -1,7 +1,6 @@
 // What a rule emits: one transition of one rule's condition for one subject (DESIGN.md §4). The
 // alert lifecycle (alert-lifecycle.ts) turns transitions into alerts: dedupe, reopen, acknowledge,
 // close; every transition is also a line of the `alert` measurement.
-import { Point } from "@influxdata/influxdb-client";
 
 export interface AlertTransition {
   rule: string;
@@ -47,25 +46,4 @@ export function vesselAlert(
     lon: position.lon,
     ...extra,
   };
-}
-
-const msTime = { convertTime: (value: string | number | Date | undefined) => (value === undefined ? undefined : String(value)) };
-
-/** The `alert` measurement's line (DESIGN.md §3: tags rule, domain, severity, subject). */
-export function alertLine(t: AlertTransition): string {
-  const point = new Point("alert")
-    .tag("rule", t.rule)
-    .tag("domain", t.domain)
-    .tag("severity", t.severity)
-    .tag("subject", t.subject)
-    .stringField("state", t.state)
-    .stringField("message", t.message.replace(/[\r\n]+/g, " "))
-    .timestamp(Math.round(t.timeMs));
-  if (t.value !== undefined) point.floatField("value", t.value);
-  if (t.lat !== undefined) point.floatField("lat", t.lat);
-  if (t.lon !== undefined) point.floatField("lon", t.lon);
-  if (t.zone !== undefined) point.stringField("zone", t.zone);
-  if (t.detail !== undefined) point.stringField("detail", t.detail);
-  if (t.threshold !== undefined) point.floatField("threshold", t.threshold);
-  return point.toLineProtocol(msTime) as string;
 }

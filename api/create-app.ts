@@ -1,6 +1,17 @@
 // Builds the HTTP app (REST, metrics, MQTT over WebSocket). Never listens: hub/main.ts does, and
 // tests use app.inject().
+import swagger from "@fastify/swagger";
 import websocket from "@fastify/websocket";
+import type { AlertLifecycle } from "../alerts/alert-lifecycle.js";
+import type { WebhookDelivery } from "../alerts/webhook-delivery.js";
+import type { Database } from "../store/database.js";
+import type { ApiTokens } from "./api-tokens.js";
+import type { ApiAuth } from "./request-auth.js";
+import { alertRoutes } from "./routes/alerts.js";
+import { maintenanceRoutes } from "./routes/maintenance.js";
+import { type RulesAccess, rulesRoutes } from "./routes/rules.js";
+import { tokenRoutes } from "./routes/tokens.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { HubBroker } from "../broker/create-broker.js";
 import type { Logger } from "../hub/logger.js";
@@ -42,6 +53,14 @@ export interface AppDeps {
     pipeline: Pick<IngestPipeline, "ingest">;
   };
   maxWebSocketBytes?: number;
+  /** Alerts, their rules and delivery, for operators and officers (left out without them). */
+  alerts?: {
+    lifecycle: AlertLifecycle;
+    auth: ApiAuth & { tokens: ApiTokens };
+    rules: RulesAccess;
+    webhooks: WebhookDelivery;
+    db: Database;
+  };
 }
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -50,6 +69,32 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "ioc-hub API",
+        version: "1",
+        description: "REST API of the IoT telemetry hub (alerts, vessels, zones, schemas, health)",
+      },
+      components: {
+        securitySchemes: {
+          basic: {
+            type: "http",
+            scheme: "basic",
+            description: "operator or integration account (ioc-hub devices add <id> --role operator)",
+          },
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            description: "API token (ioc-hub tokens add <name> --role operator|fisheries|environment|admin)",
+          },
+        },
+      },
+      security: [{ basic: [] }, { bearer: [] }],
+    },
+  });
+  app.get("/docs/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(websocket, { options: { maxPayload: deps.maxWebSocketBytes ?? 512 * 1024 } });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(apiError("not_found", `no route ${request.method} ${request.url}`)));
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
@@ -71,6 +116,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(vesselTrackRoutes(v.influx, v.registry, v.devices));
     await app.register(vesselRoutes(v.registry, v.identity, v.devices));
     await app.register(vmsNafRoutes(v.pipeline, v.devices));
+  }
+  if (deps.alerts) {
+    const a = deps.alerts;
+    await app.register(alertRoutes(a.lifecycle, a.auth));
+    await app.register(rulesRoutes(a.rules, a.auth));
+    await app.register(maintenanceRoutes(a.db, a.auth));
+    await app.register(tokenRoutes(a.auth.tokens, a.auth));
+    await app.register(webhookRoutes(a.webhooks, a.auth));
   }
   return app;
 }

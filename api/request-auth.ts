@@ -1,48 +1,97 @@
-// HTTP Basic authentication against the device registry, for operator and integration accounts.
-// Verified credentials are cached for a minute so that a dashboard polling the API does not pay a
-// scrypt hash per request; a disabled or rotated account is refused again within that minute.
+// Authentication of API requests: HTTP Basic against the device registry (operator and integration
+// accounts), or a bearer API token (`ioc-hub tokens add`) with role operator, fisheries, environment
+// or admin. Verified Basic credentials are cached for a minute so that a dashboard polling the API does
+// not pay a scrypt hash per request. Browsers cannot set headers on a WebSocket: there the token may
+// come as the `access_token` query parameter.
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Principal, Role } from "../broker/acl.js";
+import type { Role } from "../broker/acl.js";
 import type { DeviceRegistry } from "../broker/device-registry.js";
+import type { Domain } from "../alerts/alert-store.js";
+import type { ApiTokens, TokenRole } from "./api-tokens.js";
 import { apiError } from "./api-error.js";
 
 const CACHE_MS = 60_000;
 
+export type ApiRole = Exclude<Role, "device"> | TokenRole;
+
+export interface ApiPrincipal {
+  id: string;
+  role: ApiRole;
+}
+
 declare module "fastify" {
   interface FastifyRequest {
-    principal?: Principal;
+    principal?: ApiPrincipal;
   }
 }
 
-export function requireRole(devices: DeviceRegistry, roles: readonly Role[]) {
-  const cache = new Map<string, { principal: Principal; until: number }>();
+/** The alert domains a role may see. */
+export function visibleDomains(role: ApiRole): Domain[] {
+  switch (role) {
+    case "fisheries":
+      return ["fisheries"];
+    case "environment":
+      return ["environment"];
+    case "operator":
+    case "admin":
+      return ["fisheries", "environment", "system"];
+    default:
+      return [];
+  }
+}
+
+export interface ApiAuth {
+  devices: DeviceRegistry;
+  tokens?: ApiTokens;
+}
+
+function unauthorized(reply: FastifyReply, message: string) {
+  return reply
+    .code(401)
+    .header("www-authenticate", 'Basic realm="ioc-hub", Bearer realm="ioc-hub"')
+    .send(apiError("unauthorized", message));
+}
+
+/** A preHandler admitting the given roles (admin is admitted everywhere). */
+export function requireRole(auth: DeviceRegistry | ApiAuth, roles: readonly ApiRole[]) {
+  const { devices, tokens } = "devices" in auth ? auth : { devices: auth, tokens: undefined };
+  const cache = new Map<string, { principal: ApiPrincipal; until: number }>();
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization ?? "";
-    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
-    if (!match) {
-      return reply
-        .code(401)
-        .header("www-authenticate", 'Basic realm="ioc-hub"')
-        .send(apiError("unauthorized", "HTTP Basic credentials required"));
-    }
-    const key = createHash("sha256").update(header).digest("base64");
-    let principal = cache.get(key);
-    if (!principal || principal.until < Date.now()) {
-      const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
-      const colon = decoded.indexOf(":");
-      const result = colon > 0 ? await devices.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
-      if (!result?.ok) {
-        cache.delete(key);
-        request.log.warn({ reason: result?.reason ?? "malformed" }, "API authentication failed");
-        return reply.code(401).header("www-authenticate", 'Basic realm="ioc-hub"').send(apiError("unauthorized", "wrong credentials"));
+    const queryToken = (request.query as { access_token?: unknown } | undefined)?.access_token;
+    const bearer = /^Bearer (\S+)$/.exec(header)?.[1] ?? (typeof queryToken === "string" ? queryToken : undefined);
+    let principal: ApiPrincipal | undefined;
+    if (bearer !== undefined) {
+      const token = tokens ? await tokens.verify(bearer) : undefined;
+      if (!token) {
+        request.log.warn({ reason: "token_invalid" }, "API authentication failed");
+        return unauthorized(reply, "unknown, wrong or revoked API token");
       }
-      principal = { principal: result.principal, until: Date.now() + CACHE_MS };
-      cache.set(key, principal);
+      principal = { id: `token:${token.name}`, role: token.role };
+    } else {
+      const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+      if (!match) return unauthorized(reply, "credentials required: HTTP Basic (operator or integration account) or a bearer API token");
+      const key = createHash("sha256").update(header).digest("base64");
+      let cached = cache.get(key);
+      if (!cached || cached.until < Date.now()) {
+        const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
+        const colon = decoded.indexOf(":");
+        const result = colon > 0 ? await devices.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+        if (!result?.ok) {
+          cache.delete(key);
+          request.log.warn({ reason: result?.reason ?? "malformed" }, "API authentication failed");
+          return unauthorized(reply, "wrong credentials");
+        }
+        if (result.principal.role === "device") return reply.code(403).send(apiError("forbidden", "a device account may not do this"));
+        cached = { principal: { id: result.principal.id, role: result.principal.role }, until: Date.now() + CACHE_MS };
+        cache.set(key, cached);
+      }
+      principal = cached.principal;
     }
-    if (!roles.includes(principal.principal.role)) {
-      return reply.code(403).send(apiError("forbidden", `a ${principal.principal.role} account may not do this`));
+    if (principal.role !== "admin" && !roles.includes(principal.role)) {
+      return reply.code(403).send(apiError("forbidden", `a ${principal.role} account may not do this`));
     }
-    request.principal = principal.principal;
+    request.principal = principal;
   };
 }

@@ -3,7 +3,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
-import type { AlertTransition } from "../alerts/alert-transition.js";
 import type { Logger } from "../hub/logger.js";
 import type { HubMetrics } from "../hub/metrics.js";
 import type { Envelope, Via } from "../ingest/envelope.js";
@@ -135,20 +134,13 @@ export class HubBroker {
   }
 
   /** An alert transition on ioc/v1/alerts/{domain}/{ruleId} (QoS 1, not retained: transitions are events). */
-  publishAlert(transition: AlertTransition): void {
-    this.aedes.publish(
-      {
-        cmd: "publish",
-        topic: topics.alert(transition.domain, transition.rule),
-        payload: Buffer.from(JSON.stringify(transition)),
-        qos: 1,
-        retain: false,
-        dup: false,
-      },
-      (error?: Error) => {
-        if (error) this.context.log.warn({ err: error, rule: transition.rule }, "could not publish an alert");
-      },
-    );
+  /** Publishes a message of the hub (alerts, summaries) at QoS 1; resolves once aedes has routed it. */
+  publish(topic: string, payload: string, retain = false): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos: 1, retain, dup: false }, (error?: Error) =>
+        error ? reject(error) : resolve(),
+      );
+    });
   }
 
   get connectedClients(): number {

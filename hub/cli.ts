@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { type DeviceKind, type Role, deviceKinds, roles } from "../broker/acl.js";
 import { DeviceRegistry, RegistryError } from "../broker/device-registry.js";
+import { ApiTokenError, ApiTokens, type TokenRole, tokenRoles } from "../api/api-tokens.js";
 import { openDatabase } from "../store/database.js";
 import { ConfigError, type HubConfig, loadConfig } from "./config.js";
 import { runAqiCommand } from "./aqi-command.js";
@@ -26,6 +27,8 @@ Commands:
   devices list [--json]                   list registered devices
   devices disable <id> | enable <id>      refuse or allow a device's connections
   devices rotate <id> [--json]            issue a new password (the old one stops working)
+  tokens add <name> --role <role> [--json] create an API token (operator, fisheries, environment, admin); printed once
+  tokens list [--json] | tokens revoke <id>
   decode ais [file]                       decode AIS NMEA (stdin without a file) to JSON lines, errors to stderr
   zones check --zones <file-or-dir> [positions.jsonl]
                                           which zones contain each {"id","lat","lon"} line, and the nearest boundary
@@ -115,6 +118,38 @@ async function runDevices(config: HubConfig, args: string[], json: boolean, kind
   }
 }
 
+async function runTokens(config: HubConfig, args: string[], json: boolean, role?: string): Promise<void> {
+  const [action, arg] = args;
+  const db = openDatabase(config.dataDir);
+  const tokens = new ApiTokens(db);
+  const print = (value: unknown, text: string) => process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+  try {
+    if (action === "add") {
+      if (!arg) fail("tokens add needs a name");
+      if (!tokenRoles.includes(role as TokenRole)) fail(`tokens add needs --role ${tokenRoles.join("|")}`);
+      const { token, secret } = await tokens.add(arg, role as TokenRole);
+      print({ ...token, token: secret }, `id: ${token.id}\nname: ${token.name}\nrole: ${token.role}\ntoken: ${secret}`);
+    } else if (action === "list") {
+      const list = tokens.list();
+      print(
+        list,
+        list.map((t) => `${t.id}\t${t.name}\t${t.role}\t${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}`).join("\n") || "no tokens",
+      );
+    } else if (action === "revoke") {
+      if (!arg) fail("tokens revoke needs a token id");
+      const token = tokens.revoke(arg);
+      print(token, `${token.id}: revoked`);
+    } else {
+      fail(`unknown tokens command "${action ?? ""}"\n\n${usage}`);
+    }
+  } catch (error) {
+    if (error instanceof ApiTokenError) fail(error.message);
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
 async function runVessels(config: HubConfig, args: string[], json: boolean): Promise<void> {
   const [action, file] = args;
   const db = openDatabase(config.dataDir);
@@ -193,6 +228,8 @@ async function main(): Promise<void> {
       return runDevices(config, rest, values.json ?? false, values.kind, values.role);
     case "vessels":
       return runVessels(config, rest, values.json ?? false);
+    case "tokens":
+      return runTokens(config, rest, values.json ?? false, values.role);
     default:
       fail(`unknown command "${command}"\n\n${usage}`);
   }

@@ -132,6 +132,63 @@ export const configSchema = {
         dir: { type: "string", description: "folder of zone GeoJSON files; unset = the zones shipped with the hub (zones/)" },
       },
     },
+    rules: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        file: {
+          type: "string",
+          description: "rules config (JSON, schema rules-config); unset = alerts/default-rules.json; PUT /api/v1/rules overrides both",
+        },
+        tickIntervalMs: {
+          type: "integer",
+          minimum: 100,
+          default: 30000,
+          description: "how often timer rules (offline) and escalations run",
+        },
+        stateFlushIntervalMs: { type: "integer", minimum: 100, default: 5000, description: "how often rule state is saved for restarts" },
+      },
+    },
+    alerts: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        reopenWindowMs: {
+          type: "integer",
+          minimum: 0,
+          default: 1800000,
+          description: "a raise this soon after a clear reopens the same alert",
+        },
+        flapWindowMs: { type: "integer", minimum: 1000, default: 3600000, description: "window in which reopens count as flapping" },
+        flapThreshold: {
+          type: "integer",
+          minimum: 2,
+          default: 4,
+          description: "reopens within the window that make an alert flapping (muted)",
+        },
+        renotifyEveryMs: {
+          type: "integer",
+          minimum: 1000,
+          default: 900000,
+          description: "an unacknowledged critical alert is re-sent this often",
+        },
+        escalateAfterMs: {
+          type: "integer",
+          minimum: 1000,
+          default: 1800000,
+          description: "an unacknowledged critical alert goes to the escalation channel after this",
+        },
+        evidenceLimit: { type: "integer", minimum: 1, default: 20, description: "observations kept as an alert's evidence" },
+        webhookMaxAgeMs: {
+          type: "integer",
+          minimum: 1000,
+          default: 86400000,
+          description: "a webhook delivery still failing after this goes to the webhook dead-letter list",
+        },
+      },
+    },
     ingest: {
       type: "object",
       additionalProperties: false,
@@ -178,6 +235,16 @@ export interface HubConfig {
   ingest: { maxBatchReadings: number; maxFutureMs: number; maxPastMs: number; maxJsonDepth: number };
   vessels: { registrationPattern: string };
   zones: { dir?: string };
+  rules: { file?: string; tickIntervalMs: number; stateFlushIntervalMs: number };
+  alerts: {
+    reopenWindowMs: number;
+    flapWindowMs: number;
+    flapThreshold: number;
+    renotifyEveryMs: number;
+    escalateAfterMs: number;
+    evidenceLimit: number;
+    webhookMaxAgeMs: number;
+  };
 }
 
 export class ConfigError extends Error {

@@ -22,7 +22,17 @@ import { VesselIdentity } from "../vessels/vessel-identity.js";
 import { VesselRegistry } from "../vessels/vessel-registry.js";
 import { ZoneStore } from "../geofence/zone-store.js";
 import { VesselRuleEngine } from "../geofence/rule-engine.js";
-import { alertLine } from "../alerts/alert-transition.js";
+import { AlertLifecycle } from "../alerts/alert-lifecycle.js";
+import { alertEventLine } from "../alerts/alert-line.js";
+import type { AlertTransition } from "../alerts/alert-transition.js";
+import { envIndexLine } from "../alerts/indices/env-index-line.js";
+import { StationIndices } from "../alerts/indices/station-indices.js";
+import { MqttAlertPublisher } from "../alerts/mqtt-alert-publisher.js";
+import { RuleStateStore } from "../alerts/rule-state-store.js";
+import { type RulesConfig, defaultRulesFile, loadRulesFile, parseRulesConfig } from "../alerts/rules-config.js";
+import { SensorRuleEngine } from "../alerts/sensor-rule-engine.js";
+import { WebhookDelivery, defaultWebhookOptions } from "../alerts/webhook-delivery.js";
+import { ApiTokens } from "../api/api-tokens.js";
 import { packageRoot } from "./package-root.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -126,21 +136,97 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   }
 
   let broker: HubBroker | undefined;
-  // Vessel rules: alert transitions go to operators over MQTT and into InfluxDB's `alert` measurement.
-  const alertLog = log.child({ component: "vessel-rules" });
+  // Alerts: rule transitions → lifecycle (SQLite) → events to InfluxDB `alert`, MQTT, WebSocket, webhooks.
+  const alertLog = log.child({ component: "alerts" });
+  const lifecycle = new AlertLifecycle(db, config.alerts);
+  lifecycle.onEvent((event) => {
+    alertLog.info(
+      { alert: event.alert.id, rule: event.alert.rule, subject: event.alert.subject, event: event.type, notify: event.notify },
+      event.alert.message,
+    );
+    spool.append(`${alertEventLine(event)}\n`, 1).catch((error) => alertLog.error({ err: error }, "could not store an alert event"));
+  });
+  // A rule stage must never fail ingest: a transition that cannot be recorded is logged and counted.
+  const applyTransition = (transition: AlertTransition) => {
+    try {
+      lifecycle.apply(transition);
+    } catch (error) {
+      alertLog.error({ err: error, rule: transition.rule, subject: transition.subject }, "could not record an alert transition");
+    }
+  };
+  const settingsRow = db.prepare("SELECT value FROM settings WHERE key = 'rules'").get() as { value: string } | undefined;
+  let rules: RulesConfig = settingsRow
+    ? parseRulesConfig(JSON.parse(settingsRow.value), "the rules stored by PUT /api/v1/rules")
+    : loadRulesFile(config.rules.file ? resolve(config.rules.file) : defaultRulesFile);
+  const sensorEngine = new SensorRuleEngine(rules, applyTransition);
   const ruleEngine = new VesselRuleEngine(
     () => zones.index,
-    (transition) => {
-      alertLog.info(
-        { rule: transition.rule, subject: transition.subject, state: transition.state, severity: transition.severity },
-        transition.message,
-      );
-      broker?.publishAlert(transition);
-      spool.append(`${alertLine(transition)}\n`, 1).catch((error) => alertLog.error({ err: error }, "could not store an alert"));
-    },
+    applyTransition,
     undefined,
     (vessel) => vesselRegistry.find(vessel)?.lengthM,
   );
+  ruleEngine.configure(rules.vessel);
+  const stationIndices = new StationIndices((value) => {
+    spool.append(`${envIndexLine(value)}\n`, 1).catch((error) => alertLog.error({ err: error }, "could not store an index"));
+    // Hourly indices go through the sensor rules as values of their own quantity (index-category).
+    if (value.period === "1h") {
+      sensorEngine.evaluate({
+        station: value.station,
+        kind: value.index === "vn_wqi" ? "water" : "air",
+        quantity: value.index,
+        value: value.value,
+        timeMs: value.timeMs,
+        receivedAtMs: Date.now(),
+      });
+    }
+  });
+  const ruleStates = {
+    sensor: new RuleStateStore(db, "sensor"),
+    vessel: new RuleStateStore(db, "vessel"),
+    index: new RuleStateStore(db, "index"),
+  };
+  sensorEngine.restore(ruleStates.sensor.load());
+  ruleEngine.restore(ruleStates.vessel.load());
+  stationIndices.restore(ruleStates.index.load());
+  const saveRuleStates = () => {
+    try {
+      ruleStates.sensor.save(sensorEngine.takeChanges());
+      ruleStates.vessel.save(ruleEngine.takeChanges());
+      ruleStates.index.save(stationIndices.takeChanges());
+    } catch (error) {
+      alertLog.error({ err: error }, "could not save rule state");
+    }
+  };
+  const rulesAccess = {
+    current: () => rules,
+    replace: (value: unknown) => {
+      const next = parseRulesConfig(value, "the rules config");
+      db.prepare("INSERT INTO settings (key, value) VALUES ('rules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+        JSON.stringify(next),
+      );
+      sensorEngine.configure(next);
+      ruleEngine.configure(next.vessel);
+      rules = next;
+      alertLog.info({ sensorRules: next.sensor.length }, "rules config replaced");
+      return next;
+    },
+  };
+  const ruleTimer = setInterval(() => {
+    try {
+      sensorEngine.tick();
+      lifecycle.tick();
+    } catch (error) {
+      alertLog.error({ err: error }, "timer rules failed");
+    }
+  }, config.rules.tickIntervalMs);
+  const stateTimer = setInterval(saveRuleStates, config.rules.stateFlushIntervalMs);
+  const webhooks = new WebhookDelivery(db, lifecycle.store, log.child({ component: "webhooks" }), {
+    ...defaultWebhookOptions,
+    maxAgeMs: config.alerts.webhookMaxAgeMs,
+  });
+  lifecycle.onEvent(webhooks.notify);
+  webhooks.start();
+  const tokens = new ApiTokens(db);
   const pipeline = new IngestPipeline({
     schemas,
     decoders,
@@ -150,7 +236,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     log: log.child({ component: "ingest" }),
     limits: config.ingest,
     resolve: identity.resolve,
-    rules: [ruleEngine.observe],
+    rules: [ruleEngine.observe, sensorEngine.observe, stationIndices.observe],
     onRejected: (envelope, rejection) => broker?.reportRejection(envelope, rejection),
   });
   broker = await HubBroker.create({
@@ -161,6 +247,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     pipeline,
   });
   const activeBroker = broker;
+  const alertPublisher = new MqttAlertPublisher(
+    db,
+    lifecycle.store,
+    (topic, payload, retain) => activeBroker.publish(topic, payload, retain),
+    alertLog,
+  );
+  lifecycle.onEvent(alertPublisher.deliver);
+  void alertPublisher.start();
 
   const mqttServer = createServer((socket) => activeBroker.handle(socket, "mqtt"));
   const mqttPort = await listenTcp(mqttServer, config.mqtt.port, config.bind);
@@ -185,6 +279,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     broker: activeBroker,
     vessels: { registry: vesselRegistry, identity, devices: registry, influx: () => influxClient, pipeline },
     zones: { store: zones, devices: registry },
+    alerts: { lifecycle, auth: { devices: registry, tokens }, rules: rulesAccess, webhooks, db },
     maxWebSocketBytes: config.mqtt.maxPacketBytes + 16,
     beforeScrape: () => {
       const stats = spool.stats();
@@ -217,8 +312,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       log.info("ioc-hub stopping: no new connections, draining in-flight work");
       clearInterval(selfMetricsTimer);
       clearInterval(identityFlush);
+      clearInterval(ruleTimer);
+      clearInterval(stateTimer);
+      webhooks.stop();
       // Stop accepting first; the server's close completes only once the broker has closed the clients.
       const serverClosed = new Promise<void>((r) => mqttServer.close(() => r()));
+      await alertPublisher.drain();
       await activeBroker.close();
       await serverClosed;
       await app.close();
@@ -227,6 +326,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       await deadLetter.close();
       await managed?.stop();
       identity.flush();
+      saveRuleStates();
       db.close();
       log.info({ spool: spool.stats() }, "ioc-hub stopped");
     })());

@@ -3,7 +3,8 @@
 import { Point } from "@influxdata/influxdb-client";
 import type { Observation } from "../observation.js";
 
-const msTime = { convertTime: (value: string | number | Date | undefined) => (value === undefined ? undefined : String(value)) };
+/** Timestamps given in ms are written as they are (writes use precision=ms). */
+export const msTime = { convertTime: (value: string | number | Date | undefined) => (value === undefined ? undefined : String(value)) };
 
 /** The spool frames points by newline, so a string field never carries one. */
 const oneLine = (text: string) => text.replace(/[\r\n]+/g, " ");

@@ -135,17 +135,20 @@ describe("vessel feeds joined into one identity", () => {
         qos: 1,
       });
     }
-    await alerts.waitFor(2);
-    const received = alerts.messages.map((m) => ({ topic: m.topic, ...JSON.parse(m.payload.toString()) }));
-    expect(received.map((a) => [a.topic, a.state, a.severity, a.subject, a.zone])).toEqual([
+    const events = () => alerts.messages.filter((m) => !m.topic.endsWith("/summary"));
+    await expect.poll(() => events().length, { timeout: 10_000 }).toBe(2);
+    const received = events().map((m) => ({ topic: m.topic, ...JSON.parse(m.payload.toString()) }));
+    expect(received.map((a) => [a.topic, a.event.type, a.alert.severity, a.alert.subject, a.alert.zone])).toEqual([
       ["ioc/v1/alerts/fisheries/mpa-intrusion", "raised", "warning", "unregistered:vms:TTH-77777-TS", "mpa-haivan-soncha"],
-      ["ioc/v1/alerts/fisheries/mpa-intrusion", "escalated", "critical", "unregistered:vms:TTH-77777-TS", "mpa-haivan-soncha"],
+      ["ioc/v1/alerts/fisheries/mpa-intrusion", "severity_changed", "critical", "unregistered:vms:TTH-77777-TS", "mpa-haivan-soncha"],
     ]);
+    // One alert: the escalation changed its severity rather than opening another.
+    expect(received[0].alert.id).toBe(received[1].alert.id);
     await expect
-      .poll(async () => (await influx.rows(`SELECT "state" FROM "alert" WHERE "rule" = 'mpa-intrusion'`)).map((r) => r.state).sort(), {
+      .poll(async () => (await influx.rows(`SELECT "event" FROM "alert" WHERE "rule" = 'mpa-intrusion'`)).map((r) => r.event).sort(), {
         timeout: 10_000,
       })
-      .toEqual(["escalated", "raised"]);
+      .toEqual(["raised", "severity_changed"]);
     await Promise.all([officer.endAsync(), boat.endAsync()]);
   });
 });

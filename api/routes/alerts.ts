@@ -1,0 +1,182 @@
+// Alerts for operators and officers: list, one alert with its audit trail, acknowledge / comment /
+// close, and the live stream over WebSocket with resume from a cursor (the event sequence number):
+// a client that reconnects with ?after=<last seq it saw> gets every event it missed, once, in order.
+// Each role sees only its domains (fisheries, environment; operators and admins all).
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { WebSocket } from "ws";
+import { AlertActionError, type AlertLifecycle } from "../../alerts/alert-lifecycle.js";
+import { type AlertEvent, type AlertState, type Domain, type Severity, alertDocument } from "../../alerts/alert-store.js";
+import { eventMessage } from "../../alerts/mqtt-alert-publisher.js";
+import { apiError } from "../api-error.js";
+import { type ApiAuth, requireRole, visibleDomains } from "../request-auth.js";
+
+const PAGE_MAX = 500;
+/** A stream client further behind than this is disconnected and resumes with ?after=. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+const alertSchema = { type: "object", additionalProperties: true } as const;
+const actionBody = {
+  type: "object",
+  properties: { comment: { type: "string", minLength: 1, maxLength: 2000 } },
+  additionalProperties: false,
+} as const;
+
+function actionError(reply: FastifyReply, error: unknown) {
+  if (error instanceof AlertActionError) {
+    return reply
+      .code(error.code === "not_found" ? 404 : 409)
+      .send(apiError(error.code === "not_found" ? "alert_not_found" : "alert_conflict", error.message));
+  }
+  throw error;
+}
+
+export const alertRoutes =
+  (lifecycle: AlertLifecycle, auth: ApiAuth): FastifyPluginAsync =>
+  async (app) => {
+    const store = lifecycle.store;
+    app.addHook("preHandler", requireRole(auth, ["operator", "fisheries", "environment"]));
+
+    app.get<{
+      Querystring: {
+        state?: AlertState | "open";
+        domain?: Domain;
+        severity?: Severity;
+        subject?: string;
+        since?: string;
+        before?: number;
+        limit?: number;
+      };
+    }>(
+      "/api/v1/alerts",
+      {
+        schema: {
+          summary: "List alerts, newest first (paginate with ?before=<id of the last alert of the page>)",
+          querystring: {
+            type: "object",
+            properties: {
+              state: { enum: ["raised", "acknowledged", "cleared", "closed", "open"] },
+              domain: { enum: ["fisheries", "environment", "system"] },
+              severity: { enum: ["info", "warning", "critical"] },
+              subject: { type: "string" },
+              since: { type: "string", format: "date-time" },
+              before: { type: "integer", minimum: 1 },
+              limit: { type: "integer", minimum: 1, maximum: PAGE_MAX, default: 100 },
+            },
+            additionalProperties: false,
+          },
+          response: {
+            200: { type: "object", properties: { alerts: { type: "array", items: alertSchema }, next: { type: ["integer", "null"] } } },
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const allowed = visibleDomains(request.principal?.role ?? "integration");
+        const domains = q.domain ? allowed.filter((d) => d === q.domain) : allowed;
+        const limit = q.limit ?? 100;
+        const rows =
+          domains.length === 0
+            ? []
+            : store.query({
+                ...(q.state && { state: q.state }),
+                domains,
+                ...(q.severity && { severity: q.severity }),
+                ...(q.subject && { subject: q.subject }),
+                ...(q.since && { sinceMs: Date.parse(q.since) }),
+                ...(q.before && { beforeId: q.before }),
+                limit,
+              });
+        return { alerts: rows.map(alertDocument), next: rows.length === limit ? (rows[rows.length - 1]?.id ?? null) : null };
+      },
+    );
+
+    app.get<{ Params: { id: number } }>(
+      "/api/v1/alerts/:id",
+      {
+        schema: {
+          summary: "One alert with its audit trail",
+          params: { type: "object", properties: { id: { type: "integer", minimum: 1 } }, required: ["id"] },
+        },
+      },
+      async (request, reply) => {
+        const row = store.get(request.params.id);
+        if (!row || !visibleDomains(request.principal?.role ?? "integration").includes(row.domain)) {
+          return reply.code(404).send(apiError("alert_not_found", `no alert ${request.params.id}`));
+        }
+        return { ...alertDocument(row), audit: store.audit(row.id) };
+      },
+    );
+
+    for (const action of ["ack", "comment", "close"] as const) {
+      app.post<{ Params: { id: number }; Body: { comment?: string } | undefined }>(
+        `/api/v1/alerts/:id/${action}`,
+        {
+          schema: {
+            summary: { ack: "Acknowledge a raised alert", comment: "Add a comment to the audit trail", close: "Close an alert" }[action],
+            params: { type: "object", properties: { id: { type: "integer", minimum: 1 } }, required: ["id"] },
+            body: action === "comment" ? { ...actionBody, required: ["comment"] } : actionBody,
+          },
+        },
+        async (request, reply) => {
+          const row = store.get(request.params.id);
+          if (!row || !visibleDomains(request.principal?.role ?? "integration").includes(row.domain)) {
+            return reply.code(404).send(apiError("alert_not_found", `no alert ${request.params.id}`));
+          }
+          const actor = request.principal?.id ?? "unknown";
+          const comment = request.body?.comment;
+          try {
+            const event =
+              action === "ack"
+                ? lifecycle.acknowledge(row.id, actor, comment)
+                : action === "close"
+                  ? lifecycle.close(row.id, actor, comment)
+                  : lifecycle.comment(row.id, actor, comment as string);
+            return { ...event.alert, audit: store.audit(row.id) };
+          } catch (error) {
+            return actionError(reply, error);
+          }
+        },
+      );
+    }
+
+    app.get<{ Querystring: { after?: number } }>(
+      "/api/v1/alerts/stream",
+      {
+        websocket: true,
+        schema: {
+          summary: "Live alert events over WebSocket; resume with ?after=<seq>",
+          querystring: {
+            type: "object",
+            properties: { after: { type: "integer", minimum: 0 }, access_token: { type: "string" } },
+            additionalProperties: false,
+          },
+        },
+      },
+      (socket: WebSocket, request) => {
+        const domains = visibleDomains(request.principal?.role ?? "integration");
+        let last = request.query.after ?? store.lastSeq();
+        let replaying = true;
+        const pending: AlertEvent[] = [];
+        const send = (event: AlertEvent) => {
+          if (event.seq <= last || !domains.includes(event.alert.domain)) return;
+          if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+            socket.close(1013, `too far behind: reconnect with ?after=${last}`);
+            return;
+          }
+          socket.send(JSON.stringify({ seq: event.seq, ...eventMessage(event) }));
+          last = event.seq;
+        };
+        const unsubscribe = lifecycle.onEvent((event) => (replaying ? pending.push(event) : send(event)));
+        socket.on("close", unsubscribe);
+        // Replay what the client missed, then the events that arrived meanwhile, then live.
+        for (;;) {
+          const events = store.eventsAfter(last, PAGE_MAX, domains);
+          for (const event of events) send(event);
+          if (events.length < PAGE_MAX || socket.readyState !== socket.OPEN) break;
+        }
+        replaying = false;
+        for (const event of pending) send(event);
+        socket.send(JSON.stringify({ type: "live", seq: last }));
+      },
+    );
+  };
