@@ -49,6 +49,8 @@ export class AlertLifecycle {
   constructor(
     db: Database,
     private readonly options: LifecycleOptions = defaultLifecycleOptions,
+    /** The hub's clock: events are stamped when they happen in the hub (alerts keep observation times). */
+    private readonly clock: () => number = Date.now,
   ) {
     this.store = new AlertStore(db);
   }
@@ -88,7 +90,7 @@ export class AlertLifecycle {
       if (t.state === "cleared") {
         if (!row || !open) return [];
         this.store.update(row.id, { ...measured, state: "cleared", cleared_at: t.timeMs });
-        return [this.store.appendEvent(row.id, "cleared", t.timeMs, SYSTEM, undefined, row.muted === 0 && row.flapping === 0)];
+        return [this.store.appendEvent(row.id, "cleared", this.clock(), SYSTEM, undefined, row.muted === 0 && row.flapping === 0)];
       }
       if (row && open) {
         const worse = severityRank[t.severity] > severityRank[row.severity];
@@ -98,7 +100,7 @@ export class AlertLifecycle {
           ...(worse && { severity: t.severity, message: t.message }),
         });
         return worse
-          ? [this.store.appendEvent(row.id, "severity_changed", t.timeMs, SYSTEM, undefined, row.muted === 0 && row.flapping === 0)]
+          ? [this.store.appendEvent(row.id, "severity_changed", this.clock(), SYSTEM, undefined, row.muted === 0 && row.flapping === 0)]
           : [];
       }
       if (row && row.state === "cleared" && t.timeMs - (row.cleared_at ?? 0) <= this.options.reopenWindowMs) {
@@ -119,9 +121,9 @@ export class AlertLifecycle {
           flapping: flapping ? 1 : 0,
           notified_at: t.timeMs,
         });
-        const events = [this.store.appendEvent(row.id, "reopened", t.timeMs, SYSTEM, undefined, row.muted === 0 && !flapping)];
+        const events = [this.store.appendEvent(row.id, "reopened", this.clock(), SYSTEM, undefined, row.muted === 0 && !flapping)];
         if (flapping && row.flapping === 0) {
-          events.push(this.store.appendEvent(row.id, "flapping_started", t.timeMs, SYSTEM, undefined, row.muted === 0));
+          events.push(this.store.appendEvent(row.id, "flapping_started", this.clock(), SYSTEM, undefined, row.muted === 0));
         }
         return events;
       }
@@ -149,7 +151,7 @@ export class AlertLifecycle {
         notified_at: t.timeMs,
         escalated_at: null,
       });
-      return [this.store.appendEvent(id, "raised", t.timeMs, SYSTEM, undefined, !muted)];
+      return [this.store.appendEvent(id, "raised", this.clock(), SYSTEM, undefined, !muted)];
     });
 
   private existing(id: number): AlertRow {
