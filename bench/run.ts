@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot } from "../hub/package-root.js";
 import { aisDecode } from "./ais-decode.js";
+import { alertRules } from "./alert-rules.js";
 import { brokerFanIn } from "./broker-fan-in.js";
 import { ingestEndToEnd } from "./ingest-e2e.js";
 import { zonesCheck } from "./zones-check.js";
@@ -39,6 +40,8 @@ try {
   (await aisDecode(ctx)).forEach(emit);
   log("zones check (1,000 zones)");
   (await zonesCheck(ctx)).forEach(emit);
+  log("sensor rules and alert fan-out");
+  (await alertRules(ctx)).forEach(emit);
   log("broker fan-in (100 publishers → 1 subscriber, 64-byte payloads)");
   const fanIn = await brokerFanIn(ctx);
   fanIn.results.forEach(emit);

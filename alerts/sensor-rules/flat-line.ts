@@ -38,7 +38,7 @@ export const flatLine: SensorRule<FlatLineConfig, FlatLineState> = {
         : [];
       return { state: next, transitions };
     }
-    const next: FlatLineState = { ...state, count: state.count + 1 };
+    const next: FlatLineState = { active: state.active, value: state.value, count: state.count + 1, sinceMs: state.sinceMs };
     const minutes = (input.timeMs - (state.sinceMs ?? input.timeMs)) / 60_000;
     if (!state.active && next.count >= config.readings && minutes >= config.minutes) {
       next.active = true;

@@ -16,6 +16,8 @@ export interface SustainedState {
   sinceMs?: number;
   /** [time, value] samples of the window (mean mode), oldest first. */
   window: [number, number][];
+  /** Sum of the window's values. */
+  sum?: number;
 }
 
 const MAX_SAMPLES = 1_440;
@@ -42,19 +44,32 @@ export const sustained: SensorRule<SustainedConfig, SustainedState> = {
     let holds: boolean;
     let next: SustainedState;
     if (config.mode === "mean") {
-      const window = [...state.window, [input.timeMs, input.value] as [number, number]]
-        .filter(([t]) => input.timeMs - t <= spanMs)
-        .slice(-MAX_SAMPLES);
-      level = window.reduce((sum, [, v]) => sum + v, 0) / window.length;
+      // The window array is owned by this rule's state: extended and trimmed in place (the engine
+      // never reads a previous state again), with a running sum, so a step costs O(1) amortised.
+      const window = state.window;
+      let sum = state.sum ?? window.reduce((total, [, v]) => total + v, 0);
+      window.push([input.timeMs, input.value]);
+      sum += input.value;
+      let drop = 0;
+      while (
+        drop < window.length - 1 &&
+        (input.timeMs - (window[drop] as [number, number])[0] > spanMs || window.length - drop > MAX_SAMPLES)
+      ) {
+        sum -= (window[drop] as [number, number])[1];
+        drop++;
+      }
+      if (drop > 0) window.splice(0, drop);
+      level = sum / window.length;
       // A mean needs the window covered: the oldest sample must be close to its start.
-      const covered = input.timeMs - (window[0]?.[0] ?? input.timeMs) >= spanMs * 0.9;
+      const covered = input.timeMs - (window[0] as [number, number])[0] >= spanMs * 0.9;
       holds = covered && level > config.above;
-      next = { ...state, window };
+      next = { active: state.active, window, sum };
     } else {
       level = input.value;
       const sinceMs = input.value > config.above ? (state.sinceMs ?? input.timeMs) : undefined;
       holds = sinceMs !== undefined && input.timeMs - sinceMs >= spanMs;
-      next = { ...state, ...(sinceMs === undefined ? { sinceMs: undefined } : { sinceMs }) };
+      next =
+        sinceMs === undefined ? { active: state.active, window: state.window } : { active: state.active, window: state.window, sinceMs };
     }
     const what = config.mode === "mean" ? `${config.forMinutes}-min mean of ${input.quantity}` : input.quantity;
     if (!state.active && holds) {
@@ -67,10 +82,10 @@ export const sustained: SensorRule<SustainedConfig, SustainedState> = {
     if (state.active && level < clearAt) {
       const message = `${what} back below ${clearAt} (now ${Math.round(level * 100) / 100})`;
       return {
-        state: { ...next, active: false, sinceMs: undefined },
+        state: { ...next, active: false },
         transitions: [sensorAlert(entry, { ...input, value: level }, "cleared", "quality", message, config.above)],
       };
     }
-    return { state: { ...next, active: state.active }, transitions: [] };
+    return { state: next, transitions: [] };
   },
 };

@@ -13,6 +13,8 @@ export interface BrokerUnderTest {
   name: string;
   port: number;
   pid: number;
+  /** HTTP port, for the hub. */
+  httpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -144,7 +146,7 @@ export async function startHub(registryDir: string, dataDir: string, env: Record
   });
   const line = await firstLine(child, "ioc-hub", "ioc-hub ports: ");
   const ports = JSON.parse(line.replace(/^ioc-hub ports: /, "")) as { mqtt: number; http: number };
-  return { name: "ioc-hub", port: ports.mqtt, pid: child.pid as number, stop: () => stopChild(child) };
+  return { name: "ioc-hub", port: ports.mqtt, httpPort: ports.http, pid: child.pid as number, stop: () => stopChild(child) };
 }
 
 export interface LoadOptions {
