@@ -121,12 +121,11 @@ export class SensorRuleEngine {
   private step(slot: Slot, input: SensorInput): boolean {
     const { rule, context } = slot.compiled;
     const result = rule.step(slot.config, slot.state, input, context);
-    if (result.state !== slot.state) {
-      slot.state = result.state;
-      if (!slot.dirty) {
-        slot.dirty = true;
-        this.dirty.push(slot);
-      }
+    // Rules may update their state in place, so every step counts as a change to save.
+    slot.state = result.state;
+    if (!slot.dirty) {
+      slot.dirty = true;
+      this.dirty.push(slot);
     }
     const transitions = result.transitions;
     for (let i = 0; i < transitions.length; i++) this.emit(transitions[i] as AlertTransition);
@@ -149,8 +148,12 @@ export class SensorRuleEngine {
       const input: SensorInput = { station, kind, quantity: STATION_SCOPE, value: Number.NaN, timeMs, receivedAtMs };
       for (let i = 0; i < perStation.length; i++) this.step(perStation[i] as Slot, input);
     }
+    // One input object for all values of the reading: rules copy what they keep, never the input.
+    const input: SensorInput = { station, kind, quantity: "", value: 0, timeMs, receivedAtMs };
     for (const quantity in values) {
-      this.evaluate({ station, kind, quantity, value: values[quantity] as number, timeMs, receivedAtMs });
+      input.quantity = quantity;
+      input.value = values[quantity] as number;
+      this.evaluate(input);
     }
   };
 

@@ -18,7 +18,7 @@ import type { BenchContext } from "./run.js";
 import { startHub } from "./support/processes.js";
 import { type BenchResult, median, result } from "./support/result.js";
 
-function ruleRate(ctx: BenchContext): BenchResult {
+export function ruleRate(ctx: BenchContext): BenchResult {
   const random = seededRandom(11);
   const stations = Array.from({ length: 1000 }, (_, i) => `aq-${String(i).padStart(4, "0")}`);
   const count = ctx.quick ? 100_000 : 400_000;

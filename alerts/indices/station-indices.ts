@@ -10,7 +10,7 @@ import { waterQualityIndex, wqiQuantities } from "./water-quality-index.js";
 const HOUR = 3_600_000;
 const LOCAL_OFFSET_MS = 7 * HOUR; // Asia/Ho_Chi_Minh, UTC+7 all year
 const HISTORY_HOURS = 24;
-const airQuantities: readonly Pollutant[] = ["pm25", "pm10", "o3", "co", "no2", "so2"];
+const airQuantities: ReadonlySet<string> = new Set<Pollutant>(["pm25", "pm10", "o3", "co", "no2", "so2"]);
 
 export type IndexName = "vn_aqi" | "us_aqi" | "vn_wqi";
 
@@ -57,14 +57,16 @@ export class StationIndices {
     }
     if (hourMs < state.hourMs) return;
     if (hourMs > state.hourMs) this.closeHours(observation.station, state, hourMs);
-    const relevant =
-      state.kind === "air" ? (q: string) => (airQuantities as readonly string[]).includes(q) : (q: string) => wqiQuantities.has(q);
+    const relevant = state.kind === "air" ? airQuantities : wqiQuantities;
     for (const quantity in observation.values) {
-      if (!relevant(quantity)) continue;
-      const sum = state.sums[quantity] ?? [0, 0];
-      sum[0] += observation.values[quantity] as number;
-      sum[1] += 1;
-      state.sums[quantity] = sum;
+      if (!relevant.has(quantity)) continue;
+      const sum = state.sums[quantity];
+      if (sum) {
+        sum[0] += observation.values[quantity] as number;
+        sum[1] += 1;
+      } else {
+        state.sums[quantity] = [observation.values[quantity] as number, 1];
+      }
     }
     this.dirty.add(observation.station);
   };

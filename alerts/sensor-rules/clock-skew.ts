@@ -2,7 +2,7 @@
 // RTC, a lost NTP fix, a wrong time zone). The hub already refuses readings too far in the future;
 // this catches the smaller drifts that still corrupt hourly means. Runs once per reading (quantity
 // `*` in the rules config, reported with detail `clock`).
-import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface ClockSkewConfig {
   maxSkewSeconds: number;
@@ -35,6 +35,6 @@ export const clockSkew: SensorRule<ClockSkewConfig, { active: boolean }> = {
         transitions: [sensorAlert(entry, subject, "cleared", "sensor-health", "station clock in step again")],
       };
     }
-    return { state, transitions: [] };
+    return { state, transitions: noTransitions };
   },
 };

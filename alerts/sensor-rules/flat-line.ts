@@ -1,7 +1,7 @@
 // Flat-line: a stuck sensor repeats one value. Raised (a sensor-health alert, not pollution) when
 // the same value (within `tolerance`) has come `readings` times in a row over at least `minutes`;
 // cleared by the first different value.
-import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface FlatLineConfig {
   readings: number;
@@ -31,20 +31,29 @@ export const flatLine: SensorRule<FlatLineConfig, FlatLineState> = {
   initial: () => ({ active: false, count: 0 }),
   step(config, state, input, entry) {
     const same = state.value !== undefined && Math.abs(input.value - state.value) <= config.tolerance;
+    // The state is this rule's own: updated in place (the engine never reads a previous state again),
+    // which keeps a value that changes — the common case — free of allocation.
     if (!same) {
-      const next: FlatLineState = { active: false, value: input.value, count: 1, sinceMs: input.timeMs };
-      const transitions = state.active
-        ? [sensorAlert(entry, input, "cleared", "sensor-health", `${input.quantity} is changing again (${input.value})`)]
-        : [];
-      return { state: next, transitions };
+      const wasActive = state.active;
+      state.active = false;
+      state.value = input.value;
+      state.count = 1;
+      state.sinceMs = input.timeMs;
+      return wasActive
+        ? {
+            state,
+            transitions: [sensorAlert(entry, input, "cleared", "sensor-health", `${input.quantity} is changing again (${input.value})`)],
+          }
+        : { state, transitions: noTransitions };
     }
-    const next: FlatLineState = { active: state.active, value: state.value, count: state.count + 1, sinceMs: state.sinceMs };
+    const next = state;
+    next.count++;
     const minutes = (input.timeMs - (state.sinceMs ?? input.timeMs)) / 60_000;
     if (!state.active && next.count >= config.readings && minutes >= config.minutes) {
       next.active = true;
       const message = `${input.quantity} stuck at ${state.value} for ${next.count} readings over ${Math.round(minutes)} min: check the sensor`;
       return { state: next, transitions: [sensorAlert(entry, input, "raised", "sensor-health", message)] };
     }
-    return { state: next, transitions: [] };
+    return { state: next, transitions: noTransitions };
   },
 };

@@ -5,7 +5,7 @@
 // `raiseAt`. Categories and their order come from the index tables.
 import { aqiCategories, categoryOf, type IndexCategory } from "../indices/air-quality-index.js";
 import { wqiCategories } from "../indices/water-quality-index.js";
-import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface IndexCategoryConfig {
   raiseAt: string;
@@ -32,7 +32,7 @@ export const indexCategory: SensorRule<IndexCategoryConfig, { rank: number; aler
   initial: () => ({ rank: -1, alerted: false }),
   step(config, state, input, entry) {
     const scale = scales[input.quantity];
-    if (!scale) return { state, transitions: [] };
+    if (!scale) return { state, transitions: noTransitions };
     const category = categoryOf(scale, input.value);
     const rank = scale.indexOf(category);
     const rankOf = (id: string) => {
@@ -51,6 +51,6 @@ export const indexCategory: SensorRule<IndexCategoryConfig, { rank: number; aler
       const message = `${name} ${Math.round(input.value)}: back to ${label}`;
       return { state: { rank, alerted: false }, transitions: [sensorAlert(entry, input, "cleared", "quality", message)] };
     }
-    return { state: { rank, alerted: state.alerted }, transitions: [] };
+    return { state: { rank, alerted: state.alerted }, transitions: noTransitions };
   },
 };

@@ -1,6 +1,6 @@
 // Station offline: no reading for `afterMinutes` by the hub's clock, evaluated on a timer (silence is
 // never reported). Cleared by the next reading. Runs once per station (quantity `*`, detail `station`).
-import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface OfflineConfig {
   afterMinutes: number;
@@ -22,8 +22,12 @@ export const offline: SensorRule<OfflineConfig, OfflineState> = {
   defaults: { afterMinutes: 30 },
   initial: () => ({ active: false }),
   step(_config, state, input, entry) {
+    if (!state.active) {
+      // In place: this runs for every reading of every station.
+      state.lastReceivedMs = input.receivedAtMs;
+      return { state, transitions: noTransitions };
+    }
     const next = { active: false, lastReceivedMs: input.receivedAtMs };
-    if (!state.active) return { state: next, transitions: [] };
     const message = "station reporting again";
     return {
       state: next,
@@ -39,9 +43,9 @@ export const offline: SensorRule<OfflineConfig, OfflineState> = {
     };
   },
   tick(config, state, nowMs, subject, entry) {
-    if (state.active || state.lastReceivedMs === undefined) return { state, transitions: [] };
+    if (state.active || state.lastReceivedMs === undefined) return { state, transitions: noTransitions };
     const silentMin = (nowMs - state.lastReceivedMs) / 60_000;
-    if (silentMin < config.afterMinutes) return { state, transitions: [] };
+    if (silentMin < config.afterMinutes) return { state, transitions: noTransitions };
     const message = `no reading for ${Math.floor(silentMin)} min (limit ${config.afterMinutes} min)`;
     return {
       state: { ...state, active: true },

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../hub/package-root.js";
-import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface PhysicalRangeConfig {
   /** Quantity → [min, max]; quantities without a range are not checked. */
@@ -30,7 +30,7 @@ export const physicalRange: SensorRule<PhysicalRangeConfig, { active: boolean }>
   initial: () => ({ active: false }),
   step(config, state, input, entry) {
     const range = config.ranges[input.quantity];
-    if (!range) return { state, transitions: [] };
+    if (!range) return { state, transitions: noTransitions };
     const [min, max] = range;
     const outside = input.value < min || input.value > max;
     if (outside && !state.active) {
@@ -41,6 +41,6 @@ export const physicalRange: SensorRule<PhysicalRangeConfig, { active: boolean }>
       const message = `${input.quantity} plausible again (${input.value})`;
       return { state: { active: false }, transitions: [sensorAlert(entry, input, "cleared", "sensor-health", message)] };
     }
-    return { state, transitions: [], flagged: outside };
+    return { state, transitions: noTransitions, flagged: outside };
   },
 };

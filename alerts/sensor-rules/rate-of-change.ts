@@ -1,7 +1,7 @@
 // Rate of change: the value rose (or fell) by more than `change` within `windowMinutes` — e.g.
 // turbidity rising faster than 50 NTU per 10 min after a discharge. Cleared once the change over
 // the window is back under half of `change`.
-import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface RateOfChangeConfig {
   change: number;
@@ -49,6 +49,6 @@ export const rateOfChange: SensorRule<RateOfChangeConfig, RateOfChangeState> = {
       const message = `${input.quantity} steady again (change ${Math.round(delta * 100) / 100} within ${config.windowMinutes} min)`;
       return { state: { ...next, active: false }, transitions: [sensorAlert(entry, input, "cleared", "quality", message, config.change)] };
     }
-    return { state: next, transitions: [] };
+    return { state: next, transitions: noTransitions };
   },
 };

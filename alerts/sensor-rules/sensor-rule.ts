@@ -1,5 +1,7 @@
-// The one signature of a sensor rule: a pure step from (config, state, one measured value) to
-// (state, alert transitions), taking time from the input only; timer rules (offline) also have a
+// The one signature of a sensor rule: a step from (config, state, one measured value) to (state,
+// alert transitions), taking time from the input only. The state belongs to the rule: a step may
+// update it in place and return it (the engine never reads a previous state again), which keeps the
+// common no-change step free of allocation; it must stay plain JSON (saved for restarts); timer rules (offline) also have a
 // `tick`. The engine keeps the state per rule entry, station and quantity. Computed indices
 // (vn_aqi, us_aqi, vn_wqi) reach the rules as values of their own quantity, like any measurement.
 import type { AlertTransition } from "../alert-transition.js";
@@ -41,6 +43,9 @@ export interface SensorRule<C, S> {
   /** Evaluated on a timer with the hub's clock, for conditions that no reading reports (silence). */
   tick?(config: C, state: S, nowMs: number, subject: { station: string; quantity: string }, entry: RuleEntryContext): SensorStepResult<S>;
 }
+
+/** The transitions of a step that changes nothing: one shared empty list (never modified). */
+export const noTransitions: AlertTransition[] = [];
 
 /** An environment alert transition about one quantity of one station. */
 export function sensorAlert(

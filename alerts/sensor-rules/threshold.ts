@@ -1,7 +1,7 @@
 // Threshold with hysteresis: raise at value ≥ `above`, clear only below `clearBelow` (so a value
 // hovering at the limit does not flap); for low limits (dissolved oxygen) the mirror image: raise at
 // value ≤ `below`, clear only above `clearAbove`.
-import { type SensorRule, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface ThresholdConfig {
   above?: number;
@@ -22,7 +22,7 @@ export const threshold: SensorRule<ThresholdConfig, { active: boolean }> = {
   step(config, state, input, entry) {
     const high = config.above !== undefined;
     const limit = (high ? config.above : config.below) as number | undefined;
-    if (limit === undefined) return { state, transitions: [] };
+    if (limit === undefined) return { state, transitions: noTransitions };
     const clearAt = high ? (config.clearBelow ?? limit) : (config.clearAbove ?? limit);
     const v = input.value;
     if (!state.active && (high ? v >= limit : v <= limit)) {
@@ -33,6 +33,6 @@ export const threshold: SensorRule<ThresholdConfig, { active: boolean }> = {
       const message = `${input.quantity} back to ${v} (${high ? "below" : "above"} ${clearAt})`;
       return { state: { active: false }, transitions: [sensorAlert(entry, input, "cleared", "quality", message, limit)] };
     }
-    return { state, transitions: [] };
+    return { state, transitions: noTransitions };
   },
 };
