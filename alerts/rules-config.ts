@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { defaultOutageConfig } from "../geofence/rules/dark-outage.js";
 import { vesselRules } from "../geofence/rules/registry.js";
 import { packageRoot } from "../hub/package-root.js";
 import { sensorRuleTypes } from "./sensor-rules/registry.js";
@@ -29,6 +30,29 @@ export interface RulesConfig {
 
 export class RulesConfigError extends Error {}
 
+/** A JSON Schema of parameter overrides inferred from a rule's defaults (every key optional, same shapes). */
+function schemaOfValue(value: unknown): Record<string, unknown> {
+  if (Array.isArray(value)) {
+    const first = value[0];
+    if (typeof first === "number") return { type: "array", items: { type: "number" }, minItems: value.length, maxItems: value.length };
+    return { type: "array", items: first === undefined ? {} : schemaOfValue(first) };
+  }
+  if (value !== null && typeof value === "object") return schemaOfDefaults(value as Record<string, unknown>);
+  return { type: typeof value };
+}
+
+function schemaOfDefaults(defaults: Record<string, unknown>): {
+  type: "object";
+  properties: Record<string, unknown>;
+  additionalProperties: false;
+} {
+  return {
+    type: "object",
+    properties: Object.fromEntries(Object.entries(defaults).map(([key, value]) => [key, schemaOfValue(value)])),
+    additionalProperties: false,
+  };
+}
+
 function overridesSchema(parameters: Record<string, unknown>): Record<string, unknown> {
   const { required: _required, ...rest } = parameters as { required?: unknown; properties?: Record<string, unknown> };
   return { ...rest, properties: { ...(rest.properties ?? {}), enabled: { type: "boolean" } } };
@@ -47,23 +71,19 @@ export function rulesConfigSchema(): Record<string, unknown> {
       },
     },
   }));
-  const vesselProperties = Object.fromEntries(
-    vesselRules.map((rule) => [
-      rule.id,
-      {
-        type: "object",
-        properties: Object.fromEntries(
-          Object.entries(rule.defaults as Record<string, unknown>).map(([key, value]) => [
-            key,
-            Array.isArray(value)
-              ? { type: "array", items: { type: "number" }, minItems: value.length, maxItems: value.length }
-              : { type: typeof value },
-          ]),
-        ),
-        additionalProperties: false,
-      },
-    ]),
+  const vesselProperties: Record<string, unknown> = Object.fromEntries(
+    vesselRules.map((rule) => {
+      const params = schemaOfDefaults(rule.defaults as Record<string, unknown>);
+      return [
+        rule.id,
+        {
+          ...params,
+          properties: { ...params.properties, zones: { type: "object", additionalProperties: params } },
+        },
+      ];
+    }),
   );
+  vesselProperties["provider-outage"] = schemaOfDefaults(defaultOutageConfig as unknown as Record<string, unknown>);
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: "https://ioc-hub.example/schemas/rules-config.schema.json",

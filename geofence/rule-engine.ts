@@ -1,30 +1,87 @@
 // Runs the vessel rules on every vessel position, keeping each rule's state per vessel, and hands the
-// alert transitions on. Positions older than the vessel's last one (late data) are stored but not
-// run through the rules, which would otherwise see the vessel jump back in time. States are plain
-// JSON, handed out when changed so that they survive a restart (alerts/rule-state-store.ts).
+// alert transitions on; runs the timer rules (going dark) on a clock, grouping vessels that go dark
+// together behind one provider into one provider-outage alert. Positions older than the vessel's last
+// one (late data) are stored but not run through the rules, which would otherwise see the vessel jump
+// back in time. States are plain JSON, handed out when changed so that they survive a restart
+// (alerts/rule-state-store.ts).
 import type { AlertTransition } from "../alerts/alert-transition.js";
-import type { Observation } from "../ingest/observation.js";
-import type { ZoneIndex } from "./zone-index.js";
+import type { Observation, VesselPosition } from "../ingest/observation.js";
+import { FleetPositions } from "./fleet-positions.js";
+import { type OutageConfig, defaultOutageConfig, providersOut } from "./rules/dark-outage.js";
+import type { GoingDarkState } from "./rules/going-dark.js";
 import { vesselRules } from "./rules/registry.js";
+import type { LandView, RuleContext } from "./rules/vessel-rule.js";
+import type { ZoneIndex } from "./zone-index.js";
+
+const HOUR = 3_600_000;
+const OUTAGE_RULE = "provider-outage";
+
+interface Outage {
+  sinceMs: number;
+  vessels: number;
+}
+
+export interface VesselRuleOptions {
+  vesselLengthM?: (vessel: string) => number | undefined;
+  land?: LandView;
+}
 
 export class VesselRuleEngine {
   private readonly states = new Map<string, unknown>();
   private readonly lastSeen = new Map<string, number>();
+  private readonly outages = new Map<string, Outage>();
   private readonly dirty = new Set<string>();
-  private configs = new Map<string, unknown>();
+  private readonly fleet = new FleetPositions();
+  private configs = new Map<string, Record<string, unknown>>();
+  /** Rule id → zone id → parameter overrides (the rules config's `vessel.<rule>.zones`). */
+  private zoneOverrides = new Map<string, Record<string, Record<string, unknown>>>();
+  private outageConfig: OutageConfig = defaultOutageConfig;
 
   constructor(
     private readonly zones: () => ZoneIndex,
     private readonly emit: (transition: AlertTransition) => void,
     private readonly rules = vesselRules,
-    private readonly vesselLengthM?: (vessel: string) => number | undefined,
+    private readonly options: VesselRuleOptions = {},
   ) {
     this.configure({});
   }
 
-  /** Parameter overrides per rule id (the rules config's `vessel` section) over each rule's defaults. */
+  /**
+   * Parameter overrides per rule id (the rules config's `vessel` section) over each rule's defaults;
+   * `zones: {zoneId: {...}}` inside a rule's section overrides parameters for fixes inside that zone.
+   * `provider-outage` sets the outage grouping (minVessels, minFraction, activeHours).
+   */
   configure(overrides: Readonly<Record<string, Record<string, unknown>>>): void {
-    this.configs = new Map(this.rules.map((rule) => [rule.id, { ...(rule.defaults as object), ...overrides[rule.id] }]));
+    this.configs = new Map();
+    this.zoneOverrides = new Map();
+    for (const rule of this.rules) {
+      const { zones, ...params } = (overrides[rule.id] ?? {}) as { zones?: Record<string, Record<string, unknown>> };
+      this.configs.set(rule.id, { ...(rule.defaults as Record<string, unknown>), ...params });
+      if (zones) this.zoneOverrides.set(rule.id, zones);
+    }
+    this.outageConfig = { ...defaultOutageConfig, ...(overrides[OUTAGE_RULE] as Partial<OutageConfig> | undefined) };
+  }
+
+  private context(): RuleContext {
+    return {
+      zones: this.zones(),
+      fleet: this.fleet,
+      ...(this.options.vesselLengthM && { vesselLengthM: this.options.vesselLengthM }),
+      ...(this.options.land && { land: this.options.land }),
+    };
+  }
+
+  /** A rule's parameters for a fix: its config, with the overrides of the zones the fix is in. */
+  private configFor(ruleId: string, p: VesselPosition | undefined, context: RuleContext): unknown {
+    const base = this.configs.get(ruleId);
+    const perZone = this.zoneOverrides.get(ruleId);
+    if (!perZone || !p) return base;
+    let merged = base;
+    for (const zone of context.zones.containingZones(p.lat, p.lon)) {
+      const override = perZone[zone.id];
+      if (override) merged = { ...merged, ...override };
+    }
+    return merged;
   }
 
   observe = (observation: Observation): void => {
@@ -33,25 +90,145 @@ export class VesselRuleEngine {
     if (last !== undefined && observation.timeMs < last) return;
     this.lastSeen.set(observation.vessel, observation.timeMs);
     this.dirty.add(`last/${observation.vessel}`);
-    const context = { zones: this.zones(), ...(this.vesselLengthM && { vesselLengthM: this.vesselLengthM }) };
+    const context = this.context();
+    let flagged = false;
     for (const rule of this.rules) {
       const key = `${rule.id}/${observation.vessel}`;
       const state = this.states.has(key) ? this.states.get(key) : rule.initial();
-      const result = rule.step(this.configs.get(rule.id), state, observation, context);
+      const result = rule.step(this.configFor(rule.id, observation, context), state, observation, context);
       if (result.state !== state) {
         this.states.set(key, result.state);
         this.dirty.add(key);
       }
       for (const t of result.transitions) this.emit(t);
-      if (result.flagged) break;
+      if (result.flagged) {
+        flagged = true;
+        break;
+      }
     }
+    // Only trusted fixes count as "where the vessel is" for rules about vessels near each other.
+    if (!flagged) {
+      this.fleet.update({
+        vessel: observation.vessel,
+        timeMs: observation.timeMs,
+        lat: observation.lat,
+        lon: observation.lon,
+        ...(observation.sogKn !== undefined && { sogKn: observation.sogKn }),
+      });
+    }
+    this.endOutage(observation);
   };
 
-  /** States changed since the last call (`ruleId/vessel` → state, `last/vessel` → time of the last fix). */
+  /** A vessel heard again through a provider that was out: the outage is over. */
+  private endOutage(p: VesselPosition): void {
+    const provider = p.receiver ?? p.source;
+    const outage = this.outages.get(provider);
+    if (!outage || p.timeMs <= outage.sinceMs) return;
+    this.outages.delete(provider);
+    this.dirty.add(`outage/${provider}`);
+    this.emit(this.outageTransition(provider, "cleared", Date.now(), `${provider} is heard again`));
+    // The vessels it covered are judged on their own again at the next timer round.
+    for (const [key, state] of this.states) {
+      if (!key.startsWith("going-dark/") || (state as GoingDarkState).outage !== provider) continue;
+      this.states.set(key, { ...(state as GoingDarkState), outage: undefined });
+      this.dirty.add(key);
+    }
+  }
+
+  private outageTransition(
+    provider: string,
+    state: AlertTransition["state"],
+    timeMs: number,
+    message: string,
+    vessels?: number,
+  ): AlertTransition {
+    return {
+      rule: OUTAGE_RULE,
+      domain: "system",
+      severity: state === "cleared" ? "info" : "critical",
+      subject: provider,
+      kind: "system",
+      state,
+      timeMs,
+      message,
+      ...(vessels !== undefined && { value: vessels }),
+    };
+  }
+
+  /** Timer rules, with the hub's clock. */
+  tick(nowMs = Date.now()): void {
+    const context = this.context();
+    for (const rule of this.rules) {
+      if (!rule.tick) continue;
+      const prefix = `${rule.id}/`;
+      const pending: { key: string; vessel: string; state: unknown; transitions: AlertTransition[]; provider?: string }[] = [];
+      for (const [key, state] of this.states) {
+        if (!key.startsWith(prefix)) continue;
+        const vessel = key.slice(prefix.length);
+        const result = rule.tick(this.configFor(rule.id, undefined, context), state, nowMs, vessel, context);
+        if (result.state === state && result.transitions.length === 0) continue;
+        const provider = rule.id === "going-dark" ? (state as GoingDarkState).last?.provider : undefined;
+        pending.push({ key, vessel, state: result.state, transitions: result.transitions, ...(provider && { provider }) });
+      }
+      const out = rule.id === "going-dark" ? this.groupOutages(pending, nowMs) : new Set<string>();
+      for (const item of pending) {
+        if (item.provider && out.has(item.provider)) {
+          // Covered by the provider's outage: the vessel's own alert waits until the provider is back.
+          const state = this.states.get(item.key) as GoingDarkState;
+          this.states.set(item.key, { ...state, outage: item.provider });
+        } else {
+          this.states.set(item.key, item.state);
+          for (const t of item.transitions) this.emit(t);
+        }
+        this.dirty.add(item.key);
+      }
+    }
+  }
+
+  /** Decides which providers are out this round, raising their system alerts. */
+  private groupOutages(pending: { vessel: string; transitions: AlertTransition[]; provider?: string }[], nowMs: number): Set<string> {
+    const firstRaises = pending
+      .filter((p) => p.provider && p.transitions.some((t) => t.state === "raised"))
+      .map((p) => ({ vessel: p.vessel, provider: p.provider as string }));
+    if (firstRaises.length === 0) return new Set();
+    const heard = new Map<string, number>();
+    const lastHeardMs = new Map<string, number>();
+    for (const [key, state] of this.states) {
+      if (!key.startsWith("going-dark/")) continue;
+      const last = (state as GoingDarkState).last;
+      if (!last) continue;
+      lastHeardMs.set(last.provider, Math.max(lastHeardMs.get(last.provider) ?? 0, last.timeMs));
+      if (!last.inPort && nowMs - last.timeMs <= this.outageConfig.activeHours * HOUR)
+        heard.set(last.provider, (heard.get(last.provider) ?? 0) + 1);
+    }
+    const out = providersOut(firstRaises, heard, lastHeardMs, nowMs, this.outageConfig);
+    for (const provider of out) {
+      if (this.outages.has(provider)) continue;
+      const vessels = firstRaises.filter((r) => r.provider === provider).length;
+      this.outages.set(provider, { sinceMs: nowMs, vessels });
+      this.dirty.add(`outage/${provider}`);
+      this.emit(
+        this.outageTransition(
+          provider,
+          "raised",
+          nowMs,
+          `${vessels} of ${heard.get(provider) ?? vessels} vessels heard by ${provider} went silent together: provider outage`,
+          vessels,
+        ),
+      );
+    }
+    // Vessels of a provider already out wait too.
+    for (const { provider } of firstRaises) if (this.outages.has(provider)) out.add(provider);
+    return out;
+  }
+
+  /** States changed since the last call (`ruleId/vessel` → state, `last/vessel` → time of the last fix, `outage/provider`). */
   takeChanges(): [string, unknown][] {
     const changes: [string, unknown][] = [];
     for (const key of this.dirty) {
-      changes.push([key, key.startsWith("last/") ? this.lastSeen.get(key.slice(5)) : this.states.get(key)]);
+      if (key.startsWith("last/")) changes.push([key, this.lastSeen.get(key.slice(5))]);
+      else if (key.startsWith("outage/")) changes.push([key, this.outages.get(key.slice(7))]);
+      else changes.push([key, this.states.get(key)]);
     }
     this.dirty.clear();
     return changes;
@@ -60,6 +237,7 @@ export class VesselRuleEngine {
   restore(saved: Iterable<[string, unknown]>): void {
     for (const [key, state] of saved) {
       if (key.startsWith("last/")) this.lastSeen.set(key.slice(5), state as number);
+      else if (key.startsWith("outage/")) this.outages.set(key.slice(7), state as Outage);
       else this.states.set(key, state);
     }
   }

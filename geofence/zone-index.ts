@@ -1,23 +1,53 @@
-// Which zones contain a point, and how far the nearest boundary is. A Flatbush R-tree over the zones'
-// bounding boxes picks the candidates, so the cost grows with the zones near a point, not with all
-// zones; turf then tests each candidate exactly (a point on an edge or vertex counts as inside).
+// Which zones contain a point, and how far the nearest boundary is. A Flatbush R-tree over the
+// bounding boxes of the zones' polygons (each polygon of a MultiPolygon on its own, so a scattered
+// zone does not make every point a candidate) picks the candidates, so the cost grows with the zones
+// near a point, not with all zones; each candidate is then tested exactly with point-in-polygon-hao,
+// the robust test turf's booleanPointInPolygon wraps (same answers, a point on an edge or vertex counts
+// as inside), called directly to skip turf's per-call GeoJSON wrapping.
 // Distances are geodesic on a sphere (turf's haversine, R = 6,371.0088 km): within about 0.5 % of the
 // WGS 84 ellipsoid, i.e. under 0.03 nm at 5 nm.
 import booleanPointInPolygon from "@turf/boolean-point-in-polygon";
 import { lineString, point } from "@turf/helpers";
 import pointToLineDistance from "@turf/point-to-line-distance";
 import Flatbush from "flatbush";
+import pointInPolygon from "point-in-polygon-hao";
 import type { Feature, LineString, Position } from "geojson";
 import type { Zone } from "./zone.js";
 
+/** One polygon of a zone: its rings, in the index under its own bounding box. */
+interface Part {
+  zone: Zone;
+  rings: Position[][];
+}
+
+function ringsBbox(rings: Position[][]): [number, number, number, number] {
+  let [minX, minY, maxX, maxY] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  for (const [x, y] of rings[0] ?? []) {
+    if ((x as number) < minX) minX = x as number;
+    if ((y as number) < minY) minY = y as number;
+    if ((x as number) > maxX) maxX = x as number;
+    if ((y as number) > maxY) maxY = y as number;
+  }
+  return [minX, minY, maxX, maxY];
+}
+
 export class ZoneIndex {
   private readonly index: Flatbush | undefined;
+  private readonly parts: Part[] = [];
   private readonly boundaryLines: Feature<LineString>[];
 
   constructor(readonly zones: readonly Zone[]) {
-    if (zones.length > 0) {
-      this.index = new Flatbush(zones.length);
-      for (const z of zones) this.index.add(z.bbox[0], z.bbox[1], z.bbox[2], z.bbox[3]);
+    for (const zone of zones) {
+      const g = zone.geometry;
+      if (g.type === "Polygon") this.parts.push({ zone, rings: g.coordinates });
+      else if (g.type === "MultiPolygon") for (const rings of g.coordinates) this.parts.push({ zone, rings });
+    }
+    if (this.parts.length > 0) {
+      this.index = new Flatbush(this.parts.length);
+      for (const part of this.parts) {
+        const [minX, minY, maxX, maxY] = ringsBbox(part.rings);
+        this.index.add(minX, minY, maxX, maxY);
+      }
       this.index.finish();
     }
     // A boundary is a `boundary` zone: a line, or the rings of a polygon drawn as one.
@@ -33,12 +63,12 @@ export class ZoneIndex {
   /** The polygon zones containing the point; a point on an edge is inside. */
   containingZones(lat: number, lon: number): Zone[] {
     if (!this.index) return [];
-    const pt = point([lon, lat]);
+    const pt = [lon, lat];
     const found: Zone[] = [];
     for (const i of this.index.search(lon, lat, lon, lat)) {
-      const zone = this.zones[i] as Zone;
-      if (zone.geometry.type === "LineString") continue;
-      if (booleanPointInPolygon(pt, zone.geometry)) found.push(zone);
+      const part = this.parts[i] as Part;
+      // false: outside; true: inside; 0: on an edge or vertex, which counts as inside.
+      if (pointInPolygon(pt, part.rings) !== false && !found.includes(part.zone)) found.push(part.zone);
     }
     return found;
   }

@@ -130,6 +130,10 @@ export const configSchema = {
       default: {},
       properties: {
         dir: { type: "string", description: "folder of zone GeoJSON files; unset = the zones shipped with the hub (zones/)" },
+        landFile: {
+          type: "string",
+          description: "land polygon GeoJSON (fixes on land, distance from shore); unset = geofence/land/hue-land.geojson",
+        },
       },
     },
     rules: {
@@ -234,7 +238,7 @@ export interface HubConfig {
   deadLetter: { maxFileBytes: number; maxFiles: number };
   ingest: { maxBatchReadings: number; maxFutureMs: number; maxPastMs: number; maxJsonDepth: number };
   vessels: { registrationPattern: string };
-  zones: { dir?: string };
+  zones: { dir?: string; landFile?: string };
   rules: { file?: string; tickIntervalMs: number; stateFlushIntervalMs: number };
   alerts: {
     reopenWindowMs: number;

@@ -21,6 +21,7 @@ import { type Database, openDatabase } from "../store/database.js";
 import { VesselIdentity } from "../vessels/vessel-identity.js";
 import { VesselRegistry } from "../vessels/vessel-registry.js";
 import { ZoneStore } from "../geofence/zone-store.js";
+import { Land } from "../geofence/land.js";
 import { VesselRuleEngine } from "../geofence/rule-engine.js";
 import { AlertLifecycle } from "../alerts/alert-lifecycle.js";
 import { alertEventLine } from "../alerts/alert-line.js";
@@ -159,12 +160,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     ? parseRulesConfig(JSON.parse(settingsRow.value), "the rules stored by PUT /api/v1/rules")
     : loadRulesFile(config.rules.file ? resolve(config.rules.file) : defaultRulesFile);
   const sensorEngine = new SensorRuleEngine(rules, applyTransition);
-  const ruleEngine = new VesselRuleEngine(
+  const land = Land.fromFile(
+    resolve(config.zones.landFile ?? join(packageRoot, "geofence", "land", "hue-land.geojson")),
     () => zones.index,
-    applyTransition,
-    undefined,
-    (vessel) => vesselRegistry.find(vessel)?.lengthM,
   );
+  const ruleEngine = new VesselRuleEngine(() => zones.index, applyTransition, undefined, {
+    vesselLengthM: (vessel) => vesselRegistry.find(vessel)?.lengthM,
+    land,
+  });
   ruleEngine.configure(rules.vessel);
   const stationIndices = new StationIndices((value) => {
     spool.append(`${envIndexLine(value)}\n`, 1).catch((error) => alertLog.error({ err: error }, "could not store an index"));
@@ -214,6 +217,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const ruleTimer = setInterval(() => {
     try {
       sensorEngine.tick();
+      ruleEngine.tick();
       lifecycle.tick();
     } catch (error) {
       alertLog.error({ err: error }, "timer rules failed");

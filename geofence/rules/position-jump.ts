@@ -1,12 +1,14 @@
 // Position jump / spoofing: the speed implied by two consecutive fixes is above what a fishing vessel
-// can do (default 40 kn). The fix is flagged (later rules do not see it) and is not used as the
-// reference for the next one.
+// can do (default 40 kn), or the fix is on land (context.land: inside the land polygon by more than
+// the coastline's accuracy, lagoons and ports excepted). The fix is flagged (later rules do not see
+// it) and is not used as the reference for the next one.
 import { getDistance } from "geolib";
 import { vesselAlert } from "../../alerts/alert-transition.js";
 import type { VesselRule } from "./vessel-rule.js";
 
 export interface PositionJumpConfig {
   maxSpeedKn: number;
+  checkLand: boolean;
 }
 
 export interface PositionJumpState {
@@ -17,9 +19,24 @@ const METRES_PER_NM = 1852;
 
 export const positionJump: VesselRule<PositionJumpConfig, PositionJumpState> = {
   id: "position-jump",
-  defaults: { maxSpeedKn: 40 },
+  defaults: { maxSpeedKn: 40, checkLand: true },
   initial: () => ({}),
-  step(config, state, p) {
+  step(config, state, p, { land }) {
+    if (config.checkLand && land?.onLand(p.lat, p.lon)) {
+      return {
+        state,
+        flagged: true,
+        transitions: [
+          vesselAlert(
+            "position-jump",
+            p,
+            "raised",
+            "warning",
+            `fix on land (${p.lat.toFixed(4)}, ${p.lon.toFixed(4)}): spoofed or bad fix`,
+          ),
+        ],
+      };
+    }
     const last = state.last;
     const here = { timeMs: p.timeMs, lat: p.lat, lon: p.lon };
     if (!last || p.timeMs <= last.timeMs) return { state: { last: last && last.timeMs >= p.timeMs ? last : here }, transitions: [] };

@@ -8,6 +8,30 @@ export interface RuleContext {
   zones: ZoneIndex;
   /** Registered length overall of a vessel, metres; undefined for a vessel the register does not know. */
   vesselLengthM?: (vessel: string) => number | undefined;
+  /** The latest trusted fix of every vessel, for rules about vessels near each other (encounters). */
+  fleet?: FleetView;
+  /** Land and shore distance, for fixes on land and distance from shore (loitering). */
+  land?: LandView;
+}
+
+export interface FleetFix {
+  vessel: string;
+  timeMs: number;
+  lat: number;
+  lon: number;
+  sogKn?: number;
+}
+
+export interface FleetView {
+  /** Other vessels whose latest fix is within `radiusM` of the point and not older than `sinceMs`. */
+  near(lat: number, lon: number, radiusM: number, sinceMs: number, except: string): FleetFix[];
+}
+
+export interface LandView {
+  /** True when the point is on land by more than the coastline's accuracy (lagoons and ports are water). */
+  onLand(lat: number, lon: number): boolean;
+  /** Geodesic distance to the nearest shore, nautical miles. */
+  distanceToShoreNm(lat: number, lon: number): number;
 }
 
 export interface StepResult<S> {
@@ -22,4 +46,6 @@ export interface VesselRule<C, S> {
   defaults: C;
   initial(): S;
   step(config: C, state: S, position: VesselPosition, context: RuleContext): StepResult<S>;
+  /** Evaluated on a timer with the hub's clock, for what no position reports (silence). */
+  tick?(config: C, state: S, nowMs: number, vessel: string, context: RuleContext): StepResult<S>;
 }

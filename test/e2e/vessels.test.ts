@@ -135,13 +135,19 @@ describe("vessel feeds joined into one identity", () => {
         qos: 1,
       });
     }
-    const events = () => alerts.messages.filter((m) => !m.topic.endsWith("/summary"));
+    const events = () => alerts.messages.filter((m) => m.topic === "ioc/v1/alerts/fisheries/mpa-intrusion");
     await expect.poll(() => events().length, { timeout: 10_000 }).toBe(2);
     const received = events().map((m) => ({ topic: m.topic, ...JSON.parse(m.payload.toString()) }));
     expect(received.map((a) => [a.topic, a.event.type, a.alert.severity, a.alert.subject, a.alert.zone])).toEqual([
       ["ioc/v1/alerts/fisheries/mpa-intrusion", "raised", "warning", "unregistered:vms:TTH-77777-TS", "mpa-haivan-soncha"],
       ["ioc/v1/alerts/fisheries/mpa-intrusion", "severity_changed", "critical", "unregistered:vms:TTH-77777-TS", "mpa-haivan-soncha"],
     ]);
+    // The entry into the protected area is also in the zone log (zone-transit, info).
+    expect(
+      alerts.messages.some(
+        (m) => m.topic === "ioc/v1/alerts/fisheries/zone-transit" && JSON.parse(m.payload.toString()).alert.zone === "mpa-haivan-soncha",
+      ),
+    ).toBe(true);
     // One alert: the escalation changed its severity rather than opening another.
     expect(received[0].alert.id).toBe(received[1].alert.id);
     await expect

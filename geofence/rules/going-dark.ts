@@ -1,0 +1,94 @@
+// Going dark: no position from a vessel at sea for longer than its reporting interval allows,
+// evaluated on a timer. The expected interval depends on the vessel's registered length (Decree
+// 26/2019 Art. 44: every 2 h from 24 m, every 3 h from 15 m; AIS-only and unregistered vessels use
+// `defaultIntervalHours`); it is late after `graceRatio` × the interval, and then escalates through
+// `steps` (data: provinces use e.g. 6 h "lost connection", 1 day, 10 days "must return to port").
+// A vessel whose last fix was inside a port zone is not dark. The next position clears the alert.
+// Which provider (AIS receiver or VMS gateway) last heard the vessel is kept, so that a whole
+// provider going silent is raised once as a system alert (dark-outage.ts) instead of per vessel.
+import { vesselAlert } from "../../alerts/alert-transition.js";
+import type { VesselRule } from "./vessel-rule.js";
+
+export interface GoingDarkConfig {
+  /** Expected interval by registered length, longest first: the first whose `minLengthM` the vessel reaches. */
+  intervals: { minLengthM: number; hours: number }[];
+  defaultIntervalHours: number;
+  graceRatio: number;
+  steps: { afterHours: number; severity: "info" | "warning" | "critical"; label: string }[];
+}
+
+export interface GoingDarkState {
+  last?: { timeMs: number; lat: number; lon: number; inPort: boolean; provider: string };
+  /** Index of the last step raised; -1 when not dark. */
+  level: number;
+  /** Set while a provider outage covers this vessel: its own alert waits for the outage to end. */
+  outage?: string;
+}
+
+const HOUR = 3_600_000;
+
+export function expectedIntervalHours(config: GoingDarkConfig, lengthM: number | undefined): number {
+  if (lengthM === undefined) return config.defaultIntervalHours;
+  return config.intervals.find((i) => lengthM >= i.minLengthM)?.hours ?? config.defaultIntervalHours;
+}
+
+/** The thresholds of a vessel, in hours of silence, each with its severity. */
+export function darkThresholds(config: GoingDarkConfig, lengthM: number | undefined) {
+  const late = expectedIntervalHours(config, lengthM) * config.graceRatio;
+  return [{ afterHours: late, severity: "warning" as const, label: "late" }, ...config.steps.filter((s) => s.afterHours > late)];
+}
+
+export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
+  id: "going-dark",
+  defaults: {
+    intervals: [
+      { minLengthM: 24, hours: 2 },
+      { minLengthM: 15, hours: 3 },
+    ],
+    defaultIntervalHours: 1,
+    graceRatio: 1.5,
+    steps: [
+      { afterHours: 6, severity: "critical", label: "lost connection (6 h)" },
+      { afterHours: 24, severity: "critical", label: "silent for a day" },
+      { afterHours: 240, severity: "critical", label: "silent for 10 days: must return to port" },
+    ],
+  },
+  initial: () => ({ level: -1 }),
+  step(_config, state, p, { zones }) {
+    const inPort = zones.containingZones(p.lat, p.lon).some((z) => z.kind === "port");
+    const last = { timeMs: p.timeMs, lat: p.lat, lon: p.lon, inPort, provider: p.receiver ?? p.source };
+    const next: GoingDarkState = { last, level: -1 };
+    if (state.level < 0) return { state: next, transitions: [] };
+    const silentH = (p.timeMs - (state.last?.timeMs ?? p.timeMs)) / HOUR;
+    return {
+      state: next,
+      transitions: [vesselAlert("going-dark", p, "cleared", "info", `reporting again after ${silentH.toFixed(1)} h`)],
+    };
+  },
+  tick(config, state, nowMs, vessel, context) {
+    const last = state.last;
+    if (!last || last.inPort || state.outage) return { state, transitions: [] };
+    const silentH = (nowMs - last.timeMs) / HOUR;
+    const thresholds = darkThresholds(config, context.vesselLengthM?.(vessel));
+    let level = state.level;
+    while (level + 1 < thresholds.length && silentH >= (thresholds[level + 1] as { afterHours: number }).afterHours) level++;
+    if (level === state.level) return { state, transitions: [] };
+    const step = thresholds[level] as { severity: "info" | "warning" | "critical"; label: string };
+    const where = { vessel, timeMs: nowMs, lat: last.lat, lon: last.lon };
+    return {
+      state: { ...state, level },
+      transitions: [
+        vesselAlert(
+          "going-dark",
+          where,
+          "raised",
+          step.severity,
+          `no position for ${silentH.toFixed(1)} h at sea (${step.label}); last heard by ${last.provider}`,
+          {
+            value: Math.round(silentH * 10) / 10,
+          },
+        ),
+      ],
+    };
+  },
+};

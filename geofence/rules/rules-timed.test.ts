@@ -1,0 +1,272 @@
+// Table tests for the vessel rules added with the alert lifecycle: zone entry/exit with hysteresis,
+// going dark (timer, in port or at sea, escalation steps, provider outages), encounters, loitering and
+// fixes on land, on hand-made tracks around the shipped Huế zones and coast.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AlertTransition } from "../../alerts/alert-transition.js";
+import { packageRoot } from "../../hub/package-root.js";
+import type { VesselPosition } from "../../ingest/observation.js";
+import { FleetPositions } from "../fleet-positions.js";
+import { Land } from "../land.js";
+import { VesselRuleEngine } from "../rule-engine.js";
+import { loadZones } from "../zone-files.js";
+import { ZoneIndex } from "../zone-index.js";
+import { zoneFromFeature } from "../zone.js";
+import { providersOut } from "./dark-outage.js";
+import { encounter } from "./encounter.js";
+import { goingDark } from "./going-dark.js";
+import { loitering } from "./loitering.js";
+import { positionJump } from "./position-jump.js";
+import type { RuleContext, VesselRule } from "./vessel-rule.js";
+import { zoneTransit } from "./zone-transit.js";
+
+const T0 = Date.parse("2026-11-23T00:00:00Z");
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+const hueZones = new ZoneIndex(loadZones(join(packageRoot, "zones")));
+const land = Land.fromFile(join(packageRoot, "geofence", "land", "hue-land.geojson"), () => hueZones);
+
+const square = zoneFromFeature({
+  type: "Feature",
+  properties: { id: "box", name: "Test box", kind: "custom" },
+  geometry: {
+    type: "Polygon",
+    coordinates: [
+      [
+        [107.9, 16.5],
+        [108.0, 16.5],
+        [108.0, 16.6],
+        [107.9, 16.6],
+        [107.9, 16.5],
+      ],
+    ],
+  },
+});
+const boxZones = new ZoneIndex([square]);
+
+function fix(vessel: string, minute: number, lat: number, lon: number, sogKn?: number, receiver?: string): VesselPosition {
+  return {
+    type: "vessel_position",
+    vessel,
+    source: "vms",
+    timeMs: T0 + minute * MIN,
+    lat,
+    lon,
+    ...(sogKn !== undefined && { sogKn }),
+    ...(receiver !== undefined && { receiver }),
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a table of rules of different config and state types.
+function run(
+  rule: VesselRule<any, any>,
+  positions: VesselPosition[],
+  context: RuleContext,
+  config: unknown = rule.defaults,
+): AlertTransition[] {
+  let state = rule.initial();
+  const out: AlertTransition[] = [];
+  for (const p of positions) {
+    const r = rule.step(config, state, p, context);
+    state = r.state;
+    out.push(...r.transitions);
+  }
+  return out;
+}
+
+const states = (ts: AlertTransition[]) => ts.map((t) => `${t.state}${t.detail ? `:${t.detail}` : ""}`);
+
+describe("zone-transit", () => {
+  it.each([
+    [
+      "a vessel sailing along the edge, in and out by 10 m every fix: no event",
+      [16.4999, 16.5001, 16.4999, 16.5001, 16.4999, 16.5001].map((lat, i) => fix("v", i, lat, 107.95, 6)),
+      [],
+    ],
+    [
+      "two fixes inside near the edge: one entry",
+      [16.499, 16.5002, 16.5003, 16.5004].map((lat, i) => fix("v", i, lat, 107.95, 6)),
+      ["raised:box"],
+    ],
+    [
+      "one fix well inside (over 50 m from the edge): entry at once; leaving the same way",
+      [fix("v", 0, 16.45, 107.95), fix("v", 5, 16.55, 107.95), fix("v", 10, 16.7, 107.95)],
+      ["raised:box", "cleared:box"],
+    ],
+  ])("%s", (_, positions, expected) => {
+    expect(states(run(zoneTransit, positions, { zones: boxZones }))).toEqual(expected);
+  });
+});
+
+describe("going-dark", () => {
+  // Offshore of Thuận An (at sea) and inside the Thuận An port zone.
+  const atSea = [16.75, 107.7] as const;
+  const inPort = [16.556, 107.6401] as const;
+
+  function dark(lengthM: number | undefined, where: readonly [number, number], ticksH: number[]): string[] {
+    const context: RuleContext = { zones: hueZones, vesselLengthM: () => lengthM };
+    const first = goingDark.step(goingDark.defaults, goingDark.initial(), fix("TTH-1", 0, where[0], where[1]), context);
+    let state = first.state;
+    const out: string[] = [];
+    for (const h of ticksH) {
+      const r = goingDark.tick?.(goingDark.defaults, state, T0 + h * HOUR, "TTH-1", context);
+      if (!r) throw new Error("going-dark has a tick");
+      state = r.state;
+      out.push(...r.transitions.map((t) => `${h}h:${t.state}:${t.severity}`));
+    }
+    return out;
+  }
+
+  it.each([
+    [
+      "a 26 m vessel (2 h interval) at sea: late at 3 h, lost at 6 h, a day, 10 days",
+      26,
+      atSea,
+      [1, 2.9, 3, 5, 6, 12, 24, 100, 240, 300],
+      ["3h:raised:warning", "6h:raised:critical", "24h:raised:critical", "240h:raised:critical"],
+    ],
+    ["an 18 m vessel (3 h interval): late at 4.5 h", 18, atSea, [3, 4.4, 4.5, 6], ["4.5h:raised:warning", "6h:raised:critical"]],
+    ["an unregistered vessel (1 h): late at 1.5 h", undefined, atSea, [1, 1.5], ["1.5h:raised:warning"]],
+    ["a vessel whose last fix was in port: never dark", 26, inPort, [3, 6, 24, 300], []],
+  ] as const)("%s", (_, lengthM, where, ticks, expected) => {
+    expect(dark(lengthM, where, [...ticks])).toEqual(expected);
+  });
+
+  it("clears when the vessel reports again", () => {
+    const context: RuleContext = { zones: hueZones, vesselLengthM: () => 26 };
+    let state = goingDark.step(goingDark.defaults, goingDark.initial(), fix("TTH-1", 0, 16.75, 107.7), context).state;
+    state = goingDark.tick?.(goingDark.defaults, state, T0 + 4 * HOUR, "TTH-1", context)?.state ?? state;
+    const back = goingDark.step(goingDark.defaults, state, fix("TTH-1", 5 * 60, 16.76, 107.7), context);
+    expect(back.transitions.map((t) => [t.state, t.message])).toEqual([["cleared", "reporting again after 5.0 h"]]);
+  });
+
+  it.each([
+    ["6 of 8 vessels of one gateway go dark together, nothing heard for 3 h: outage", [6, 8, 180], ["gw-1"]],
+    ["4 vessels go dark together: below the minimum of 5", [4, 4, 180], []],
+    ["6 of 40 vessels: a minority, each judged on its own", [6, 40, 180], []],
+    ["6 of 8, but the gateway relayed another vessel 10 min ago: it is up", [6, 8, 10], []],
+  ] as const)("provider outage: %s", (_, [dark, heard, quietMin], expected) => {
+    const going = Array.from({ length: dark }, (_, i) => ({ vessel: `v${i}`, provider: "gw-1" }));
+    const now = T0 + 10 * HOUR;
+    const out = providersOut(going, new Map([["gw-1", heard]]), new Map([["gw-1", now - quietMin * MIN]]), now, {
+      minVessels: 5,
+      minFraction: 0.5,
+      activeHours: 24,
+      quietMinutes: 30,
+    });
+    expect([...out]).toEqual(expected);
+  });
+
+  it("raises one system alert when a provider's vessels go silent together, and judges them singly once it is back", () => {
+    const emitted: AlertTransition[] = [];
+    const timed = (t: AlertTransition) => (t.rule === "going-dark" || t.rule === "provider-outage") && emitted.push(t);
+    const engine = new VesselRuleEngine(() => hueZones, timed, undefined, { vesselLengthM: () => 20 });
+    for (let i = 0; i < 6; i++) engine.observe(fix(`TTH-${i}`, 0, 16.75 + i * 0.01, 107.7, 3, "vms-gateway-1"));
+    engine.observe(fix("TTH-9", 0, 16.8, 107.8, 3, "rx-other"));
+    engine.tick(T0 + 5 * HOUR);
+    expect(emitted.map((t) => [t.rule, t.domain, t.subject, t.state])).toEqual([
+      ["provider-outage", "system", "vms-gateway-1", "raised"],
+      ["going-dark", "fisheries", "TTH-9", "raised"],
+    ]);
+    emitted.length = 0;
+    engine.tick(T0 + 7 * HOUR);
+    expect(emitted.map((t) => [t.rule, t.subject])).toEqual([["going-dark", "TTH-9"]]);
+    // The gateway is back (one vessel heard through it): the outage clears, the still-silent vessels are judged singly.
+    emitted.length = 0;
+    engine.observe(fix("TTH-0", 8 * 60, 16.75, 107.7, 3, "vms-gateway-1"));
+    engine.tick(T0 + 8 * HOUR + MIN);
+    expect(emitted.map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual([
+      "provider-outage:vms-gateway-1:cleared",
+      "going-dark:TTH-1:raised",
+      "going-dark:TTH-2:raised",
+      "going-dark:TTH-3:raised",
+      "going-dark:TTH-4:raised",
+      "going-dark:TTH-5:raised",
+    ]);
+    // State survives a restart: the same engine state restored raises nothing new.
+    const saved = engine.takeChanges();
+    const again: AlertTransition[] = [];
+    const restarted = new VesselRuleEngine(
+      () => hueZones,
+      (t) => t.rule === "going-dark" && again.push(t),
+      undefined,
+      { vesselLengthM: () => 20 },
+    );
+    restarted.restore(JSON.parse(JSON.stringify(saved)));
+    restarted.tick(T0 + 8 * HOUR + 2 * MIN);
+    expect(again).toEqual([]);
+  });
+});
+
+describe("encounter and loitering", () => {
+  // Far offshore (≥ 20 nm from the coast and ≥ 10 km from any port).
+  const lat = 17.3;
+  const lon = 108.3;
+
+  it("raises one encounter for two slow vessels side by side for 2 h (A first sees B at 0:10), and clears when they part", () => {
+    const fleet = new FleetPositions();
+    const context: RuleContext = { zones: hueZones, fleet };
+    const rule = encounter;
+    let a = rule.initial();
+    let b = rule.initial();
+    const out: AlertTransition[] = [];
+    for (let m = 0; m <= 150; m += 10) {
+      for (const [vessel, dLat] of [
+        ["TTH-A", 0],
+        ["TTH-B", 0.002],
+      ] as const) {
+        const p = fix(vessel, m, lat + dLat, lon, 1);
+        const r = rule.step(rule.defaults, vessel === "TTH-A" ? a : b, p, context);
+        if (vessel === "TTH-A") a = r.state;
+        else b = r.state;
+        out.push(...r.transitions);
+        fleet.update({ vessel, timeMs: p.timeMs, lat: p.lat, lon: p.lon, sogKn: 1 });
+      }
+    }
+    // They part: B sails away fast; A's next fixes after the gap end the pair.
+    fleet.update({ vessel: "TTH-B", timeMs: T0 + 160 * MIN, lat: lat + 0.2, lon, sogKn: 9 });
+    for (const m of [170, 200]) out.push(...rule.step(rule.defaults, a, fix("TTH-A", m, lat, lon, 1), context).transitions.splice(0));
+    a = rule.step(rule.defaults, a, fix("TTH-A", 200, lat, lon, 1), context).state;
+    expect(out.map((t) => `${Math.round((t.timeMs - T0) / MIN)}:${t.subject}:${t.state}:${t.detail}`)).toEqual([
+      "130:TTH-A:raised:TTH-B",
+      "200:TTH-A:cleared:TTH-B",
+    ]);
+  });
+
+  it("does not call vessels moored together in port an encounter", () => {
+    const fleet = new FleetPositions();
+    const context: RuleContext = { zones: hueZones, fleet };
+    fleet.update({ vessel: "TTH-B", timeMs: T0, lat: 16.556, lon: 107.6403, sogKn: 0 });
+    const ts = run(
+      encounter,
+      [0, 60, 130].map((m) => fix("TTH-A", m, 16.556, 107.6401, 0)),
+      context,
+    );
+    expect(ts).toEqual([]);
+  });
+
+  it.each([
+    ["slow for 2 h far offshore: loitering", [0, 60, 120, 130].map((m) => fix("v", m, lat, lon, 1)), ["raised"]],
+    ["slow near the coast: fishing, not loitering", [0, 60, 120, 130].map((m) => fix("v", m, 16.6, 107.7, 1)), []],
+    [
+      "slow, then moving on",
+      [...[0, 60, 120].map((m) => fix("v", m, lat, lon, 1)), fix("v", 130, lat + 0.02, lon, 8)],
+      ["raised", "cleared"],
+    ],
+  ])("%s", (_, positions, expected) => {
+    expect(run(loitering, positions, { zones: hueZones, land }).map((t) => t.state)).toEqual(expected);
+  });
+});
+
+describe("fixes on land", () => {
+  it.each([
+    ["a fix in Huế city, 10 km inland: flagged", 16.4637, 107.5909, true],
+    ["a fix at sea off Thuận An: not flagged", 16.7, 107.7, false],
+    ["a fix in the Tam Giang – Cầu Hai lagoon (land in the coarse polygon): not flagged", 16.39, 107.77, false],
+    ["a fix inside the Thuận An port zone: not flagged", 16.556, 107.6401, false],
+  ] as const)("%s", (_, lat, lon, flagged) => {
+    const r = positionJump.step(positionJump.defaults, positionJump.initial(), fix("v", 0, lat, lon), { zones: hueZones, land });
+    expect(r.flagged === true).toBe(flagged);
+  });
+});
