@@ -58,8 +58,8 @@ function fix(vessel: string, minute: number, lat: number, lon: number, sogKn?: n
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a table of rules of different config and state types.
 function run(
+  // biome-ignore lint/suspicious/noExplicitAny: a table of rules of different config and state types.
   rule: VesselRule<any, any>,
   positions: VesselPosition[],
   context: RuleContext,
