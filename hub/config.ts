@@ -185,6 +185,12 @@ export const configSchema = {
           description: "an unacknowledged critical alert goes to the escalation channel after this",
         },
         evidenceLimit: { type: "integer", minimum: 1, default: 20, description: "observations kept as an alert's evidence" },
+        webhookMaxRetryDelayMs: {
+          type: "integer",
+          minimum: 100,
+          default: 60000,
+          description: "longest wait between two delivery attempts to a failing webhook (backoff doubles from 1 s up to this)",
+        },
         webhookMaxAgeMs: {
           type: "integer",
           minimum: 1000,
@@ -248,6 +254,7 @@ export interface HubConfig {
     escalateAfterMs: number;
     evidenceLimit: number;
     webhookMaxAgeMs: number;
+    webhookMaxRetryDelayMs: number;
   };
 }
 

@@ -227,6 +227,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const webhooks = new WebhookDelivery(db, lifecycle.store, log.child({ component: "webhooks" }), {
     ...defaultWebhookOptions,
     maxAgeMs: config.alerts.webhookMaxAgeMs,
+    maxRetryMs: config.alerts.webhookMaxRetryDelayMs,
   });
   lifecycle.onEvent(webhooks.notify);
   webhooks.start();

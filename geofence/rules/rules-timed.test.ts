@@ -85,6 +85,14 @@ describe("zone-transit", () => {
       [],
     ],
     [
+      "zig-zagging across the edge on the way in, staying, zig-zagging on the way out: one entry, one exit, not twenty",
+      [
+        16.4998, 16.5002, 16.4998, 16.5002, 16.4998, 16.5003, 16.5004, 16.52, 16.55, 16.52, 16.5002, 16.4998, 16.5002, 16.4998, 16.4997,
+        16.4996,
+      ].map((lat, i) => fix("v", i, lat, 107.95, 3)),
+      ["raised:box", "cleared:box"],
+    ],
+    [
       "two fixes inside near the edge: one entry",
       [16.499, 16.5002, 16.5003, 16.5004].map((lat, i) => fix("v", i, lat, 107.95, 6)),
       ["raised:box"],

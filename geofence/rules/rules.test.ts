@@ -84,6 +84,23 @@ describe("mpa-intrusion", () => {
       [],
     ],
     [
+      "zig-zagging across the edge on the way in and on the way out at transit speed: one raise, one clear, not twenty",
+      track([
+        [0, 16.499, 107.95, 6],
+        [1, 16.501, 107.95, 6],
+        [2, 16.499, 107.95, 6],
+        [3, 16.501, 107.95, 6],
+        [4, 16.502, 107.95, 6],
+        [5, 16.51, 107.95, 6],
+        [6, 16.502, 107.95, 6],
+        [7, 16.499, 107.95, 6],
+        [8, 16.501, 107.95, 6],
+        [9, 16.499, 107.95, 6],
+        [10, 16.498, 107.95, 6],
+      ]),
+      ["raised:warning", "cleared:info"],
+    ],
+    [
       "a vessel that enters, transits and leaves: one raise, one clear",
       track([
         [0, 16.45, 107.95, 8],
