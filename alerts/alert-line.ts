@@ -1,7 +1,7 @@
 // The `alert` measurement (DESIGN.md §3): one point per alert event, for the dashboards (open alerts,
 // state timeline, time to acknowledge). Tags rule, domain, severity, subject; fields state (the
-// alert's state after the event), event, alert_id, message, and where known value, threshold,
-// lat/lon, zone, detail, actor.
+// alert's state after the event), event, alert_id, seq, message, actor, and where known value,
+// threshold, lat/lon, zone, detail, kind, and ack_seconds on acknowledgements.
 import { Point } from "@influxdata/influxdb-client";
 import { msTime } from "../ingest/sink/line-protocol.js";
 import type { AlertEvent } from "./alert-store.js";
@@ -26,5 +26,7 @@ export function alertEventLine(event: AlertEvent): string {
   if (a.zone !== undefined) point.stringField("zone", a.zone);
   if (a.detail !== undefined) point.stringField("detail", a.detail);
   if (a.kind !== undefined) point.stringField("kind", a.kind);
+  // Time to acknowledge, for the operators' board (InfluxQL cannot pair a raise with its ack).
+  if (event.type === "acknowledged") point.floatField("ack_seconds", Math.max(0, (Date.parse(event.at) - Date.parse(a.raisedAt)) / 1000));
   return point.toLineProtocol(msTime) as string;
 }

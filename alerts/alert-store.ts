@@ -1,5 +1,6 @@
 // Alerts and their events in the hub's SQLite database: rows ↔ alert documents, the event log
 // (its sequence number is the cursor of every delivery channel), and the queries of the API.
+import type { Statement } from "better-sqlite3";
 import type { Database } from "../store/database.js";
 import type { AlertTransition } from "./alert-transition.js";
 
@@ -137,31 +138,41 @@ export interface AlertQuery {
 }
 
 export class AlertStore {
+  /** Prepared statements by SQL text: preparing costs more than running these small statements. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(readonly db: Database) {}
 
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   get(id: number): AlertRow | undefined {
-    return this.db.prepare("SELECT * FROM alerts WHERE id = ?").get(id) as AlertRow | undefined;
+    return this.sql("SELECT * FROM alerts WHERE id = ?").get(id) as AlertRow | undefined;
   }
 
   /** The latest alert of a (rule, subject, detail), closed ones excluded. */
   latest(rule: string, subject: string, detail: string): AlertRow | undefined {
-    return this.db
-      .prepare("SELECT * FROM alerts WHERE rule = ? AND subject = ? AND detail = ? AND state <> 'closed' ORDER BY id DESC LIMIT 1")
-      .get(rule, subject, detail) as AlertRow | undefined;
+    return this.sql(
+      "SELECT * FROM alerts WHERE rule = ? AND subject = ? AND detail = ? AND state <> 'closed' ORDER BY id DESC LIMIT 1",
+    ).get(rule, subject, detail) as AlertRow | undefined;
   }
 
   insert(row: Omit<AlertRow, "id">): number {
     const columns = Object.keys(row);
-    const result = this.db
-      .prepare(`INSERT INTO alerts (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`)
-      .run(row);
+    const result = this.sql(`INSERT INTO alerts (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`).run(row);
     return Number(result.lastInsertRowid);
   }
 
   update(id: number, changes: Partial<Omit<AlertRow, "id">>): void {
     const columns = Object.keys(changes);
     if (columns.length === 0) return;
-    this.db.prepare(`UPDATE alerts SET ${columns.map((c) => `${c} = @${c}`).join(", ")} WHERE id = @id`).run({ ...changes, id });
+    this.sql(`UPDATE alerts SET ${columns.map((c) => `${c} = @${c}`).join(", ")} WHERE id = @id`).run({ ...changes, id });
   }
 
   appendEvent(
@@ -174,9 +185,9 @@ export class AlertStore {
   ): AlertEvent {
     const alert = alertDocument(this.get(alertId) as AlertRow);
     const at = new Date(atMs).toISOString();
-    const result = this.db
-      .prepare("INSERT INTO alert_events (alert_id, at, type, actor, comment, notify, document) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(alertId, atMs, type, actor, comment ?? null, notify ? 1 : 0, JSON.stringify(alert));
+    const result = this.sql(
+      "INSERT INTO alert_events (alert_id, at, type, actor, comment, notify, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).run(alertId, atMs, type, actor, comment ?? null, notify ? 1 : 0, JSON.stringify(alert));
     const event: AlertEvent = { seq: Number(result.lastInsertRowid), type, at, actor, notify, alert };
     if (comment !== undefined) event.comment = comment;
     return event;
@@ -185,9 +196,9 @@ export class AlertStore {
   /** Events after a sequence number, oldest first. */
   eventsAfter(seq: number, limit: number, domains?: readonly Domain[]): AlertEvent[] {
     const inDomains = domains ? `AND json_extract(document, '$.domain') IN (${domains.map((d) => `'${d}'`).join(", ")})` : "";
-    const rows = this.db
-      .prepare(`SELECT seq, type, at, actor, comment, notify, document FROM alert_events WHERE seq > ? ${inDomains} ORDER BY seq LIMIT ?`)
-      .all(seq, limit) as {
+    const rows = this.sql(
+      `SELECT seq, type, at, actor, comment, notify, document FROM alert_events WHERE seq > ? ${inDomains} ORDER BY seq LIMIT ?`,
+    ).all(seq, limit) as {
       seq: number;
       type: AlertEventType;
       at: number;
@@ -214,12 +225,12 @@ export class AlertStore {
   }
 
   lastSeq(): number {
-    return (this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM alert_events").get() as { seq: number }).seq;
+    return (this.sql("SELECT COALESCE(MAX(seq), 0) AS seq FROM alert_events").get() as { seq: number }).seq;
   }
 
   /** The audit trail of an alert: every event, oldest first. */
   audit(alertId: number): { seq: number; at: string; action: AlertEventType; actor: string; comment?: string }[] {
-    const rows = this.db.prepare("SELECT seq, at, type, actor, comment FROM alert_events WHERE alert_id = ? ORDER BY seq").all(alertId) as {
+    const rows = this.sql("SELECT seq, at, type, actor, comment FROM alert_events WHERE alert_id = ? ORDER BY seq").all(alertId) as {
       seq: number;
       at: number;
       type: AlertEventType;
@@ -261,23 +272,25 @@ export class AlertStore {
       params.before = q.beforeId;
     }
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT @limit`;
-    return this.db.prepare(sql).all(params) as AlertRow[];
+    return this.sql(sql).all(params) as AlertRow[];
   }
 
   /** Open alerts (raised or acknowledged), for the summaries and the escalation timer. */
   open(): AlertRow[] {
-    return this.db.prepare("SELECT * FROM alerts WHERE state IN ('raised', 'acknowledged') ORDER BY id").all() as AlertRow[];
+    return this.sql("SELECT * FROM alerts WHERE state IN ('raised', 'acknowledged') ORDER BY id").all() as AlertRow[];
   }
 
   flapping(): AlertRow[] {
-    return this.db.prepare("SELECT * FROM alerts WHERE flapping = 1").all() as AlertRow[];
+    return this.sql("SELECT * FROM alerts WHERE flapping = 1").all() as AlertRow[];
   }
 
   inMaintenance(subject: string, atMs: number): boolean {
     return (
-      this.db
-        .prepare("SELECT 1 FROM maintenance_windows WHERE subject = ? AND starts_at <= ? AND ends_at > ? LIMIT 1")
-        .get(subject, atMs, atMs) !== undefined
+      this.sql("SELECT 1 FROM maintenance_windows WHERE subject = ? AND starts_at <= ? AND ends_at > ? LIMIT 1").get(
+        subject,
+        atMs,
+        atMs,
+      ) !== undefined
     );
   }
 }

@@ -1,7 +1,8 @@
 // Alert delivery over MQTT: every notified event on ioc/v1/alerts/{domain}/{ruleId} (QoS 1) as
 // {"event": …, "alert": …}, and a retained summary of the open alerts per domain on
-// ioc/v1/alerts/{domain}/summary. The last published event's sequence number is saved, so a restart
-// publishes what a crash left unsent and nothing twice.
+// ioc/v1/alerts/{domain}/summary. The last published event's sequence number is saved (at most once a
+// second, and at shutdown), so a restart publishes what a crash left unsent and nothing twice; after a
+// crash, the events of the last second may be published again (at least once, like QoS 1).
 import type { Logger } from "../hub/logger.js";
 import type { Database } from "../store/database.js";
 import type { AlertEvent, AlertStore, Domain } from "./alert-store.js";
@@ -23,6 +24,9 @@ export class MqttAlertPublisher {
   private chain: Promise<void> = Promise.resolve();
   private summaryTimer: NodeJS.Timeout | undefined;
   private readonly staleDomains = new Set<Domain>();
+  private published = 0;
+  private saved = 0;
+  private cursorTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
@@ -31,20 +35,34 @@ export class MqttAlertPublisher {
     private readonly log: Logger,
   ) {}
 
-  private get cursor(): number {
+  private savedCursor(): number {
     const row = this.db.prepare("SELECT value FROM settings WHERE key = ?").get(CURSOR_KEY) as { value: string } | undefined;
     return row ? Number(row.value) : 0;
   }
 
-  private set cursor(seq: number) {
+  private saveCursor(): void {
+    if (this.published === this.saved) return;
     this.db
       .prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-      .run(CURSOR_KEY, String(seq));
+      .run(CURSOR_KEY, String(this.published));
+    this.saved = this.published;
+  }
+
+  /** Records an event as published; the cursor reaches the database within a second. */
+  private markPublished(seq: number): void {
+    this.published = seq;
+    this.cursorTimer ??= setTimeout(() => {
+      this.cursorTimer = undefined;
+      this.saveCursor();
+    }, 1000);
+    this.cursorTimer.unref();
   }
 
   /** Publishes the events a previous run left unsent, and every domain's summary. */
   start(): Promise<void> {
-    let after = this.cursor;
+    let after = this.savedCursor();
+    this.published = after;
+    this.saved = after;
     for (;;) {
       const events = this.store.eventsAfter(after, 500);
       for (const event of events) this.deliver(event);
@@ -63,7 +81,7 @@ export class MqttAlertPublisher {
         if (event.notify) {
           await this.publish(`ioc/v1/alerts/${event.alert.domain}/${event.alert.rule}`, JSON.stringify(eventMessage(event)), false);
         }
-        this.cursor = event.seq;
+        this.markPublished(event.seq);
       })
       .catch((error) => this.log.warn({ err: error, seq: event.seq }, "could not publish an alert event"));
     this.staleDomains.add(event.alert.domain);
@@ -118,5 +136,8 @@ export class MqttAlertPublisher {
       this.summaryTimer = undefined;
     }
     await this.chain;
+    clearTimeout(this.cursorTimer);
+    this.cursorTimer = undefined;
+    this.saveCursor();
   }
 }

@@ -14,14 +14,12 @@ export interface SustainedState {
   active: boolean;
   /** Start of the current unbroken run above the limit (continuous mode). */
   sinceMs?: number;
-  /** Times and values of the window's samples (mean mode), oldest first. */
-  times: number[];
-  values: number[];
-  /** Sum of the window's values. */
+  /** The window as one-minute buckets (mean mode), oldest first: [minute since the epoch, sum, count]. */
+  buckets: [number, number, number][];
+  /** Sum and count over the buckets. */
   sum: number;
+  count: number;
 }
-
-const MAX_SAMPLES = 1_440;
 
 export const sustained: SensorRule<SustainedConfig, SustainedState> = {
   type: "sustained",
@@ -37,7 +35,7 @@ export const sustained: SensorRule<SustainedConfig, SustainedState> = {
     additionalProperties: false,
   },
   defaults: { above: Number.POSITIVE_INFINITY, forMinutes: 60, mode: "continuous" },
-  initial: () => ({ active: false, times: [], values: [], sum: 0 }),
+  initial: () => ({ active: false, buckets: [], sum: 0, count: 0 }),
   step(config, state, input, entry) {
     const spanMs = config.forMinutes * 60_000;
     const clearAt = config.clearBelow ?? config.above;
@@ -45,25 +43,37 @@ export const sustained: SensorRule<SustainedConfig, SustainedState> = {
     let holds: boolean;
     let next: SustainedState;
     if (config.mode === "mean") {
-      // The window is owned by this rule's state: extended and trimmed in place (the engine never
-      // reads a previous state again), with a running sum, so a step costs O(1) amortised.
-      const { times, values } = state;
-      times.push(input.timeMs);
-      values.push(input.value);
-      let sum = state.sum + input.value;
-      let drop = 0;
-      while (drop < times.length - 1 && (input.timeMs - (times[drop] as number) > spanMs || times.length - drop > MAX_SAMPLES)) {
-        sum -= values[drop] as number;
-        drop++;
+      // The window is kept as one-minute buckets (at most forMinutes + 2 of them, whatever the reading
+      // rate), owned by this rule's state and updated in place: a step is O(1) and the saved state small.
+      const minute = Math.floor(input.timeMs / 60_000);
+      const buckets = state.buckets;
+      const last = buckets[buckets.length - 1];
+      if (last && last[0] === minute) {
+        last[1] += input.value;
+        last[2] += 1;
+      } else if (!last || last[0] < minute) {
+        buckets.push([minute, input.value, 1]);
+      } else {
+        // A reading older than the newest bucket (late): counted in the bucket of its minute if kept.
+        const bucket = buckets.find((b) => b[0] === minute);
+        if (bucket) {
+          bucket[1] += input.value;
+          bucket[2] += 1;
+        } else {
+          return { state, transitions: noTransitions };
+        }
       }
-      if (drop > 0) {
-        times.splice(0, drop);
-        values.splice(0, drop);
+      state.sum += input.value;
+      state.count += 1;
+      const newest = Math.max(minute, buckets[buckets.length - 1]?.[0] ?? minute);
+      while (buckets.length > 1 && (buckets[0] as [number, number, number])[0] < newest - config.forMinutes) {
+        const [, sum, count] = buckets.shift() as [number, number, number];
+        state.sum -= sum;
+        state.count -= count;
       }
-      state.sum = sum;
-      level = sum / values.length;
-      // A mean needs the window covered: the oldest sample must be close to its start.
-      const covered = input.timeMs - (times[0] as number) >= spanMs * 0.9;
+      level = state.sum / state.count;
+      // A mean needs the window covered: the oldest bucket must be close to the window's start.
+      const covered = newest - (buckets[0] as [number, number, number])[0] >= config.forMinutes * 0.9;
       holds = covered && level > config.above;
       next = state;
     } else {
