@@ -2,10 +2,9 @@
 // and gauges as fields), so the hub-health dashboard needs nothing but InfluxDB. The points go
 // through the spool like any observation. Counters are cumulative since start (use non_negative_derivative).
 import { Point } from "@influxdata/influxdb-client";
+import { msTime } from "../ingest/sink/line-protocol.js";
 import type { SpoolStats } from "../ingest/sink/spool.js";
 import type { HubMetrics } from "./metrics.js";
-
-const msTime = { convertTime: (value: string | number | Date | undefined) => (value === undefined ? undefined : String(value)) };
 
 /** Sum of a prom-client counter over its labels. */
 async function total(counter: { get(): Promise<{ values: { value: number }[] }> }): Promise<number> {

@@ -1,5 +1,8 @@
 // `npm run demo`: starts the hub on its embedded defaults (MQTT 1883, HTTP 8080, a managed influxd
 // under ./var) and publishes readings from the demo stations over real MQTT, as devices would.
+// With `--connect mqtt://host:port` it starts no hub and publishes to that one instead (docker-compose's
+// simulators profile), provisioning the stations' credentials in the registry under IOC_DATA_DIR,
+// which it shares with that hub.
 import { parseArgs } from "node:util";
 import mqtt, { type MqttClient } from "mqtt";
 import { DeviceRegistry } from "../broker/device-registry.js";
@@ -16,12 +19,13 @@ const { values } = parseArgs({
     interval: { type: "string", default: "5" },
     duration: { type: "string" },
     seed: { type: "string", default: "1" },
+    connect: { type: "string" },
   },
 });
 const intervalMs = Number(values.interval) * 1000;
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const hub = await startHub(config, log);
+const hub = values.connect ? undefined : await startHub(config, log);
 
 // Demo credentials: new secrets for the demo stations on every run (the registry keeps only hashes).
 const db = openDatabase(config.dataDir);
@@ -34,7 +38,7 @@ for (const station of demoStations) {
 db.close();
 
 const random = seededRandom(Number(values.seed));
-const url = `mqtt://${config.bind.includes(":") ? `[${config.bind}]` : config.bind}:${hub.ports.mqtt}`;
+const url = values.connect ?? `mqtt://${config.bind.includes(":") ? `[${config.bind}]` : config.bind}:${hub?.ports.mqtt}`;
 const clients: MqttClient[] = [];
 for (const station of demoStations) {
   const client = await mqtt.connectAsync(url, {
@@ -71,13 +75,17 @@ const timer = setInterval(() => {
 process.stdout.write(
   [
     "",
-    `IOC hub demo: ${demoStations.length} stations publishing every ${intervalMs / 1000} s over MQTT.`,
-    `  health:   curl http://127.0.0.1:${hub.ports.http}/readyz`,
-    `  metrics:  curl http://127.0.0.1:${hub.ports.http}/metrics`,
-    `  schemas:  curl http://127.0.0.1:${hub.ports.http}/api/v1/schemas/sensor-reading`,
-    hub.influxUrl
-      ? `  data:     influx -host 127.0.0.1 -port ${new URL(hub.influxUrl).port} -database ${config.influx.db} -execute 'SELECT * FROM env_reading ORDER BY time DESC LIMIT 10'`
-      : "  data:     no influxd; readings wait in the spool",
+    `IOC hub demo: ${demoStations.length} stations publishing every ${intervalMs / 1000} s over MQTT to ${url}.`,
+    ...(hub
+      ? [
+          `  health:   curl http://127.0.0.1:${hub.ports.http}/readyz`,
+          `  metrics:  curl http://127.0.0.1:${hub.ports.http}/metrics`,
+          `  schemas:  curl http://127.0.0.1:${hub.ports.http}/api/v1/schemas/sensor-reading`,
+          hub.influxUrl
+            ? `  data:     influx -host 127.0.0.1 -port ${new URL(hub.influxUrl).port} -database ${config.influx.db} -execute 'SELECT * FROM env_reading ORDER BY time DESC LIMIT 10'`
+            : "  data:     no influxd; readings wait in the spool",
+        ]
+      : []),
     "Ctrl-C stops the demo.",
     "",
   ].join("\n"),
@@ -86,7 +94,7 @@ process.stdout.write(
 const stop = async () => {
   clearInterval(timer);
   await Promise.all(clients.map((c) => c.endAsync()));
-  await hub.stop();
+  await hub?.stop();
   process.stdout.write(`demo stopped after ${published} readings\n`);
   process.exit(0);
 };

@@ -1,0 +1,193 @@
+// Every panel query of every provisioned dashboard, with $timeFilter, $__interval and the template
+// variables substituted as Grafana substitutes them, run against a real influxd that the hub filled:
+// a day of air and water readings from the Huế stations (so hourly and daily indices exist), vessel
+// positions over VMS, alerts raised and one acknowledged, and the hub's own metrics. Every query must
+// run; the key panels must return the fields their panel type needs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** Polls until `check` returns true (expect.poll is not available in beforeAll). */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+import { boards } from "../../dashboards/build-dashboards.js";
+import type { Panel } from "../../dashboards/dashboard-model.js";
+import type { QuerySeries } from "../../ingest/sink/influx-client.js";
+import { demoReading, demoStations } from "../../simulators/demo-stations.js";
+import { seededRandom } from "../../simulators/seeded-random.js";
+import { type Credentials, addDevices } from "../support/devices.js";
+import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
+import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
+import { connectDevice } from "../support/mqtt-clients.js";
+import { tempDir } from "../support/temp-dir.js";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+/** Grafana's regex form of a multi-value variable: (a|b|c), each value escaped. */
+const regexOf = (values: string[]) => `(${values.map((v) => v.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})`;
+
+describe("dashboard queries against a filled InfluxDB", () => {
+  let influx: TestInfluxd;
+  let hub: HubProcess;
+  let creds: Map<string, Credentials>;
+  const dir = tempDir("hub-dashboards");
+  const now = Date.now();
+  const results = new Map<string, QuerySeries[]>();
+
+  beforeAll(async () => {
+    influx = await startTestInfluxd();
+    const stations = demoStations.map((s) => ({ id: s.id, kind: s.kind }));
+    creds = await addDevices(dir.path, [...stations, { id: "TTH-90123-TS", kind: "vessel" }, { id: "TTH-77777-TS", kind: "vessel" }]);
+    const admin = runCli(["tokens", "add", "dash-admin", "--role", "admin", "--json"], { IOC_DATA_DIR: dir.path });
+    const token = (JSON.parse(admin.stdout) as { token: string }).token;
+    hub = await startHub(dir.path, {
+      IOC_INFLUX_URL: influx.url,
+      IOC_INFLUX_FLUSH_INTERVAL_MS: "10",
+      IOC_INFLUX_SELF_METRICS_INTERVAL_MS: "200",
+    });
+
+    // 26 hours of readings, one every 10 minutes per station, so that local midnight (and a daily AQI) is crossed.
+    const random = seededRandom(5);
+    for (const station of demoStations) {
+      const client = await connectDevice(hub.mqttUrl, creds.get(station.id));
+      const batch: { time: number; values: Record<string, number> }[] = [];
+      for (let t = now - 26 * HOUR; t <= now; t += 10 * MIN) {
+        const values = demoReading(station, t, random);
+        // Lab parameters of the water stations, so VN_WQI has its groups.
+        if (station.kind === "water") Object.assign(values, { bod5: 5, cod: 14, nh4: 0.2, po4: 0.08, coliform: 2600 });
+        batch.push({ time: t, values });
+      }
+      for (let i = 0; i < batch.length; i += 50)
+        await client.publishAsync(`ioc/v1/sensors/${station.id}/data`, JSON.stringify(batch.slice(i, i + 50)), { qos: 1 });
+      await client.endAsync();
+    }
+    // Two vessels: one fresh, fishing in the protected area (alerts), one silent for 3 h.
+    const boat = await connectDevice(hub.mqttUrl, creds.get("TTH-77777-TS"));
+    for (let m = 30; m >= 0; m -= 5) {
+      await boat.publishAsync(
+        "ioc/v1/vessels/TTH-77777-TS/vms",
+        JSON.stringify({ time: now - m * MIN, lat: 16.25 + m * 0.0005, lon: 108.15, speedKn: 3 }),
+        { qos: 1 },
+      );
+    }
+    const other = await connectDevice(hub.mqttUrl, creds.get("TTH-90123-TS"));
+    for (const h of [5, 4, 3])
+      await other.publishAsync(
+        "ioc/v1/vessels/TTH-90123-TS/vms",
+        JSON.stringify({ time: now - h * HOUR, lat: 16.8, lon: 107.6 + h * 0.01, speedKn: 8 }),
+        { qos: 1 },
+      );
+    await Promise.all([boat.endAsync(), other.endAsync()]);
+    // An operator acknowledges one alert (time to acknowledge).
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${hub.httpUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
+    await waitFor(
+      "a fisheries alert",
+      async () => ((await (await api("/api/v1/alerts?state=open&domain=fisheries")).json()) as { alerts: unknown[] }).alerts.length > 0,
+    );
+    const [first] = ((await (await api("/api/v1/alerts?state=raised&domain=fisheries")).json()) as { alerts: { id: number }[] }).alerts;
+    expect((await api(`/api/v1/alerts/${first?.id}/ack`, { method: "POST", body: "{}" })).status).toBe(200);
+    // Everything stored: the hub's spool drained into InfluxDB.
+    await waitFor(
+      "the acknowledgement in InfluxDB",
+      async () => (await influx.rows('SELECT count("state") FROM "alert" WHERE "event" = \'acknowledged\'')).length === 1,
+    );
+    await waitFor(
+      "a daily AQI in InfluxDB",
+      async () => (await influx.rows('SELECT count("value") FROM "env_index" WHERE "period" = \'24h\'')).length === 1,
+    );
+    // Half a minute of the hub's own metrics (every 200 ms), so that rates over 10 s buckets exist.
+    await waitFor(
+      "30 s of the hub's own metrics",
+      async () => Number((await influx.rows('SELECT count("received") FROM "hub" WHERE "stage" = \'ingest\''))[0]?.count ?? 0) >= 150,
+      60_000,
+    );
+
+    // Every panel's query, as Grafana would send it for the board's default time range: $timeFilter
+    // in epoch milliseconds, $__interval the range over ~1,000 points but not under the datasource's
+    // 10 s minimum (timeInterval in the provisioning).
+    const end = Date.now();
+    for (const [folder, list] of Object.entries(boards)) {
+      for (const board of list) {
+        const rangeMs = Number(/^now-(\d+)h$/.exec(board.time.from)?.[1]) * HOUR;
+        const timeFilter = `time >= ${end - rangeMs}ms and time <= ${end}ms`;
+        const interval = `${Math.max(10, Math.round(rangeMs / 1000 / 1000))}s`;
+        const vars = new Map<string, string>();
+        for (const v of board.templating.list) {
+          const [series = []] = await influx.client.query(v.query);
+          const values = series.flatMap((s) => s.values.map((row) => String(row[1])));
+          expect(values.length, `${board.uid} $${v.name} has values`).toBeGreaterThan(0);
+          // A single-value variable gets one value as a user would pick it: here the fishing vessel.
+          vars.set(v.name, v.multi ? regexOf(values) : regexOf([values.find((x) => x.includes("77777")) ?? (values[0] as string)]));
+        }
+        for (const panel of board.panels) {
+          for (const t of panel.targets) {
+            let q = t.query.replaceAll("$timeFilter", timeFilter).replaceAll("$__interval", interval);
+            for (const [name, value] of vars) q = q.replaceAll(`$${name}`, value);
+            const [series = []] = await influx.client.query(q, { method: "POST" });
+            results.set(`${folder}/${board.uid}/${panel.title}/${t.refId}`, series);
+          }
+        }
+      }
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await hub?.stop();
+    await influx?.destroy();
+    dir.remove();
+  });
+
+  const all = Object.entries(boards).flatMap(([folder, list]) =>
+    list.flatMap((board) =>
+      board.panels.flatMap((panel: Panel) => panel.targets.map((t) => [`${folder}/${board.uid}/${panel.title}/${t.refId}`] as const)),
+    ),
+  );
+
+  it.each(all)("%s runs", (key) => {
+    expect(results.has(key), `${key} was run without error`).toBe(true);
+  });
+
+  const columns = (key: string) => new Set((results.get(key) ?? []).flatMap((s) => [...s.columns, ...Object.keys(s.tags ?? {})]));
+  const rowCount = (key: string) => (results.get(key) ?? []).reduce((n, s) => n + s.values.length, 0);
+  const numericValues = (key: string) =>
+    (results.get(key) ?? []).flatMap((s) => s.values.map((row) => row[1])).filter((v) => typeof v === "number");
+
+  it.each([
+    ["Fisheries/ioc-fleet/Latest position of every vessel/A", ["lat", "lon", "vessel", "source"]],
+    ["Fisheries/ioc-fleet/Track of $vessel/A", ["lat", "lon"]],
+    ["Fisheries/ioc-fleet/Open fisheries alerts/A", ["state", "message", "subject", "rule"]],
+    ["Fisheries/ioc-fleet/Not heard from for more than an hour/A", ["lat", "lon", "vessel"]],
+    ["Environment/ioc-environment/Stations by current VN_AQI/A", ["vn_aqi", "station"]],
+    ["Environment/ioc-environment/Daily AQI/A", ["aqi", "category", "station", "index"]],
+    ["Environment/ioc-environment/Station health (offline, flat-line, out of range, clock)/A", ["state", "subject"]],
+    ["Operators/ioc-alerts/Open alerts by domain/A", ["count", "domain"]],
+    ["Operators/ioc-alerts/Alert states/A", ["state"]],
+    ["Operators/ioc-alerts/Top rules/A", ["raised", "rule"]],
+  ])("key panel %s returns rows with the fields it draws", (key, fields) => {
+    expect(rowCount(key), key).toBeGreaterThan(0);
+    for (const field of fields) expect(columns(key), `${key} has ${field}`).toContain(field);
+  });
+
+  it.each([
+    "Environment/ioc-environment/PM2.5 (µg/m³)/A",
+    "Environment/ioc-environment/Hourly VN_AQI/A",
+    "Environment/ioc-environment/VN_WQI/A",
+    "Operators/ioc-alerts/Mean time to acknowledge/A",
+    "Operations/ioc-hub-health/Ingest rate by transport (messages/s)/A",
+    "Operations/ioc-hub-health/Spool depth (points) and age of the oldest point (s)/A",
+  ])("time series %s has time and numbers", (key) => {
+    expect(columns(key)).toContain("time");
+    expect(numericValues(key).length, key).toBeGreaterThan(0);
+  });
+
+  it("finds the vessel that went silent, and the fresh one on the map", () => {
+    const silent = (results.get("Fisheries/ioc-fleet/Not heard from for more than an hour/A") ?? []).map((s) => s.tags?.vessel);
+    expect(silent).toEqual(["unregistered:vms:TTH-90123-TS"]);
+    const map = (results.get("Fisheries/ioc-fleet/Latest position of every vessel/A") ?? []).map((s) => s.tags?.vessel).sort();
+    expect(map).toEqual(["unregistered:vms:TTH-77777-TS", "unregistered:vms:TTH-90123-TS"]);
+  });
+});
