@@ -16,6 +16,8 @@ import { boards, dashboardsDir, renderedFiles } from "./build-dashboards.js";
 import type { Dashboard } from "./dashboard-model.js";
 
 const schemaDir = join(packageRoot, "..", "shared", "corpus", "schemas");
+/** A `${…}` reference as YAML files write it (not a template placeholder). */
+const envRef = (expression: string) => `$\{${expression}}`;
 
 /**
  * A corpus schema with the defects its README lists patched — integer lat/lon/opacity, `required`
@@ -119,7 +121,7 @@ describe("Grafana provisioning", () => {
     };
     expect(doc.apiVersion).toBe(1);
     expect(doc.datasources).toHaveLength(1);
-    expect(doc.datasources[0]).toMatchObject({ uid: "ioc-influxdb", type: "influxdb", jsonData: { dbName: "${INFLUX_DB}" } });
+    expect(doc.datasources[0]).toMatchObject({ uid: "ioc-influxdb", type: "influxdb", jsonData: { dbName: envRef("INFLUX_DB") } });
     expect(doc.datasources[0]?.jsonData.version).toBeUndefined();
   });
 
@@ -156,7 +158,7 @@ describe("docker-compose.yml", () => {
     expect(compose.services.influxdb?.image).toBe("influxdb:1.8.10");
     expect(Object.keys(compose.volumes).sort()).toEqual(["grafana-data", "hub-data", "influxdb-data"]);
     expect(compose.services.grafana?.volumes).toContain("./dashboards/provisioning:/etc/grafana/provisioning:ro");
-    expect(compose.services.grafana?.environment?.GF_AUTH_ANONYMOUS_ENABLED).toBe("${GRAFANA_ANONYMOUS_ENABLED:-false}");
+    expect(compose.services.grafana?.environment?.GF_AUTH_ANONYMOUS_ENABLED).toBe(envRef("GRAFANA_ANONYMOUS_ENABLED:-false"));
     expect(compose.services.demo?.profiles).toEqual(["simulators"]);
     for (const mount of Object.values(compose.services).flatMap((s) => s.volumes ?? [])) {
       const source = mount.split(":")[0] as string;
