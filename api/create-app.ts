@@ -28,7 +28,6 @@ import { zoneRoutes } from "./routes/zones.js";
 import type { ZoneStore } from "../geofence/zone-store.js";
 import type { IngestPipeline } from "../ingest/pipeline.js";
 import type { InfluxClient } from "../ingest/sink/influx-client.js";
-import type { DeviceRegistry } from "../broker/device-registry.js";
 import type { VesselIdentity } from "../vessels/vessel-identity.js";
 import type { VesselRegistry } from "../vessels/vessel-registry.js";
 import type { Registry } from "prom-client";
@@ -41,12 +40,13 @@ export interface AppDeps {
   beforeScrape?: () => void;
   broker?: HubBroker;
   /** The zone set and who may change it. */
-  zones?: { store: ZoneStore; devices: DeviceRegistry };
+  zones?: { store: ZoneStore; devices: ApiAuth };
   /** The vessel register and who may use it (the routes are left out without them). */
   vessels?: {
     registry: VesselRegistry;
     identity: VesselIdentity;
-    devices: DeviceRegistry;
+    /** Who may use them: operator and integration accounts, and API tokens. */
+    devices: ApiAuth;
     /** Where stored positions are read from (undefined while there is no InfluxDB). */
     influx: () => InfluxClient | undefined;
     /** The ingest pipeline, for VMS reports pushed over HTTP. */

@@ -1,20 +1,20 @@
 // Land, from a land polygon file (shared/corpus/geo/hue-coast.geojson: Natural Earth 1:10m, coastline
 // good to a few hundred metres). "On land" means inside the land polygon by more than the coastline's
 // accuracy (`toleranceKm`, default 1 km) and not inside a zone that is water although the coarse
-// polygon calls it land (lagoons: `custom` zones with category `lagoon`; ports). Distances are
-// geodesic (turf, spherical: ±0.5 %).
+// polygon calls it land (lagoons: `custom` zones with category `lagoon`; ports). The distance to shore
+// is local-equirectangular (local-distance.ts: within 0.5 % up to 100 km), because it runs for every
+// slow fix at sea.
 import { readFileSync } from "node:fs";
 import booleanPointInPolygon from "@turf/boolean-point-in-polygon";
-import { lineString, point } from "@turf/helpers";
-import pointToLineDistance from "@turf/point-to-line-distance";
-import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from "geojson";
+import { point } from "@turf/helpers";
+import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from "geojson";
+import { distanceToLinesM } from "./local-distance.js";
 import type { LandView } from "./rules/vessel-rule.js";
 import type { ZoneIndex } from "./zone-index.js";
 
 const NM_PER_KM = 1 / 1.852;
-
 export class Land implements LandView {
-  private readonly shores: Feature<LineString>[];
+  private readonly shores: Position[][];
 
   constructor(
     private readonly polygons: Feature<Polygon | MultiPolygon>[],
@@ -23,7 +23,7 @@ export class Land implements LandView {
   ) {
     this.shores = polygons.flatMap((f) => {
       const rings = f.geometry.type === "Polygon" ? f.geometry.coordinates : f.geometry.coordinates.flat();
-      return rings.map((ring) => lineString(ring));
+      return rings;
     });
   }
 
@@ -42,10 +42,7 @@ export class Land implements LandView {
   }
 
   distanceToShoreNm(lat: number, lon: number): number {
-    const pt = point([lon, lat]);
-    let best = Number.POSITIVE_INFINITY;
-    for (const shore of this.shores) best = Math.min(best, pointToLineDistance(pt, shore, { units: "kilometers", method: "geodesic" }));
-    return best * NM_PER_KM;
+    return (distanceToLinesM(lat, lon, this.shores) / 1000) * NM_PER_KM;
   }
 
   onLand(lat: number, lon: number): boolean {

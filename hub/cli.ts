@@ -9,6 +9,7 @@ import { DeviceRegistry, RegistryError } from "../broker/device-registry.js";
 import { ApiTokenError, ApiTokens, type TokenRole, tokenRoles } from "../api/api-tokens.js";
 import { openDatabase } from "../store/database.js";
 import { ConfigError, type HubConfig, loadConfig } from "./config.js";
+import { runSimulateCommand } from "../simulators/simulate-command.js";
 import { runAqiCommand } from "./aqi-command.js";
 import { runDecodeCommand } from "./decode-command.js";
 import { runZonesCommand } from "./zones-command.js";
@@ -34,6 +35,9 @@ Commands:
                                           which zones contain each {"id","lat","lon"} line, and the nearest boundary
   aqi --standard vn|us [--lang en|vi] [readings.jsonl]
                                           the AQI of each {"id","pollutant","avg","value","unit"} line
+  simulate --scenario hue-coast --seed <n> [--duration 14h] [--start <time>] [--out file.jsonl]
+           [--mqtt url --devices devices.json] [--speed 60]
+                                          the simulated Huế fleet: messages to a file (with its answer key) or to a hub
   vessels import <file.csv|file.json>     add or update registered vessels (all or nothing)
   vessels list [--json]                   registered vessels
 
@@ -193,6 +197,14 @@ async function main(): Promise<void> {
       json: { type: "boolean", default: false },
       zones: { type: "string" },
       standard: { type: "string" },
+      scenario: { type: "string" },
+      seed: { type: "string" },
+      duration: { type: "string" },
+      start: { type: "string" },
+      speed: { type: "string" },
+      out: { type: "string" },
+      mqtt: { type: "string" },
+      devices: { type: "string" },
       lang: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -204,6 +216,10 @@ async function main(): Promise<void> {
   }
   if (command === "decode") {
     process.exitCode = await runDecodeCommand(rest);
+    return;
+  }
+  if (command === "simulate") {
+    process.exitCode = await runSimulateCommand(values);
     return;
   }
   if (command === "aqi") {

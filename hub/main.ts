@@ -282,8 +282,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     registry: metrics.registry,
     readiness,
     broker: activeBroker,
-    vessels: { registry: vesselRegistry, identity, devices: registry, influx: () => influxClient, pipeline },
-    zones: { store: zones, devices: registry },
+    vessels: { registry: vesselRegistry, identity, devices: { devices: registry, tokens }, influx: () => influxClient, pipeline },
+    zones: { store: zones, devices: { devices: registry, tokens } },
     alerts: { lifecycle, auth: { devices: registry, tokens }, rules: rulesAccess, webhooks, db },
     maxWebSocketBytes: config.mqtt.maxPacketBytes + 16,
     beforeScrape: () => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs, idempotently, the Debian packages the hub's tests, demo and benchmark run for real:
 # influxd (the store), mosquitto (the benchmark's peer broker), socat (serial ptys for adapter tests),
-# docker-compose (Debian's 1.29, to check docker-compose.yml with `config -q`: it needs no Docker engine);
-# with --bench also gpsd-clients (gpsdecode, the AIS benchmark's peer).
+# docker-compose (Debian's 1.29, to check docker-compose.yml with `config -q`: it needs no Docker engine),
+# gpsd-clients (gpsdecode: the AIS decoder's reference, the simulators' round-trip check and the AIS
+# benchmark's peer). `--bench` is accepted for compatibility and installs the same.
 # Does nothing when they are already there; needs root (or sudo) otherwise.
 set -euo pipefail
 
@@ -12,9 +13,7 @@ command -v influx >/dev/null 2>&1 || need+=(influxdb-client)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
-if [ "${1:-}" = "--bench" ]; then
-  command -v gpsdecode >/dev/null 2>&1 || need+=(gpsd-clients)
-fi
+command -v gpsdecode >/dev/null 2>&1 || need+=(gpsd-clients)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -7,11 +7,26 @@ import { AisStreamDecoder } from "../ingest/decoders/ais/ais-stream.js";
 import { classAPosition, classAStatic, classBPosition, classBStatic, sentences } from "./ais-encoder.js";
 
 const position = { mmsi: 574123456, lat: 16.567891, lon: 107.654321, sogKn: 7.3, cogDeg: 123.4, headingDeg: 122, navStatus: 7, second: 42 };
-const ship = { mmsi: 574123456, name: "TTH 90123 PHU THUAN", callsign: "XVAB7", shipType: 30, lengthM: 16.5, beamM: 5, destination: "THUAN AN" };
+const ship = {
+  mmsi: 574123456,
+  name: "TTH 90123 PHU THUAN",
+  callsign: "XVAB7",
+  shipType: 30,
+  lengthM: 16.5,
+  beamM: 5,
+  destination: "THUAN AN",
+};
 
 const lines = [
   ...sentences(classAPosition(position), "A", 0, { receiver: "rx-chan-may", unixTimeS: 1795400000 }),
-  ...sentences(classAPosition({ ...position, mmsi: 574000001, lat: -33.5, lon: -70.25, sogKn: undefined, cogDeg: undefined, headingDeg: undefined }, 3), "B", 0),
+  ...sentences(
+    classAPosition(
+      { ...position, mmsi: 574000001, lat: -33.5, lon: -70.25, sogKn: undefined, cogDeg: undefined, headingDeg: undefined },
+      3,
+    ),
+    "B",
+    0,
+  ),
   ...sentences(classBPosition({ ...position, mmsi: 574555666, sogKn: 2.1 }), "A", 0),
   ...sentences(classAStatic(ship), "B", 3),
   ...classBStatic({ ...ship, mmsi: 574555666, name: "TTH 90456", callsign: "XVCD9" }).flatMap((w, i) => sentences(w, "A", i)),
@@ -19,7 +34,8 @@ const lines = [
 
 describe("AIS encoder", () => {
   it("writes valid sentences: checksums, a two-sentence type 5, fill bits, a tag block", () => {
-    for (const line of lines) expect(line).toMatch(/^(\\s:[^*]+\*[0-9A-F]{2}\\)?!AIVDM,\d,\d,\d?,[AB],[0-9:;<=>?@A-W`a-w]+,[0-5]\*[0-9A-F]{2}$/);
+    for (const line of lines)
+      expect(line).toMatch(/^(\\s:[^*]+\*[0-9A-F]{2}\\)?!AIVDM,\d,\d,\d?,[AB],[0-9:;<=>?@A-W`a-w]+,[0-5]\*[0-9A-F]{2}$/);
     const type5 = sentences(classAStatic(ship), "B", 3);
     expect(type5).toHaveLength(2);
     expect(type5[0]).toMatch(/^!AIVDM,2,1,3,B,/);
@@ -37,7 +53,13 @@ describe("AIS encoder", () => {
     expect(a?.lon as number).toBeCloseTo(107.654321, 5);
     expect(b).toMatchObject({ mmsi: 574000001, lat: expect.closeTo(-33.5, 5), lon: expect.closeTo(-70.25, 5) });
     expect(c).toMatchObject({ mmsi: 574555666, speed: 2.1 });
-    expect(five).toMatchObject({ mmsi: 574123456, shipname: "TTH 90123 PHU THUAN", callsign: "XVAB7", shiptype: 30, destination: "THUAN AN" });
+    expect(five).toMatchObject({
+      mmsi: 574123456,
+      shipname: "TTH 90123 PHU THUAN",
+      callsign: "XVAB7",
+      shiptype: 30,
+      destination: "THUAN AN",
+    });
     expect(messages[4]).toMatchObject({ mmsi: 574555666, shipname: "TTH 90456", callsign: "XVCD9", shiptype: 30 });
   });
 
@@ -59,7 +81,13 @@ describe("AIS encoder", () => {
     expect(a?.lon as number).toBeCloseTo(107.654321, 5);
     expect(b?.lat as number).toBeCloseTo(-33.5, 5);
     expect(c).toMatchObject({ mmsi: 574555666, speed: 2.1 });
-    expect(five).toMatchObject({ mmsi: 574123456, shipname: "TTH 90123 PHU THUAN", callsign: "XVAB7", shiptype: 30, destination: "THUAN AN" });
+    expect(five).toMatchObject({
+      mmsi: 574123456,
+      shipname: "TTH 90123 PHU THUAN",
+      callsign: "XVAB7",
+      shiptype: 30,
+      destination: "THUAN AN",
+    });
     expect(type24).toMatchObject({ mmsi: 574555666, shipname: "TTH 90456", callsign: "XVCD9", shiptype: 30 });
   });
 });

@@ -61,7 +61,10 @@ export interface TagBlock {
 
 function tagBlock(tag: TagBlock | undefined): string {
   if (!tag) return "";
-  const parts = [...(tag.receiver ? [`s:${tag.receiver}`] : []), ...(tag.unixTimeS !== undefined ? [`c:${Math.floor(tag.unixTimeS)}`] : [])];
+  const parts = [
+    ...(tag.receiver ? [`s:${tag.receiver}`] : []),
+    ...(tag.unixTimeS !== undefined ? [`c:${Math.floor(tag.unixTimeS)}`] : []),
+  ];
   if (parts.length === 0) return "";
   const body = parts.join(",");
   return `\\${body}*${checksum(body)}\\`;
@@ -196,7 +199,16 @@ export function classAStatic(s: StaticData): BitWriter {
 /** Class B static data, part A (name) and part B (type, callsign, dimensions): type 24. */
 export function classBStatic(s: StaticData): [BitWriter, BitWriter] {
   const a = new BitWriter().uint(24, 6).uint(0, 2).uint(s.mmsi, 30).uint(0, 2).text(s.name, 20).uint(0, 8);
-  const b = new BitWriter().uint(24, 6).uint(0, 2).uint(s.mmsi, 30).uint(1, 2).uint(s.shipType, 8).text("SIM", 3).uint(0, 4).uint(0, 20).text(s.callsign, 7);
+  const b = new BitWriter()
+    .uint(24, 6)
+    .uint(0, 2)
+    .uint(s.mmsi, 30)
+    .uint(1, 2)
+    .uint(s.shipType, 8)
+    .text("SIM", 3)
+    .uint(0, 4)
+    .uint(0, 20)
+    .text(s.callsign, 7);
   dimensions(b, s).uint(0, 6);
   return [a, b];
 }

@@ -30,7 +30,15 @@ function pad(n: number, width = 2): string {
 }
 
 /** A NAF position record (shared/notes/naf.md) as a VMS gateway relays it. */
-export function nafRecord(vessel: SimVessel, timeMs: number, lat: number, lon: number, sogKn: number, cogDeg: number, sequence: number): string {
+export function nafRecord(
+  vessel: SimVessel,
+  timeMs: number,
+  lat: number,
+  lon: number,
+  sogKn: number,
+  cogDeg: number,
+  sequence: number,
+): string {
   const d = new Date(timeMs);
   const date = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
   const time = `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
@@ -75,16 +83,40 @@ export function fleetMessages(config: FleetConfig, run: FleetRun): SimMessage[] 
       if (vessel.ais) {
         const receiver = config.receivers
           .map((id) => [id, RECEIVER_SITES[id] ?? [0, 0]] as const)
-          .sort((a, b) => getDistance({ latitude: fix.lat, longitude: fix.lon }, { latitude: a[1][0], longitude: a[1][1] }) - getDistance({ latitude: fix.lat, longitude: fix.lon }, { latitude: b[1][0], longitude: b[1][1] }))[0]?.[0] as string;
+          .sort(
+            (a, b) =>
+              getDistance({ latitude: fix.lat, longitude: fix.lon }, { latitude: a[1][0], longitude: a[1][1] }) -
+              getDistance({ latitude: fix.lat, longitude: fix.lon }, { latitude: b[1][0], longitude: b[1][1] }),
+          )[0]?.[0] as string;
         const lines = heard.get(receiver) ?? [];
-        const report = { mmsi: vessel.mmsi, lat: fix.lat, lon: fix.lon, sogKn: fix.sogKn, cogDeg: fix.cogDeg, headingDeg: fix.cogDeg, navStatus: fix.navStatus, second: new Date(fix.timeMs).getUTCSeconds() };
+        const report = {
+          mmsi: vessel.mmsi,
+          lat: fix.lat,
+          lon: fix.lon,
+          sogKn: fix.sogKn,
+          cogDeg: fix.cogDeg,
+          headingDeg: fix.cogDeg,
+          navStatus: fix.navStatus,
+          second: new Date(fix.timeMs).getUTCSeconds(),
+        };
         const tag = { receiver, unixTimeS: fix.timeMs / 1000 };
         const channel = sequence % 2 === 0 ? "A" : "B";
         lines.push(...sentences(vessel.ais === "A" ? classAPosition(report) : classBPosition(report), channel, sequence++, tag));
         const due = (lastStatic.get(vessel.id) ?? Number.NEGATIVE_INFINITY) + STATIC_EVERY_MS;
         if (!fix.spoofed && fix.timeMs >= due) {
           lastStatic.set(vessel.id, fix.timeMs);
-          const data = { mmsi: vessel.mmsi, name: vessel.name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "D"), callsign: vessel.callsign, shipType: 30, lengthM: vessel.lengthM, beamM: vessel.beamM, destination: "FISHING" };
+          const data = {
+            mmsi: vessel.mmsi,
+            name: vessel.name
+              .normalize("NFD")
+              .replace(/[\u0300-\u036f]/g, "")
+              .replace(/[đĐ]/g, "D"),
+            callsign: vessel.callsign,
+            shipType: 30,
+            lengthM: vessel.lengthM,
+            beamM: vessel.beamM,
+            destination: "FISHING",
+          };
           if (vessel.ais === "A") lines.push(...sentences(classAStatic(data), channel, sequence++, tag));
           else for (const part of classBStatic(data)) lines.push(...sentences(part, channel, sequence++, tag));
         }
@@ -107,7 +139,14 @@ export function fleetMessages(config: FleetConfig, run: FleetRun): SimMessage[] 
                   timeMs: fix.timeMs,
                   device: vessel.vmsDeviceId,
                   topic: `ioc/v1/vessels/${vessel.vmsDeviceId}/vms`,
-                  payload: JSON.stringify({ time: new Date(fix.timeMs).toISOString(), lat: fix.lat, lon: fix.lon, speedKn: fix.sogKn, courseDeg: fix.cogDeg, power: "main" }),
+                  payload: JSON.stringify({
+                    time: new Date(fix.timeMs).toISOString(),
+                    lat: fix.lat,
+                    lon: fix.lon,
+                    speedKn: fix.sogKn,
+                    courseDeg: fix.cogDeg,
+                    power: "main",
+                  }),
                 },
           );
         }

@@ -81,7 +81,24 @@ export function loadFleetConfig(file = join(packageRoot, "simulators", "scenario
   return JSON.parse(readFileSync(file, "utf8")) as FleetConfig;
 }
 
-const NAMES = ["Phú Thuận", "Thuận An", "Hải Dương", "Vinh Hiền", "Phú Diên", "Lộc Bình", "Vinh Thanh", "Quảng Công", "Hòa Duân", "Tư Hiền", "Lăng Cô", "Phú Hải", "Hương Phong", "Vinh Mỹ", "Phong Hải", "Điền Hòa"];
+const NAMES = [
+  "Phú Thuận",
+  "Thuận An",
+  "Hải Dương",
+  "Vinh Hiền",
+  "Phú Diên",
+  "Lộc Bình",
+  "Vinh Thanh",
+  "Quảng Công",
+  "Hòa Duân",
+  "Tư Hiền",
+  "Lăng Cô",
+  "Phú Hải",
+  "Hương Phong",
+  "Vinh Mỹ",
+  "Phong Hải",
+  "Điền Hòa",
+];
 
 /** The places a step of `metres` along `bearing` leads to, on a sphere (geolib). */
 function move(lat: number, lon: number, metres: number, bearing: number): [number, number] {
@@ -128,7 +145,12 @@ export class FleetScenario {
     for (const km of [4, 8, 12, 16, 24]) {
       for (const side of [90, -90]) {
         const wp = move(middle[0], middle[1], km * 1000, (bearing + side + 360) % 360);
-        if (this.lawfulWater(wp[0], wp[1], allowMpa, boundaryNm) && this.legClear(from, wp, allowMpa, boundaryNm) && this.legClear(wp, to, allowMpa, boundaryNm)) return [wp, to];
+        if (
+          this.lawfulWater(wp[0], wp[1], allowMpa, boundaryNm) &&
+          this.legClear(from, wp, allowMpa, boundaryNm) &&
+          this.legClear(wp, to, allowMpa, boundaryNm)
+        )
+          return [wp, to];
       }
     }
     return undefined;
@@ -225,7 +247,6 @@ export class FleetScenario {
         groundOpts = { boundaryNm: 0, near: [17.8 - ((mis.withinNm ?? 0.5) * 1852) / 111_320, 108.3] };
       }
       const outbound = this.ground(vr, zone, port.exit, groundOpts);
-      const ground = outbound[outbound.length - 1] as [number, number];
       // Home the same way back: the waypoints reversed, then the exit.
       const inbound: [number, number][] = [...outbound.slice(0, -1).reverse(), port.exit];
       let leg = 0;
@@ -272,7 +293,12 @@ export class FleetScenario {
             const [nlat, nlon] = move(lat, lon, stepM, h);
             const inZone = this.zoneIds(nlat, nlon).includes(zone);
             const boundaryOk = mis?.kind === "boundary-approach" || (this.zones.nearestBoundaryNm(nlat, nlon) ?? 99) >= 6;
-            if (inZone && boundaryOk && !this.land.onLand(nlat, nlon) && (mis?.kind === "mpa-intrusion" || !this.zoneIds(nlat, nlon).includes("mpa-haivan-soncha"))) {
+            if (
+              inZone &&
+              boundaryOk &&
+              !this.land.onLand(nlat, nlon) &&
+              (mis?.kind === "mpa-intrusion" || !this.zoneIds(nlat, nlon).includes("mpa-haivan-soncha"))
+            ) {
               [lat, lon] = [nlat, nlon];
               heading = h;
               break;
@@ -286,7 +312,7 @@ export class FleetScenario {
           lat: Math.round(lat * 1e6) / 1e6,
           lon: Math.round(lon * 1e6) / 1e6,
           sogKn: Math.round(sog * 10) / 10,
-          cogDeg: Math.round(heading * 10) / 10 % 360,
+          cogDeg: (Math.round(heading * 10) / 10) % 360,
           navStatus: phase === "fishing" ? 7 : sog > 0 ? 0 : 5,
         });
       }
@@ -297,7 +323,13 @@ export class FleetScenario {
         const real = own[Math.floor(own.length / 2)];
         if (real) {
           const [slat, slon] = move(real.lat, real.lon, (mis.jumpNm ?? 50) * 1852, 70);
-          fixes.push({ ...real, timeMs: real.timeMs + Math.floor(stepMs / 2), lat: Math.round(slat * 1e6) / 1e6, lon: Math.round(slon * 1e6) / 1e6, spoofed: true });
+          fixes.push({
+            ...real,
+            timeMs: real.timeMs + Math.floor(stepMs / 2),
+            lat: Math.round(slat * 1e6) / 1e6,
+            lon: Math.round(slon * 1e6) / 1e6,
+            spoofed: true,
+          });
         }
       }
     }

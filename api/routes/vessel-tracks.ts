@@ -1,11 +1,10 @@
 // Where vessels are and have been, from InfluxDB: one vessel's track as a GeoJSON LineString with the
 // time of every point, and the latest position of every vessel as a FeatureCollection.
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import type { DeviceRegistry } from "../../broker/device-registry.js";
 import type { InfluxClient } from "../../ingest/sink/influx-client.js";
 import type { VesselRegistry } from "../../vessels/vessel-registry.js";
 import { apiError } from "../api-error.js";
-import { requireRole } from "../request-auth.js";
+import { type ApiAuth, requireRole } from "../request-auth.js";
 
 const MAX_TRACK_POINTS = 10_000;
 const DAY = 86_400_000;
@@ -26,7 +25,7 @@ function rows(series: { columns: string[]; values: unknown[][]; tags?: Record<st
 }
 
 export const vesselTrackRoutes =
-  (influx: () => InfluxClient | undefined, vessels: VesselRegistry, devices: DeviceRegistry): FastifyPluginAsync =>
+  (influx: () => InfluxClient | undefined, vessels: VesselRegistry, devices: ApiAuth): FastifyPluginAsync =>
   async (app) => {
     app.addHook("preHandler", requireRole(devices, ["operator", "integration"]));
     const client = (reply: FastifyReply) => {

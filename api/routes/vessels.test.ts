@@ -35,7 +35,7 @@ describe("/api/v1/vessels", () => {
       vessels: {
         registry,
         identity,
-        devices,
+        devices: { devices },
         influx: () => undefined,
         pipeline: { ingest: async () => ({ accepted: [], rejections: [] }) },
       },

@@ -1,11 +1,10 @@
 // The vessel register over REST: list (registered, or the unregistered transmitters officers need to
 // see), read, create, change. Operators and integrations only.
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import type { DeviceRegistry } from "../../broker/device-registry.js";
 import type { VesselIdentity } from "../../vessels/vessel-identity.js";
 import { VesselError, type VesselRegistry } from "../../vessels/vessel-registry.js";
 import { apiError } from "../api-error.js";
-import { requireRole } from "../request-auth.js";
+import { type ApiAuth, requireRole } from "../request-auth.js";
 
 const STATUS: Record<VesselError["code"], number> = {
   vessel_invalid: 400,
@@ -20,7 +19,7 @@ function sendError(reply: FastifyReply, error: unknown) {
 }
 
 export const vesselRoutes =
-  (vessels: VesselRegistry, identity: VesselIdentity, devices: DeviceRegistry): FastifyPluginAsync =>
+  (vessels: VesselRegistry, identity: VesselIdentity, devices: ApiAuth): FastifyPluginAsync =>
   async (app) => {
     app.addHook("preHandler", requireRole(devices, ["operator", "integration"]));
 

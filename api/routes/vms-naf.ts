@@ -1,13 +1,12 @@
 // POST /api/v1/vms/naf: VMS centres push NAF position reports over HTTP (text/plain, one or more
 // records). The records go through the same pipeline as MQTT; the answer says what was refused.
 import type { FastifyPluginAsync } from "fastify";
-import type { DeviceRegistry } from "../../broker/device-registry.js";
 import { type IngestPipeline, NotAcceptedError } from "../../ingest/pipeline.js";
 import { apiError } from "../api-error.js";
-import { requireRole } from "../request-auth.js";
+import { type ApiAuth, requireRole } from "../request-auth.js";
 
 export const vmsNafRoutes =
-  (pipeline: Pick<IngestPipeline, "ingest">, devices: DeviceRegistry): FastifyPluginAsync =>
+  (pipeline: Pick<IngestPipeline, "ingest">, devices: ApiAuth): FastifyPluginAsync =>
   async (app) => {
     app.addHook("preHandler", requireRole(devices, ["integration", "operator"]));
     app.post("/api/v1/vms/naf", async (request, reply) => {

@@ -30,7 +30,7 @@ describe("/api/v1/zones", () => {
       schemas: new SchemaRegistry(),
       registry: new HubMetrics({ processMetrics: false }).registry,
       readiness: () => ({ ready: true, broker: "up", influx: "writing", spool: { bytes: 0, points: 0, oldestAgeMs: 0, full: false } }),
-      zones: { store, devices },
+      zones: { store, devices: { devices } },
     });
   });
   afterAll(async () => {

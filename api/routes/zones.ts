@@ -1,10 +1,9 @@
 // Zones over REST: the set in force as a FeatureCollection, one zone, create/replace, delete.
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import type { DeviceRegistry } from "../../broker/device-registry.js";
 import { ZoneError } from "../../geofence/zone.js";
 import { type ZoneStore, ZoneStoreError } from "../../geofence/zone-store.js";
 import { apiError } from "../api-error.js";
-import { requireRole } from "../request-auth.js";
+import { type ApiAuth, requireRole } from "../request-auth.js";
 
 function sendError(reply: FastifyReply, error: unknown) {
   if (error instanceof ZoneError)
@@ -15,7 +14,7 @@ function sendError(reply: FastifyReply, error: unknown) {
 }
 
 export const zoneRoutes =
-  (zones: ZoneStore, devices: DeviceRegistry): FastifyPluginAsync =>
+  (zones: ZoneStore, devices: ApiAuth): FastifyPluginAsync =>
   async (app) => {
     app.addHook("preHandler", requireRole(devices, ["operator", "integration"]));
     app.get("/api/v1/zones", async () => zones.collection());

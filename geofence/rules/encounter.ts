@@ -6,7 +6,7 @@
 import { vesselAlert } from "../../alerts/alert-transition.js";
 import type { AlertTransition } from "../../alerts/alert-transition.js";
 import { distanceToEdgeM } from "./zone-transit.js";
-import type { VesselRule } from "./vessel-rule.js";
+import type { RuleContext, VesselRule } from "./vessel-rule.js";
 
 export interface EncounterConfig {
   maxDistanceM: number;
@@ -23,6 +23,19 @@ export interface EncounterState {
 
 const HOUR = 3_600_000;
 
+/** At least `km` from every port zone: outside each port's bounding box grown by `km`, or measured. */
+function awayFromPorts(zones: RuleContext["zones"], lat: number, lon: number, km: number): boolean {
+  const dLat = km / 111;
+  const dLon = km / (111 * Math.cos((lat * Math.PI) / 180));
+  return zones.zones
+    .filter((z) => z.kind === "port")
+    .every((z) => {
+      const [minX, minY, maxX, maxY] = z.bbox;
+      if (lat < minY - dLat || lat > maxY + dLat || lon < minX - dLon || lon > maxX + dLon) return true;
+      return !zones.containingZones(lat, lon).includes(z) && distanceToEdgeM(z, lat, lon) >= km * 1000;
+    });
+}
+
 export const encounter: VesselRule<EncounterConfig, EncounterState> = {
   id: "encounter",
   defaults: { maxDistanceM: 500, minHours: 2, maxSpeedKn: 2, minPortDistanceKm: 10, gapMinutes: 30 },
@@ -30,16 +43,16 @@ export const encounter: VesselRule<EncounterConfig, EncounterState> = {
   step(config, state, p, { fleet, zones }) {
     const transitions: AlertTransition[] = [];
     const slow = p.sogKn !== undefined && p.sogKn < config.maxSpeedKn;
-    const awayFromPorts =
-      slow &&
-      zones.zones.filter((z) => z.kind === "port").every((z) => distanceToEdgeM(z, p.lat, p.lon) >= config.minPortDistanceKm * 1000);
     const together = new Set<string>();
-    if (fleet && slow && awayFromPorts) {
-      for (const other of fleet.near(p.lat, p.lon, config.maxDistanceM, p.timeMs - config.gapMinutes * 60_000, p.vessel)) {
-        if (other.sogKn === undefined || other.sogKn >= config.maxSpeedKn) continue;
-        together.add(other.vessel);
-      }
-    }
+    // Cheapest test first: most slow fixes have no slow vessel near them, and the port distance costs more.
+    const near =
+      fleet && slow
+        ? fleet
+            .near(p.lat, p.lon, config.maxDistanceM, p.timeMs - config.gapMinutes * 60_000, p.vessel)
+            .filter((o) => o.sogKn !== undefined && o.sogKn < config.maxSpeedKn)
+        : [];
+    if (near.length > 0 && awayFromPorts(zones, p.lat, p.lon, config.minPortDistanceKm))
+      for (const other of near) together.add(other.vessel);
     const pairs: EncounterState["pairs"] = {};
     for (const other of new Set([...together, ...Object.keys(state.pairs)])) {
       const pair = state.pairs[other];

@@ -21,8 +21,10 @@ export const loitering: VesselRule<LoiteringConfig, LoiteringState> = {
   id: "loitering",
   defaults: { maxSpeedKn: 2, minHours: 2, minShoreDistanceNm: 20 },
   initial: () => ({ alerted: false }),
-  step(config, state, p, { land }) {
-    const slow = p.sogKn !== undefined && p.sogKn < config.maxSpeedKn;
+  step(config, state, p, { land, zones }) {
+    // A vessel in port (moored, slow) is not loitering: the cheap zone test spares the shore distance.
+    const slow =
+      p.sogKn !== undefined && p.sogKn < config.maxSpeedKn && !zones.containingZones(p.lat, p.lon).some((z) => z.kind === "port");
     const offshoreNm = slow && land ? land.distanceToShoreNm(p.lat, p.lon) : 0;
     if (!slow || offshoreNm < config.minShoreDistanceNm) {
       if (!state.alerted) return { state: state.sinceMs === undefined ? state : { alerted: false }, transitions: [] };

@@ -3,10 +3,9 @@
 // consecutive fixes on the new side, or at once when the fix is at least `minDistanceM` from the
 // zone's edge, so a vessel sailing along an edge does not flap. Entry raises an `info` alert for
 // (vessel, zone) and exit clears it.
-import { lineString, point } from "@turf/helpers";
-import pointToLineDistance from "@turf/point-to-line-distance";
 import { vesselAlert } from "../../alerts/alert-transition.js";
 import type { AlertTransition } from "../../alerts/alert-transition.js";
+import { distanceToLinesM } from "../local-distance.js";
 import type { Zone } from "../zone.js";
 import type { VesselRule } from "./vessel-rule.js";
 
@@ -24,13 +23,14 @@ export interface ZoneTransitState {
   streak: Record<string, number>;
 }
 
+/** Metres from the point to the zone's nearest edge (local-equirectangular, within 0.5 %). */
 export function distanceToEdgeM(zone: Zone, lat: number, lon: number): number {
   const g = zone.geometry;
-  const rings = g.type === "Polygon" ? g.coordinates : g.type === "MultiPolygon" ? g.coordinates.flat() : [g.coordinates];
-  let best = Number.POSITIVE_INFINITY;
-  for (const ring of rings)
-    best = Math.min(best, pointToLineDistance(point([lon, lat]), lineString(ring), { units: "meters", method: "geodesic" }));
-  return best;
+  return distanceToLinesM(
+    lat,
+    lon,
+    g.type === "Polygon" ? g.coordinates : g.type === "MultiPolygon" ? g.coordinates.flat() : [g.coordinates],
+  );
 }
 
 export const zoneTransit: VesselRule<ZoneTransitConfig, ZoneTransitState> = {

@@ -1,0 +1,173 @@
+// `ioc-hub simulate --scenario hue-coast --seed <n> [--duration 14h] [--start <ISO time>] [--speed 60]
+//   [--out file.jsonl] [--mqtt url --devices devices.json]`
+// --out writes the scenario's messages as JSON lines {time, device, topic, payload}, plus
+// <file>.answer.json (the alerts the misbehaviour must raise) and <file>.vessels.json (the register, for
+// `ioc-hub vessels import`): the same seed and start give byte-identical files. --mqtt publishes them to
+// a hub, each device with its own credentials from --devices ({"<device id>": "<password>"}), at
+// --speed times real time (0: as fast as the broker acknowledges), QoS 1, reconnecting with backoff and
+// keeping messages queued while disconnected (mqtt.js's outgoing store).
+import { readFileSync, writeFileSync } from "node:fs";
+import mqtt, { type MqttClient } from "mqtt";
+import { FleetScenario, type FleetRun, loadFleetConfig } from "./fleet-scenario.js";
+import { type SimMessage, fleetMessages } from "./fleet-messages.js";
+
+export interface SimulateOptions {
+  scenario: string;
+  seed: number;
+  durationH: number;
+  startMs: number;
+  stepS: number;
+}
+
+export const scenarios = ["hue-coast"] as const;
+
+/** The scenario's run and messages (deterministic for the options). */
+export function simulate(options: SimulateOptions): { run: FleetRun; messages: SimMessage[] } {
+  if (!(scenarios as readonly string[]).includes(options.scenario))
+    throw new Error(`unknown scenario "${options.scenario}"; scenarios: ${scenarios.join(", ")}`);
+  const config = loadFleetConfig();
+  const run = new FleetScenario(config, options.seed).run({ startMs: options.startMs, durationH: options.durationH, stepS: options.stepS });
+  return { run, messages: fleetMessages(config, run) };
+}
+
+/** The devices a scenario publishes as, by kind (for provisioning). */
+export function scenarioDevices(
+  run: FleetRun,
+  messages: SimMessage[],
+): { id: string; kind?: "vessel" | "ais-receiver"; role?: "integration" }[] {
+  const vms = new Set(run.vessels.map((v) => v.vmsDeviceId).filter((id): id is string => id !== undefined));
+  const devices = [...new Set(messages.map((m) => m.device))].sort();
+  return devices.map((id) =>
+    id.startsWith("rx-")
+      ? { id, kind: "ais-receiver" as const }
+      : vms.has(id)
+        ? { id, kind: "vessel" as const }
+        : { id, role: "integration" as const },
+  );
+}
+
+export function registerOf(run: FleetRun): Record<string, unknown>[] {
+  return run.vessels.map((v) => ({
+    id: v.id,
+    name: v.name,
+    lengthM: v.lengthM,
+    homePort: v.homePort,
+    mmsi: v.mmsi,
+    ...(v.vmsDeviceId && { vmsDeviceId: v.vmsDeviceId }),
+  }));
+}
+
+function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(h|m)?$/.exec(text);
+  if (!m) throw new Error(`--duration must look like 14h or 90m (got "${text}")`);
+  return m[2] === "m" ? Number(m[1]) / 60 : Number(m[1]);
+}
+
+/** Publishes messages to a hub, one client per device; resolves when every QoS 1 message is acknowledged. */
+export async function publishMessages(
+  url: string,
+  passwords: Record<string, string>,
+  messages: SimMessage[],
+  speed: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const clients = new Map<string, MqttClient>();
+  for (const device of new Set(messages.map((m) => m.device))) {
+    const password = passwords[device];
+    if (password === undefined) throw new Error(`no password for device ${device} in the devices file`);
+    clients.set(
+      device,
+      await mqtt.connectAsync(url, {
+        username: device,
+        password,
+        clientId: `sim-${device}`,
+        clean: false,
+        reconnectPeriod: 1000,
+        connectTimeout: 10_000,
+      }),
+    );
+  }
+  const first = messages[0]?.timeMs ?? 0;
+  const started = Date.now();
+  let inFlight: Promise<unknown>[] = [];
+  for (const [i, message] of messages.entries()) {
+    if (speed > 0) {
+      const due = started + (message.timeMs - first) / speed;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    inFlight.push((clients.get(message.device) as MqttClient).publishAsync(message.topic, message.payload, { qos: 1 }));
+    // A bounded window of unacknowledged messages keeps memory flat at any speed.
+    if (inFlight.length >= 200) {
+      await Promise.all(inFlight);
+      inFlight = [];
+    }
+    if (i > 0 && i % 5000 === 0) log(`published ${i} of ${messages.length}`);
+  }
+  await Promise.all(inFlight);
+  await Promise.all([...clients.values()].map((c) => c.endAsync()));
+}
+
+export async function runSimulateCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const scenario = (values.scenario as string | undefined) ?? "hue-coast";
+  const seed = Number(values.seed ?? 1);
+  if (!Number.isInteger(seed)) {
+    process.stderr.write("ioc-hub: --seed must be an integer\n");
+    return 2;
+  }
+  let options: SimulateOptions;
+  try {
+    const out = values.out as string | undefined;
+    // A file is reproducible: without --start it starts at a fixed time; live runs end now.
+    const durationH = parseDuration((values.duration as string | undefined) ?? "14h");
+    const startMs = values.start
+      ? Date.parse(values.start as string)
+      : out
+        ? Date.parse("2026-01-01T00:00:00Z")
+        : Date.now() - durationH * 3_600_000;
+    if (!Number.isFinite(startMs)) throw new Error("--start must be an ISO 8601 time");
+    options = { scenario, seed, durationH, startMs, stepS: 30 };
+  } catch (error) {
+    process.stderr.write(`ioc-hub: ${(error as Error).message}\n`);
+    return 2;
+  }
+  let result: ReturnType<typeof simulate>;
+  try {
+    result = simulate(options);
+  } catch (error) {
+    process.stderr.write(`ioc-hub: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const { run, messages } = result;
+  const out = values.out as string | undefined;
+  if (out) {
+    writeFileSync(
+      out,
+      messages
+        .map((m) => `${JSON.stringify({ time: new Date(m.timeMs).toISOString(), device: m.device, topic: m.topic, payload: m.payload })}\n`)
+        .join(""),
+    );
+    writeFileSync(
+      `${out}.answer.json`,
+      `${JSON.stringify({ scenario, seed, start: new Date(options.startMs).toISOString(), durationH: options.durationH, alerts: run.answerKey, devices: scenarioDevices(run, messages) }, null, 2)}\n`,
+    );
+    writeFileSync(`${out}.vessels.json`, `${JSON.stringify(registerOf(run), null, 2)}\n`);
+    process.stderr.write(`wrote ${messages.length} messages to ${out} (+ .answer.json, .vessels.json)\n`);
+  }
+  if (values.mqtt) {
+    if (!values.devices) {
+      process.stderr.write("ioc-hub: --mqtt needs --devices <file> with each device's password\n");
+      return 2;
+    }
+    const passwords = JSON.parse(readFileSync(values.devices as string, "utf8")) as Record<string, string>;
+    await publishMessages(values.mqtt as string, passwords, messages, Number(values.speed ?? 60), (line) =>
+      process.stderr.write(`${line}\n`),
+    );
+    process.stderr.write(`published ${messages.length} messages to ${values.mqtt}\n`);
+  }
+  if (!out && !values.mqtt) {
+    process.stderr.write("ioc-hub: simulate needs --out <file> or --mqtt <url>\n");
+    return 2;
+  }
+  return 0;
+}
