@@ -1,5 +1,7 @@
 // `npm run demo`: starts the hub on its embedded defaults (MQTT 1883, HTTP 8080, a managed influxd
-// under ./var) and publishes readings from the demo stations over real MQTT, as devices would.
+// under ./var), replays the last 14 hours of the hue-all scenario (the fleet and the stations, with
+// their misbehaviour, so alerts are there within a minute), then keeps publishing live readings from
+// the demo stations over real MQTT, as devices would. `--scenario none` skips the replay.
 // With `--connect mqtt://host:port` it starts no hub and publishes to that one instead (docker-compose's
 // simulators profile), provisioning the stations' credentials in the registry under IOC_DATA_DIR,
 // which it shares with that hub.
@@ -11,7 +13,11 @@ import { loadConfig } from "../hub/config.js";
 import { createLogger } from "../hub/logger.js";
 import { startHub } from "../hub/main.js";
 import { openDatabase } from "../store/database.js";
+import { ApiTokens } from "../api/api-tokens.js";
+import { SchemaRegistry } from "../ingest/schema-registry.js";
+import { VesselRegistry } from "../vessels/vessel-registry.js";
 import { demoReading, demoStations } from "./demo-stations.js";
+import { publishMessages, registerOf, scenarioDevices, simulate } from "./simulate-command.js";
 import { seededRandom } from "./seeded-random.js";
 
 const { values } = parseArgs({
@@ -20,6 +26,7 @@ const { values } = parseArgs({
     duration: { type: "string" },
     seed: { type: "string", default: "1" },
     connect: { type: "string" },
+    scenario: { type: "string", default: "hue-all" },
   },
 });
 const intervalMs = Number(values.interval) * 1000;
@@ -36,6 +43,44 @@ for (const station of demoStations) {
   passwords.set(station.id, result.password);
 }
 db.close();
+
+// The scenario's history: its devices and vessels provisioned in the hub's registry, then replayed.
+let history = { messages: 0, readings: 0 };
+let apiToken: string | undefined;
+if (values.scenario && values.scenario !== "none") {
+  const hours = 14;
+  const simulation = simulate({
+    scenario: values.scenario,
+    seed: Number(values.seed),
+    durationH: hours,
+    startMs: Date.now() - hours * 3_600_000,
+    stepS: 30,
+  });
+  const scenarioDb = openDatabase(config.dataDir);
+  const devices = new DeviceRegistry(scenarioDb);
+  const scenarioPasswords: Record<string, string> = {};
+  for (const d of scenarioDevices(simulation)) {
+    // The demo stations are also scenario stations: they keep the password the live loop uses.
+    const known = passwords.get(d.id);
+    if (known) {
+      scenarioPasswords[d.id] = known;
+      continue;
+    }
+    const result = devices.find(d.id) ? await devices.rotate(d.id) : await devices.add(d.id, d.role ? { role: d.role } : { kind: d.kind });
+    scenarioPasswords[d.id] = result.password;
+  }
+  new VesselRegistry(scenarioDb, new SchemaRegistry(), new RegExp(config.vessels.registrationPattern, "u")).import(
+    registerOf(simulation.run),
+  );
+  apiToken = (await new ApiTokens(scenarioDb).add(`demo-${Date.now()}`, "operator")).secret;
+  scenarioDb.close();
+  const target = values.connect ?? `mqtt://${config.bind.includes(":") ? `[${config.bind}]` : config.bind}:${hub?.ports.mqtt}`;
+  await publishMessages(target, scenarioPasswords, simulation.messages, 0, () => {});
+  history = {
+    messages: simulation.messages.length,
+    readings: simulation.messages.filter((m) => m.topic.startsWith("ioc/v1/sensors/")).length,
+  };
+}
 
 const random = seededRandom(Number(values.seed));
 const url = values.connect ?? `mqtt://${config.bind.includes(":") ? `[${config.bind}]` : config.bind}:${hub?.ports.mqtt}`;
@@ -76,6 +121,12 @@ process.stdout.write(
   [
     "",
     `IOC hub demo: ${demoStations.length} stations publishing every ${intervalMs / 1000} s over MQTT to ${url}.`,
+    ...(history.messages > 0
+      ? [`  history:  replayed ${history.messages} messages (${history.readings} readings) of the last 14 h of ${values.scenario}`]
+      : []),
+    ...(apiToken && hub
+      ? [`  alerts:   curl -H 'Authorization: Bearer ${apiToken}' http://127.0.0.1:${hub.ports.http}/api/v1/alerts?state=open`]
+      : []),
     ...(hub
       ? [
           `  health:   curl http://127.0.0.1:${hub.ports.http}/readyz`,

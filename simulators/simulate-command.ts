@@ -1,5 +1,5 @@
-// `ioc-hub simulate --scenario hue-coast --seed <n> [--duration 14h] [--start <ISO time>] [--speed 60]
-//   [--out file.jsonl] [--mqtt url --devices devices.json]`
+// `ioc-hub simulate --scenario hue-coast|hue-air|hue-water|hue-all --seed <n> [--duration 14h]
+//   [--start <ISO time>] [--speed 60] [--out file.jsonl] [--mqtt url --devices devices.json]`
 // --out writes the scenario's messages as JSON lines {time, device, topic, payload}, plus
 // <file>.answer.json (the alerts the misbehaviour must raise) and <file>.vessels.json (the register, for
 // `ioc-hub vessels import`): the same seed and start give byte-identical files. --mqtt publishes them to
@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import { FleetScenario, type FleetRun, loadFleetConfig } from "./fleet-scenario.js";
 import { type SimMessage, fleetMessages } from "./fleet-messages.js";
+import { loadEnvironmentConfig, stationScenario } from "./station-scenario.js";
 
 export interface SimulateOptions {
   scenario: string;
@@ -19,35 +20,64 @@ export interface SimulateOptions {
   stepS: number;
 }
 
-export const scenarios = ["hue-coast"] as const;
+export const scenarios = ["hue-coast", "hue-air", "hue-water", "hue-all"] as const;
 
-/** The scenario's run and messages (deterministic for the options). */
-export function simulate(options: SimulateOptions): { run: FleetRun; messages: SimMessage[] } {
+export interface Simulation {
+  /** The fleet's run (hue-coast and hue-all). */
+  run?: FleetRun;
+  messages: SimMessage[];
+  answerKey: { rule: string; subject: string; kind: string }[];
+}
+
+/** The scenario's messages and answer key (deterministic for the options). */
+export function simulate(options: SimulateOptions): Simulation {
   if (!(scenarios as readonly string[]).includes(options.scenario))
     throw new Error(`unknown scenario "${options.scenario}"; scenarios: ${scenarios.join(", ")}`);
-  const config = loadFleetConfig();
-  const run = new FleetScenario(config, options.seed).run({ startMs: options.startMs, durationH: options.durationH, stepS: options.stepS });
-  return { run, messages: fleetMessages(config, run) };
+  const parts: Simulation[] = [];
+  if (options.scenario === "hue-coast" || options.scenario === "hue-all") {
+    const config = loadFleetConfig();
+    const run = new FleetScenario(config, options.seed).run({
+      startMs: options.startMs,
+      durationH: options.durationH,
+      stepS: options.stepS,
+    });
+    parts.push({ run, messages: fleetMessages(config, run), answerKey: run.answerKey });
+  }
+  const kinds: ("air" | "water")[] =
+    options.scenario === "hue-air"
+      ? ["air"]
+      : options.scenario === "hue-water"
+        ? ["water"]
+        : options.scenario === "hue-all"
+          ? ["air", "water"]
+          : [];
+  if (kinds.length > 0) parts.push(stationScenario(loadEnvironmentConfig(), kinds, options.seed, options.startMs, options.durationH));
+  const run = parts.find((p) => p.run)?.run;
+  return {
+    ...(run && { run }),
+    // A stable order: by time, then as each part produced them.
+    messages: parts.flatMap((p) => p.messages).sort((a, b) => a.timeMs - b.timeMs),
+    answerKey: parts.flatMap((p) => p.answerKey),
+  };
 }
 
 /** The devices a scenario publishes as, by kind (for provisioning). */
 export function scenarioDevices(
-  run: FleetRun,
-  messages: SimMessage[],
-): { id: string; kind?: "vessel" | "ais-receiver"; role?: "integration" }[] {
-  const vms = new Set(run.vessels.map((v) => v.vmsDeviceId).filter((id): id is string => id !== undefined));
-  const devices = [...new Set(messages.map((m) => m.device))].sort();
-  return devices.map((id) =>
-    id.startsWith("rx-")
-      ? { id, kind: "ais-receiver" as const }
-      : vms.has(id)
-        ? { id, kind: "vessel" as const }
-        : { id, role: "integration" as const },
-  );
+  simulation: Simulation,
+): { id: string; kind?: "vessel" | "ais-receiver" | "air" | "water"; role?: "integration" }[] {
+  const vms = new Set((simulation.run?.vessels ?? []).map((v) => v.vmsDeviceId).filter((id): id is string => id !== undefined));
+  const stations = new Map(loadEnvironmentConfig().stations.map((s) => [s.id, s.kind]));
+  const devices = [...new Set(simulation.messages.map((m) => m.device))].sort();
+  return devices.map((id) => {
+    const station = stations.get(id);
+    if (station) return { id, kind: station };
+    if (id.startsWith("rx-")) return { id, kind: "ais-receiver" as const };
+    return vms.has(id) ? { id, kind: "vessel" as const } : { id, role: "integration" as const };
+  });
 }
 
-export function registerOf(run: FleetRun): Record<string, unknown>[] {
-  return run.vessels.map((v) => ({
+export function registerOf(run: FleetRun | undefined): Record<string, unknown>[] {
+  return (run?.vessels ?? []).map((v) => ({
     id: v.id,
     name: v.name,
     lengthM: v.lengthM,
@@ -131,7 +161,7 @@ export async function runSimulateCommand(values: Record<string, string | boolean
     process.stderr.write(`ioc-hub: ${(error as Error).message}\n`);
     return 2;
   }
-  let result: ReturnType<typeof simulate>;
+  let result: Simulation;
   try {
     result = simulate(options);
   } catch (error) {
@@ -149,7 +179,7 @@ export async function runSimulateCommand(values: Record<string, string | boolean
     );
     writeFileSync(
       `${out}.answer.json`,
-      `${JSON.stringify({ scenario, seed, start: new Date(options.startMs).toISOString(), durationH: options.durationH, alerts: run.answerKey, devices: scenarioDevices(run, messages) }, null, 2)}\n`,
+      `${JSON.stringify({ scenario, seed, start: new Date(options.startMs).toISOString(), durationH: options.durationH, alerts: result.answerKey, devices: scenarioDevices(result) }, null, 2)}\n`,
     );
     writeFileSync(`${out}.vessels.json`, `${JSON.stringify(registerOf(run), null, 2)}\n`);
     process.stderr.write(`wrote ${messages.length} messages to ${out} (+ .answer.json, .vessels.json)\n`);

@@ -1,5 +1,7 @@
-// Station offline: no reading for `afterMinutes` by the hub's clock, evaluated on a timer (silence is
-// never reported). Cleared by the next reading. Runs once per station (quantity `*`, detail `station`).
+// Station offline: no reading for `afterMinutes`, evaluated on a timer with the hub's clock (silence is
+// never reported). Silence counts from the last reading's own time, like going dark for vessels, so
+// that history replayed into the hub is judged as it happened; a station whose clock is off is the
+// clock-skew rule's business. Cleared by the next reading. Runs once per station (detail `station`).
 import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface OfflineConfig {
@@ -8,6 +10,7 @@ export interface OfflineConfig {
 
 export interface OfflineState {
   active: boolean;
+  /** Own time of the latest reading. */
   lastReceivedMs?: number;
 }
 
@@ -24,21 +27,15 @@ export const offline: SensorRule<OfflineConfig, OfflineState> = {
   step(_config, state, input, entry) {
     if (!state.active) {
       // In place: this runs for every reading of every station.
-      state.lastReceivedMs = input.receivedAtMs;
+      state.lastReceivedMs = Math.max(state.lastReceivedMs ?? 0, input.timeMs);
       return { state, transitions: noTransitions };
     }
-    const next = { active: false, lastReceivedMs: input.receivedAtMs };
+    const next = { active: false, lastReceivedMs: Math.max(state.lastReceivedMs ?? 0, input.timeMs) };
     const message = "station reporting again";
     return {
       state: next,
       transitions: [
-        sensorAlert(
-          entry,
-          { station: input.station, quantity: "station", timeMs: input.receivedAtMs },
-          "cleared",
-          "sensor-health",
-          message,
-        ),
+        sensorAlert(entry, { station: input.station, quantity: "station", timeMs: input.timeMs }, "cleared", "sensor-health", message),
       ],
     };
   },

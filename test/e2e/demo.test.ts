@@ -9,23 +9,29 @@ import { demoStations } from "../../simulators/demo-stations.js";
 import { tempDir } from "../support/temp-dir.js";
 
 describe("demo", () => {
-  it("runs the hub with its managed influxd and stores every demo reading", async () => {
+  it("runs the hub with its managed influxd, replays the hue-all history, and stores every reading", async () => {
     const dir = tempDir("demo");
     try {
-      const run = spawnSync(process.execPath, [join(packageRoot, "dist/simulators/demo.js"), "--interval", "1", "--duration", "3"], {
+      const run = spawnSync(process.execPath, [join(packageRoot, "dist/simulators/demo.js"), "--interval", "1", "--duration", "5"], {
         env: { PATH: process.env.PATH ?? "", IOC_DATA_DIR: dir.path, IOC_MQTT_PORT: "0", IOC_HTTP_PORT: "0", IOC_LOG_LEVEL: "warn" },
         encoding: "utf8",
-        timeout: 60_000,
+        timeout: 150_000,
       });
       expect(run.status, run.stderr).toBe(0);
-      const published = Number(/demo stopped after (\d+) readings/.exec(run.stdout)?.[1]);
-      expect(published).toBeGreaterThanOrEqual(demoStations.length * 3);
+      const live = Number(/demo stopped after (\d+) readings/.exec(run.stdout)?.[1]);
+      expect(live).toBeGreaterThanOrEqual(demoStations.length * 3);
+      const history = Number(/replayed \d+ messages \((\d+) readings\)/.exec(run.stdout)?.[1]);
+      expect(history).toBeGreaterThan(1000);
+      expect(run.stdout).toMatch(/alerts: {3}curl -H 'Authorization: Bearer ioc_/);
+      const published = live + history;
       // The demo stopped its influxd; start it again on the same data to look.
       const influxd = new ManagedInfluxd({ dataDir: join(dir.path, "influxdb") });
       await influxd.start();
       try {
         const client = new InfluxClient({ url: influxd.url, db: "ioc" });
         const [series = []] = await client.query('SELECT count("temperature") FROM "env_reading" GROUP BY "kind"');
+        const [vessels = []] = await client.query('SELECT count("lat") FROM "vessel_position"');
+        expect(Number(vessels[0]?.values[0]?.[1] ?? 0)).toBeGreaterThan(10_000);
         const total = series.reduce((sum, s) => sum + Number(s.values[0]?.[1] ?? 0), 0);
         expect(total).toBe(published);
         expect(series.map((s) => s.tags?.kind).sort()).toEqual(["air", "water"]);
