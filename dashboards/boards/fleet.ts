@@ -16,6 +16,8 @@ export const fleetBoard = dashboard({
   description:
     "Every vessel of the province as one identity (AIS and VMS joined): latest positions, silent and dark vessels, open fisheries alerts, and the track of a chosen vessel.",
   tags: ["ioc", "fisheries"],
+  // A day: a vessel silent for hours is still on the board, with its last fix.
+  from: "now-24h",
   variables: [variable("vessel", "Vessel", 'SHOW TAG VALUES FROM "vessel_position" WITH KEY = "vessel"', false)],
   panels: [
     geomap(
@@ -88,15 +90,14 @@ export const fleetBoard = dashboard({
       },
     }),
     table({
-      title: "Not heard from for more than an hour",
-      description: "Last position and time of each vessel silent for over 1 h (time = last fix).",
+      title: "Last fix of every vessel, longest silent first",
+      // InfluxQL cannot filter groups on the age of their last point (an outer time condition is pushed
+      // into the subquery: every vessel then "has" an old last fix), so the table lists every vessel's
+      // last fix, oldest first; the going-dark alerts are the judgement of who is silent.
+      description: "Each vessel's last position and time, the longest silent on top (the time column is the last fix).",
       gridPos: { x: 16, y: 8, w: 8, h: 6 },
-      targets: [
-        target(
-          'SELECT "lat", "lon" FROM (SELECT last("lat") AS "lat", last("lon") AS "lon" FROM "vessel_position" WHERE $timeFilter GROUP BY "vessel") WHERE time < now() - 1h GROUP BY "vessel"',
-          "table",
-        ),
-      ],
+      targets: [target('SELECT last("lat") AS "lat", "lon" FROM "vessel_position" WHERE $timeFilter GROUP BY "vessel"', "table")],
+      transformations: [{ id: "sortBy", options: { sort: [{ field: "Time", desc: false }] } }],
     }),
     table({
       title: "Open fisheries alerts",

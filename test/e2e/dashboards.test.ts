@@ -1,8 +1,10 @@
 // Every panel query of every provisioned dashboard, with $timeFilter, $__interval and the template
-// variables substituted as Grafana substitutes them, run against a real influxd that the hub filled:
-// a day of air and water readings from the Huế stations (so hourly and daily indices exist), vessel
-// positions over VMS, alerts raised and one acknowledged, and the hub's own metrics. Every query must
+// variables substituted as Grafana substitutes them, run against a real influxd that the hub filled
+// with 26 hours of the hue-all scenario (the fleet over AIS, VMS and NAF; the stations, so hourly and
+// daily indices exist; the scenario's alerts, one acknowledged) and the hub's own metrics. Every query must
 // run; the key panels must return the fields their panel type needs.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** Polls until `check` returns true (expect.poll is not available in beforeAll). */
@@ -16,12 +18,10 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 import { boards } from "../../dashboards/build-dashboards.js";
 import type { Panel } from "../../dashboards/dashboard-model.js";
 import type { QuerySeries } from "../../ingest/sink/influx-client.js";
-import { demoReading, demoStations } from "../../simulators/demo-stations.js";
-import { seededRandom } from "../../simulators/seeded-random.js";
-import { type Credentials, addDevices } from "../support/devices.js";
+import { type Simulation, publishMessages, registerOf, scenarioDevices, simulate } from "../../simulators/simulate-command.js";
+import { addDevices } from "../support/devices.js";
 import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
-import { connectDevice } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
 
 const MIN = 60_000;
@@ -33,15 +33,20 @@ const regexOf = (values: string[]) => `(${values.map((v) => v.replace(/[.*+?^${}
 describe("dashboard queries against a filled InfluxDB", () => {
   let influx: TestInfluxd;
   let hub: HubProcess;
-  let creds: Map<string, Credentials>;
+  let simulation: Simulation;
   const dir = tempDir("hub-dashboards");
   const now = Date.now();
   const results = new Map<string, QuerySeries[]>();
 
   beforeAll(async () => {
     influx = await startTestInfluxd();
-    const stations = demoStations.map((s) => ({ id: s.id, kind: s.kind }));
-    creds = await addDevices(dir.path, [...stations, { id: "TTH-90123-TS", kind: "vessel" }, { id: "TTH-77777-TS", kind: "vessel" }]);
+    // 26 hours of the hue-all scenario (the fleet, and the stations every 5 minutes), so that a local
+    // midnight — and a daily AQI — falls inside; it ends now.
+    simulation = simulate({ scenario: "hue-all", seed: 2, durationH: 26, startMs: now - 26 * HOUR, stepS: 30 });
+    const creds = await addDevices(dir.path, scenarioDevices(simulation));
+    const register = join(dir.path, "vessels.json");
+    writeFileSync(register, JSON.stringify(registerOf(simulation.run)));
+    expect(runCli(["vessels", "import", register], { IOC_DATA_DIR: dir.path }).status).toBe(0);
     const admin = runCli(["tokens", "add", "dash-admin", "--role", "admin", "--json"], { IOC_DATA_DIR: dir.path });
     const token = (JSON.parse(admin.stdout) as { token: string }).token;
     hub = await startHub(dir.path, {
@@ -49,39 +54,7 @@ describe("dashboard queries against a filled InfluxDB", () => {
       IOC_INFLUX_FLUSH_INTERVAL_MS: "10",
       IOC_INFLUX_SELF_METRICS_INTERVAL_MS: "200",
     });
-
-    // 26 hours of readings, one every 10 minutes per station, so that local midnight (and a daily AQI) is crossed.
-    const random = seededRandom(5);
-    for (const station of demoStations) {
-      const client = await connectDevice(hub.mqttUrl, creds.get(station.id));
-      const batch: { time: number; values: Record<string, number> }[] = [];
-      for (let t = now - 26 * HOUR; t <= now; t += 10 * MIN) {
-        const values = demoReading(station, t, random);
-        // Lab parameters of the water stations, so VN_WQI has its groups.
-        if (station.kind === "water") Object.assign(values, { bod5: 5, cod: 14, nh4: 0.2, po4: 0.08, coliform: 2600 });
-        batch.push({ time: t, values });
-      }
-      for (let i = 0; i < batch.length; i += 50)
-        await client.publishAsync(`ioc/v1/sensors/${station.id}/data`, JSON.stringify(batch.slice(i, i + 50)), { qos: 1 });
-      await client.endAsync();
-    }
-    // Two vessels: one fresh, fishing in the protected area (alerts), one silent for 3 h.
-    const boat = await connectDevice(hub.mqttUrl, creds.get("TTH-77777-TS"));
-    for (let m = 30; m >= 0; m -= 5) {
-      await boat.publishAsync(
-        "ioc/v1/vessels/TTH-77777-TS/vms",
-        JSON.stringify({ time: now - m * MIN, lat: 16.25 + m * 0.0005, lon: 108.15, speedKn: 3 }),
-        { qos: 1 },
-      );
-    }
-    const other = await connectDevice(hub.mqttUrl, creds.get("TTH-90123-TS"));
-    for (const h of [5, 4, 3])
-      await other.publishAsync(
-        "ioc/v1/vessels/TTH-90123-TS/vms",
-        JSON.stringify({ time: now - h * HOUR, lat: 16.8, lon: 107.6 + h * 0.01, speedKn: 8 }),
-        { qos: 1 },
-      );
-    await Promise.all([boat.endAsync(), other.endAsync()]);
+    await publishMessages(hub.mqttUrl, Object.fromEntries([...creds].map(([id, c]) => [id, c.password])), simulation.messages, 0, () => {});
     // An operator acknowledges one alert (time to acknowledge).
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`${hub.httpUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
@@ -122,7 +95,7 @@ describe("dashboard queries against a filled InfluxDB", () => {
           const values = series.flatMap((s) => s.values.map((row) => String(row[1])));
           expect(values.length, `${board.uid} $${v.name} has values`).toBeGreaterThan(0);
           // A single-value variable gets one value as a user would pick it: here the fishing vessel.
-          vars.set(v.name, v.multi ? regexOf(values) : regexOf([values.find((x) => x.includes("77777")) ?? (values[0] as string)]));
+          vars.set(v.name, v.multi ? regexOf(values) : regexOf([values[0] as string]));
         }
         for (const panel of board.panels) {
           for (const t of panel.targets) {
@@ -160,7 +133,7 @@ describe("dashboard queries against a filled InfluxDB", () => {
     ["Fisheries/ioc-fleet/Latest position of every vessel/A", ["lat", "lon", "vessel", "source"]],
     ["Fisheries/ioc-fleet/Track of $vessel/A", ["lat", "lon"]],
     ["Fisheries/ioc-fleet/Open fisheries alerts/A", ["state", "message", "subject", "rule"]],
-    ["Fisheries/ioc-fleet/Not heard from for more than an hour/A", ["lat", "lon", "vessel"]],
+    ["Fisheries/ioc-fleet/Last fix of every vessel, longest silent first/A", ["lat", "lon", "vessel"]],
     ["Environment/ioc-environment/Stations by current VN_AQI/A", ["vn_aqi", "station"]],
     ["Environment/ioc-environment/Daily AQI/A", ["aqi", "category", "station", "index"]],
     ["Environment/ioc-environment/Station health (offline, flat-line, out of range, clock)/A", ["state", "subject"]],
@@ -185,9 +158,16 @@ describe("dashboard queries against a filled InfluxDB", () => {
   });
 
   it("finds the vessel that went silent, and the fresh one on the map", () => {
-    const silent = (results.get("Fisheries/ioc-fleet/Not heard from for more than an hour/A") ?? []).map((s) => s.tags?.vessel);
-    expect(silent).toEqual(["unregistered:vms:TTH-90123-TS"]);
-    const map = (results.get("Fisheries/ioc-fleet/Latest position of every vessel/A") ?? []).map((s) => s.tags?.vessel).sort();
-    expect(map).toEqual(["unregistered:vms:TTH-77777-TS", "unregistered:vms:TTH-90123-TS"]);
+    // Oldest last fix first (what the panel's sort shows): the vessel that went dark, 7 hours ago.
+    const lastFixes = (results.get("Fisheries/ioc-fleet/Last fix of every vessel, longest silent first/A") ?? [])
+      .map((s) => ({ vessel: s.tags?.vessel, time: s.values[0]?.[0] as number }))
+      .sort((a, b) => a.time - b.time);
+    expect(lastFixes[0]?.vessel).toBe(simulation.answerKey.find((a) => a.rule === "going-dark")?.subject);
+    expect(Date.now() - (lastFixes[0]?.time ?? 0)).toBeGreaterThan(6 * HOUR);
+    expect(Date.now() - (lastFixes[1]?.time ?? 0)).toBeLessThan(HOUR);
+    const map = [
+      ...new Set((results.get("Fisheries/ioc-fleet/Latest position of every vessel/A") ?? []).map((s) => s.tags?.vessel)),
+    ].sort();
+    expect(map).toEqual((simulation.run?.vessels ?? []).map((v) => v.id).sort());
   });
 });
