@@ -36,7 +36,8 @@ Commands:
   aqi --standard vn|us [--lang en|vi] [readings.jsonl]
                                           the AQI of each {"id","pollutant","avg","value","unit"} line
   simulate --scenario hue-coast --seed <n> [--duration 14h] [--start <time>] [--out file.jsonl]
-           [--mqtt url --devices devices.json] [--speed 60]
+           [--mqtt url --devices devices.json] [--serial /dev/ttyX] [--speed 60]
+  simulate load --devices N --rate R --mix air,water,ais,vms [--duration 30s] --mqtt mqtt://127.0.0.1:port
                                           the simulated Huế fleet: messages to a file (with its answer key) or to a hub
   vessels import <file.csv|file.json>     add or update registered vessels (all or nothing)
   vessels list [--json]                   registered vessels
@@ -205,6 +206,9 @@ async function main(): Promise<void> {
       out: { type: "string" },
       mqtt: { type: "string" },
       devices: { type: "string" },
+      serial: { type: "string" },
+      rate: { type: "string" },
+      mix: { type: "string" },
       lang: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -219,7 +223,12 @@ async function main(): Promise<void> {
     return;
   }
   if (command === "simulate") {
-    process.exitCode = await runSimulateCommand(values);
+    const loadConfigValues = rest[0] === "load" ? { dataDir: loadConfig({ file: values.config }).dataDir } : {};
+    // `simulate load --devices N` is a count; elsewhere --devices is the credentials file.
+    process.exitCode = await runSimulateCommand(
+      { ...values, ...loadConfigValues, ...(rest[0] === "load" && { count: values.devices }) },
+      rest,
+    );
     return;
   }
   if (command === "aqi") {

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import { FleetScenario, type FleetRun, loadFleetConfig } from "./fleet-scenario.js";
 import { type SimMessage, fleetMessages } from "./fleet-messages.js";
+import { type LoadKind, loadKinds, runLoadMix } from "./load-mix.js";
 import { loadEnvironmentConfig, stationScenario } from "./station-scenario.js";
 
 export interface SimulateOptions {
@@ -87,6 +88,13 @@ export function registerOf(run: FleetRun | undefined): Record<string, unknown>[]
   }));
 }
 
+/** "30s", "5m", "2h" or plain seconds, in seconds. */
+function parseSeconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text);
+  if (!m) throw new Error(`--duration must look like 30s, 5m or 2h (got "${text}")`);
+  return Number(m[1]) * (m[2] === "h" ? 3600 : m[2] === "m" ? 60 : 1);
+}
+
 function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(h|m)?$/.exec(text);
   if (!m) throw new Error(`--duration must look like 14h or 90m (got "${text}")`);
@@ -138,7 +146,62 @@ export async function publishMessages(
   await Promise.all([...clients.values()].map((c) => c.endAsync()));
 }
 
-export async function runSimulateCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
+/** Writes the NMEA lines of the AIS messages to a serial device (a receiver's port, or a pty), paced like --mqtt. */
+export async function writeSerial(path: string, messages: SimMessage[], speed: number): Promise<number> {
+  const { createWriteStream } = await import("node:fs");
+  const port = createWriteStream(path, { flags: "a" });
+  await new Promise<void>((resolve, reject) => {
+    port.once("open", () => resolve());
+    port.once("error", reject);
+  });
+  const ais = messages.filter((m) => m.topic.startsWith("ioc/v1/ais/"));
+  const first = ais[0]?.timeMs ?? 0;
+  const started = Date.now();
+  let lines = 0;
+  for (const message of ais) {
+    if (speed > 0) {
+      const wait = started + (message.timeMs - first) / speed - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    // Receivers end NMEA lines with CR LF; a full port buffer waits for the reader.
+    const text = message.payload.replace(/\n/g, "\r\n");
+    lines += text.split("\r\n").length - 1;
+    if (!port.write(text)) await new Promise<void>((r) => port.once("drain", () => r()));
+  }
+  await new Promise<void>((resolve) => port.end(() => resolve()));
+  return lines;
+}
+
+export async function runSimulateCommand(
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[] = [],
+): Promise<number> {
+  if (positionals[0] === "load") {
+    const mix = String(values.mix ?? "air,water,ais,vms").split(",") as LoadKind[];
+    const devices = Number(values.count ?? 100);
+    const rate = Number(values.rate ?? 1000);
+    const durationS = parseSeconds(String(values.duration ?? "30s"));
+    if (!mix.every((k) => (loadKinds as readonly string[]).includes(k)) || !(devices > 0) || !(rate > 0) || !values.mqtt) {
+      process.stderr.write(`ioc-hub: simulate load needs --mqtt <url>, --devices N, --rate R, --mix of ${loadKinds.join(",")}\n`);
+      return 2;
+    }
+    const url = new URL(values.mqtt as string);
+    if (!["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname)) {
+      process.stderr.write("ioc-hub: simulate load only targets loopback (127.0.0.1, ::1)\n");
+      return 2;
+    }
+    const result = await runLoadMix({
+      devices,
+      rate,
+      mix,
+      durationS,
+      url: values.mqtt as string,
+      dataDir: String(values.dataDir),
+      seed: Number(values.seed ?? 1),
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
   const scenario = (values.scenario as string | undefined) ?? "hue-coast";
   const seed = Number(values.seed ?? 1);
   if (!Number.isInteger(seed)) {
@@ -195,8 +258,12 @@ export async function runSimulateCommand(values: Record<string, string | boolean
     );
     process.stderr.write(`published ${messages.length} messages to ${values.mqtt}\n`);
   }
-  if (!out && !values.mqtt) {
-    process.stderr.write("ioc-hub: simulate needs --out <file> or --mqtt <url>\n");
+  if (values.serial) {
+    const lines = await writeSerial(values.serial as string, messages, Number(values.speed ?? 60));
+    process.stderr.write(`wrote ${lines} NMEA lines to ${values.serial}\n`);
+  }
+  if (!out && !values.mqtt && !values.serial) {
+    process.stderr.write("ioc-hub: simulate needs --out <file>, --mqtt <url> or --serial <device>\n");
     return 2;
   }
   return 0;
