@@ -113,17 +113,25 @@ export async function publishMessages(
   for (const device of new Set(messages.map((m) => m.device))) {
     const password = passwords[device];
     if (password === undefined) throw new Error(`no password for device ${device} in the devices file`);
-    clients.set(
-      device,
-      await mqtt.connectAsync(url, {
-        username: device,
-        password,
-        clientId: `sim-${device}`,
-        clean: false,
-        reconnectPeriod: 1000,
-        connectTimeout: 10_000,
-      }),
-    );
+    const client = await mqtt.connectAsync(url, {
+      username: device,
+      password,
+      clientId: `sim-${device}`,
+      clean: false,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+    });
+    // Reconnect with exponential backoff (1 s doubling to 30 s, with jitter), back to 1 s once connected;
+    // QoS 1 messages published meanwhile wait in mqtt.js's outgoing store and go out on reconnect.
+    client.on("close", () => {
+      client.options.reconnectPeriod = Math.round(
+        Math.min(30_000, (client.options.reconnectPeriod ?? 1000) * 2) * (0.75 + Math.random() * 0.5),
+      );
+    });
+    client.on("connect", () => {
+      client.options.reconnectPeriod = 1000;
+    });
+    clients.set(device, client);
   }
   const first = messages[0]?.timeMs ?? 0;
   const started = Date.now();
