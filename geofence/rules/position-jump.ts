@@ -9,6 +9,12 @@ import type { VesselRule } from "./vessel-rule.js";
 export interface PositionJumpConfig {
   maxSpeedKn: number;
   checkLand: boolean;
+  /**
+   * Fixes closer in time than this are compared as if this far apart: a NAF report's time is a whole
+   * minute and an AIS tag block's a whole second, so the same track through two feeds can look like a
+   * jump over a fraction of a second.
+   */
+  minIntervalS: number;
 }
 
 export interface PositionJumpState {
@@ -19,7 +25,7 @@ const METRES_PER_NM = 1852;
 
 export const positionJump: VesselRule<PositionJumpConfig, PositionJumpState> = {
   id: "position-jump",
-  defaults: { maxSpeedKn: 40, checkLand: true },
+  defaults: { maxSpeedKn: 40, checkLand: true, minIntervalS: 60 },
   initial: () => ({}),
   step(config, state, p, { land }) {
     if (config.checkLand && land?.onLand(p.lat, p.lon)) {
@@ -42,7 +48,7 @@ export const positionJump: VesselRule<PositionJumpConfig, PositionJumpState> = {
     if (!last || p.timeMs <= last.timeMs) return { state: { last: last && last.timeMs >= p.timeMs ? last : here }, transitions: [] };
     // geolib's Vincenty-free great-circle distance (accurate to ~0.5 %), metres.
     const distanceNm = getDistance({ latitude: last.lat, longitude: last.lon }, { latitude: p.lat, longitude: p.lon }, 1) / METRES_PER_NM;
-    const speedKn = distanceNm / ((p.timeMs - last.timeMs) / 3_600_000);
+    const speedKn = distanceNm / (Math.max(p.timeMs - last.timeMs, config.minIntervalS * 1000) / 3_600_000);
     if (speedKn <= config.maxSpeedKn) return { state: { last: here }, transitions: [] };
     return {
       state,
