@@ -21,7 +21,8 @@ export interface EnvironmentConfig {
     quantity?: string;
     fromHour: number;
     toHour?: number;
-    factor?: number;
+    /** PM2.5 during an episode, µg/m³ [low, high] (PM10 follows at 1.6-1.7 times): whatever the hour it falls at. */
+    pm25?: [number, number];
     rules: string[];
   }[];
 }
@@ -57,8 +58,9 @@ export function stationScenario(
       const values = demoReading({ id: station.id, kind: station.kind, level: station.level }, t, random);
       const episode = active("pollution-episode");
       if (episode) {
-        values.pm25 = Math.round((values.pm25 as number) * (episode.factor ?? 5) * 10) / 10;
-        values.pm10 = Math.round((values.pm10 as number) * (episode.factor ?? 5) * 10) / 10;
+        const [low, high] = episode.pm25 ?? [165, 230];
+        values.pm25 = Math.round((low + random() * (high - low)) * 10) / 10;
+        values.pm10 = Math.round((values.pm25 as number) * (1.6 + 0.1 * random()) * 10) / 10;
       }
       const flat = active("flat-line");
       if (flat) {
