@@ -10,6 +10,7 @@ import { SchemaRegistry } from "../../ingest/schema-registry.js";
 import { type Database, openDatabase } from "../../store/database.js";
 import { tempDir } from "../../test/support/temp-dir.js";
 import { createApp } from "../create-app.js";
+import { testBox } from "../../test/support/test-box.js";
 
 describe("/api/v1/zones", () => {
   const dir = tempDir("api-zones");
@@ -39,22 +40,7 @@ describe("/api/v1/zones", () => {
     dir.remove();
   });
 
-  const closedArea = {
-    type: "Feature",
-    properties: { name: "Closed season box", kind: "custom", season: "04-01/06-30" },
-    geometry: {
-      type: "Polygon",
-      coordinates: [
-        [
-          [107.9, 16.5],
-          [108.0, 16.5],
-          [108.0, 16.6],
-          [107.9, 16.6],
-          [107.9, 16.5],
-        ],
-      ],
-    },
-  };
+  const closedArea = testBox({ name: "Closed season box", kind: "custom", season: "04-01/06-30" });
 
   it("lists the shipped zones and serves one", async () => {
     expect((await app.inject("/api/v1/zones")).statusCode).toBe(401);

@@ -11,6 +11,7 @@ import { Land } from "../land.js";
 import { VesselRuleEngine } from "../rule-engine.js";
 import { loadZones } from "../zone-files.js";
 import { ZoneIndex } from "../zone-index.js";
+import { testBox } from "../../test/support/test-box.js";
 import { zoneFromFeature } from "../zone.js";
 import { providersOut } from "./dark-outage.js";
 import { encounter } from "./encounter.js";
@@ -27,22 +28,7 @@ const HOUR = 60 * MIN;
 const hueZones = new ZoneIndex(loadZones(join(packageRoot, "zones")));
 const land = Land.fromFile(join(packageRoot, "geofence", "land", "hue-land.geojson"), () => hueZones);
 
-const square = zoneFromFeature({
-  type: "Feature",
-  properties: { id: "box", name: "Test box", kind: "custom" },
-  geometry: {
-    type: "Polygon",
-    coordinates: [
-      [
-        [107.9, 16.5],
-        [108.0, 16.5],
-        [108.0, 16.6],
-        [107.9, 16.6],
-        [107.9, 16.5],
-      ],
-    ],
-  },
-});
+const square = zoneFromFeature(testBox({ id: "box", name: "Test box", kind: "custom" }));
 const boxZones = new ZoneIndex([square]);
 
 function fix(vessel: string, minute: number, lat: number, lon: number, sogKn?: number, receiver?: string): VesselPosition {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AlertTransition } from "../../alerts/alert-transition.js";
 import type { VesselPosition } from "../../ingest/observation.js";
 import { VesselRuleEngine } from "../rule-engine.js";
+import { testBox } from "../../test/support/test-box.js";
 import { zoneFromFeature } from "../zone.js";
 import { ZoneIndex } from "../zone-index.js";
 import { boundaryApproach } from "./boundary-approach.js";
@@ -12,22 +13,7 @@ import { zoneByClass } from "./zone-by-class.js";
 import { overspeed } from "./overspeed.js";
 import { portEvents } from "./port-events.js";
 
-const mpa = zoneFromFeature({
-  type: "Feature",
-  properties: { id: "mpa-test", name: "Test MPA", kind: "mpa" },
-  geometry: {
-    type: "Polygon",
-    coordinates: [
-      [
-        [107.9, 16.5],
-        [108.0, 16.5],
-        [108.0, 16.6],
-        [107.9, 16.6],
-        [107.9, 16.5],
-      ],
-    ],
-  },
-});
+const mpa = zoneFromFeature(testBox({ id: "mpa-test", name: "Test MPA", kind: "mpa" }));
 const zones = new ZoneIndex([mpa]);
 const T0 = Date.parse("2026-11-23T00:00:00Z");
 const MIN = 60_000;
