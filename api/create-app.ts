@@ -7,6 +7,8 @@ import type { WebhookDelivery } from "../alerts/webhook-delivery.js";
 import type { Database } from "../store/database.js";
 import type { ApiTokens } from "./api-tokens.js";
 import type { ApiAuth } from "./request-auth.js";
+import type { AdapterStatusDoc } from "../adapters/adapter-status.js";
+import { adapterRoutes } from "./routes/adapters.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { maintenanceRoutes } from "./routes/maintenance.js";
 import { type RulesAccess, rulesRoutes } from "./routes/rules.js";
@@ -61,6 +63,8 @@ export interface AppDeps {
     webhooks: WebhookDelivery;
     db: Database;
   };
+  /** The adapters' statuses (GET /api/v1/adapters), read with the alerts' auth. */
+  adapters?: () => AdapterStatusDoc[];
 }
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -124,6 +128,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(maintenanceRoutes(a.db, a.auth));
     await app.register(tokenRoutes(a.auth.tokens, a.auth));
     await app.register(webhookRoutes(a.webhooks, a.auth));
+    if (deps.adapters) await app.register(adapterRoutes(deps.adapters, a.auth));
   }
   return app;
 }

@@ -10,6 +10,7 @@ import { ApiTokenError, ApiTokens, type TokenRole, tokenRoles } from "../api/api
 import { openDatabase } from "../store/database.js";
 import { ConfigError, type HubConfig, loadConfig } from "./config.js";
 import { runSimulateCommand } from "../simulators/simulate-command.js";
+import { runAdapterCommand } from "./adapter-command.js";
 import { runAqiCommand } from "./aqi-command.js";
 import { runDecodeCommand } from "./decode-command.js";
 import { runZonesCommand } from "./zones-command.js";
@@ -39,6 +40,9 @@ Commands:
            [--mqtt url --devices devices.json] [--serial /dev/ttyX] [--speed 60]
   simulate load --devices N --rate R --mix air,water,ais,vms [--duration 30s] --mqtt mqtt://127.0.0.1:port
                                           the simulated Huế fleet: messages to a file (with its answer key) or to a hub
+  adapter list [--json]                   the serial, UDP, TCP and Modbus adapters of the config
+  adapter run <id> (--mqtt url --username u --password p | --print)
+                                          one adapter in its own process: forward to a hub, or print what it decodes
   vessels import <file.csv|file.json>     add or update registered vessels (all or nothing)
   vessels list [--json]                   registered vessels
 
@@ -210,6 +214,9 @@ async function main(): Promise<void> {
       rate: { type: "string" },
       mix: { type: "string" },
       lang: { type: "string" },
+      username: { type: "string" },
+      password: { type: "string" },
+      print: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -255,6 +262,9 @@ async function main(): Promise<void> {
       return runVessels(config, rest, values.json ?? false);
     case "tokens":
       return runTokens(config, rest, values.json ?? false, values.role);
+    case "adapter":
+      process.exitCode = await runAdapterCommand(config, rest, values);
+      return;
     default:
       fail(`unknown command "${command}"\n\n${usage}`);
   }

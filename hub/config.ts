@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
+import { type AdapterConfig, adapterConfigProblems, adapterSchema, withAdapterDefaults } from "../adapters/adapter-config.js";
 
 export const configSchema = {
   $id: "ioc-hub-config",
@@ -215,6 +216,12 @@ export const configSchema = {
         maxJsonDepth: { type: "integer", minimum: 2, default: 16, description: "deeper JSON is refused before it is parsed" },
       },
     },
+    adapters: {
+      type: "array",
+      default: [],
+      items: adapterSchema,
+      description: "serial ports, sockets and Modbus buses the hub reads (docs/adapters.md); config file only",
+    },
   },
 } as const;
 
@@ -256,6 +263,7 @@ export interface HubConfig {
     webhookMaxAgeMs: number;
     webhookMaxRetryDelayMs: number;
   };
+  adapters: AdapterConfig[];
 }
 
 export class ConfigError extends Error {
@@ -263,7 +271,7 @@ export class ConfigError extends Error {
 }
 
 interface SchemaNode {
-  type?: string;
+  type?: string | readonly string[];
   properties?: Record<string, SchemaNode>;
 }
 
@@ -277,7 +285,7 @@ export function settingPaths(node: SchemaNode = configSchema as unknown as Schem
   const out: string[][] = [];
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     if (child.properties) out.push(...settingPaths(child, [...prefix, key]));
-    else out.push([...prefix, key]);
+    else if (child.type !== "array") out.push([...prefix, key]); // lists are set in the config file only
   }
   return out;
 }
@@ -292,7 +300,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   node[path[path.length - 1] as string] = value;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true, strictTypes: false });
+const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true, strictTypes: false, discriminator: true });
 const validate = ajv.compile<HubConfig>(configSchema);
 
 function describe(error: ErrorObject, envFor: Map<string, string>): string {
@@ -350,6 +358,9 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   } catch (error) {
     throw new ConfigError(`invalid configuration: vessels.registrationPattern is not a regular expression: ${(error as Error).message}`);
   }
+  config.adapters = config.adapters.map((a) => withAdapterDefaults(a as unknown as Record<string, unknown>));
+  const adapterProblems = adapterConfigProblems(config.adapters);
+  if (adapterProblems.length > 0) throw new ConfigError(`invalid configuration: ${adapterProblems.join("; ")}`);
   if (config.influx.token && (config.influx.user || config.influx.password)) {
     throw new ConfigError("invalid configuration: influx.token and influx.user/influx.password are exclusive");
   }

@@ -34,6 +34,7 @@ import { type RulesConfig, defaultRulesFile, loadRulesFile, parseRulesConfig } f
 import { SensorRuleEngine } from "../alerts/sensor-rule-engine.js";
 import { WebhookDelivery, defaultWebhookOptions } from "../alerts/webhook-delivery.js";
 import { ApiTokens } from "../api/api-tokens.js";
+import { AdapterManager } from "../adapters/adapter-manager.js";
 import { packageRoot } from "./package-root.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -260,6 +261,16 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   );
   lifecycle.onEvent(alertPublisher.deliver);
   void alertPublisher.start();
+  // Serial ports, sockets and Modbus buses: the same pipeline as MQTT (docs/adapters.md).
+  const adapters = new AdapterManager(config.adapters, {
+    target: pipeline,
+    log: log.child({ component: "adapters" }),
+    registry: metrics.registry,
+    deadLetter,
+    publish: (topic, payload, retain) => activeBroker.publish(topic, payload, retain),
+    alert: applyTransition,
+  });
+  adapters.start();
 
   const mqttServer = createServer((socket) => activeBroker.handle(socket, "mqtt"));
   const mqttPort = await listenTcp(mqttServer, config.mqtt.port, config.bind);
@@ -285,6 +296,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     vessels: { registry: vesselRegistry, identity, devices: { devices: registry, tokens }, influx: () => influxClient, pipeline },
     zones: { store: zones, devices: { devices: registry, tokens } },
     alerts: { lifecycle, auth: { devices: registry, tokens }, rules: rulesAccess, webhooks, db },
+    adapters: () => adapters.statuses(),
     maxWebSocketBytes: config.mqtt.maxPacketBytes + 16,
     beforeScrape: () => {
       const stats = spool.stats();
@@ -320,6 +332,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       clearInterval(ruleTimer);
       clearInterval(stateTimer);
       webhooks.stop();
+      await adapters.stop(); // their queued lines still go through the pipeline into the spool
       // Stop accepting first; the server's close completes only once the broker has closed the clients.
       const serverClosed = new Promise<void>((r) => mqttServer.close(() => r()));
       await alertPublisher.drain();

@@ -17,6 +17,8 @@ export interface Envelope {
   topic?: string;
   /** Serial port or socket address, when it came through an adapter. */
   port?: string;
+  /** Format options from the adapter's config (a sensor line layout, a Modbus register map), schema-checked at start-up. */
+  options?: unknown;
   /** Hub clock at reception, Unix ms. */
   receivedAt: number;
   bytes: Buffer;

@@ -22,6 +22,14 @@ export const rejectionReasons = {
   vessel_id_invalid: "An AIS ship report whose MMSI is not 9 digits.",
   position_invalid: 'A position outside the Earth (and not the "not available" value).',
   naf_record_invalid: "A NAF record was refused; the message starts with the NAF reason (docs/errors.md) and `path` names the record.",
+  line_invalid:
+    "A sensor line from an adapter does not fit the adapter's line layout (column count, a value that is not a number, a missing station); `path` names the line.",
+  line_too_long:
+    "A line from a serial port or socket is longer than the adapter's maxLineBytes; it is dropped whole and its first bytes dead-lettered.",
+  nmea_sentence_invalid:
+    "An NMEA position sentence (RMC) could not be used: bad checksum, no fix, or a field that cannot be read; `path` names the line.",
+  modbus_register_invalid:
+    "A Modbus register block is shorter than the register map needs, or a value is the sensor's NaN; `path` names the register.",
   format_unsupported: "No decoder is registered yet for this topic's payload format.",
   rate_limited: "The device publishes faster than mqtt.publishRatePerSecond allows; the connection is closed.",
   spool_full: "The hub's spool is at spool.maxBytes; the message is not acknowledged and must be resent.",

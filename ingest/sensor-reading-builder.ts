@@ -24,6 +24,15 @@ export interface ReadingDraft {
   path: string;
 }
 
+/**
+ * A raw device value through a linear scale (register or logger counts → units). Rounded to 12
+ * significant digits so 274 × 0.1 is stored as 27.4, not 27.400000000000002.
+ */
+export function scaled(raw: number, scale = 1, offset = 0): number {
+  if (scale === 1 && offset === 0) return raw;
+  return Number((raw * scale + offset).toPrecision(12));
+}
+
 export function buildSensorReading(draft: ReadingDraft): { reading: SensorReading } | { rejection: Rejection } {
   const values: Record<string, number> = {};
   for (const entry of draft.entries) {

@@ -2,6 +2,7 @@
 // and full jitter while InfluxDB is down or slow; the spool cursor moves only after InfluxDB
 // acknowledged a batch. Points InfluxDB refuses (400 partial write) are found by bisection, which
 // is safe because rewriting a stored point is idempotent, and only those go to the dead letters.
+import { fullJitterDelayMs } from "../../hub/backoff.js";
 import type { Logger } from "../../hub/logger.js";
 import type { HubMetrics } from "../../hub/metrics.js";
 import type { DeadLetterLog } from "../dead-letter.js";
@@ -152,8 +153,7 @@ export class InfluxWriter {
   }
 
   private async backoff(attempt: number, retryAfterMs?: number): Promise<void> {
-    const cap = Math.min(this.options.maxRetryDelayMs, BASE_RETRY_MS * 2 ** Math.min(attempt, 16));
-    const delay = retryAfterMs ?? Math.round(Math.random() * cap) + 50;
+    const delay = retryAfterMs ?? fullJitterDelayMs(attempt, BASE_RETRY_MS, this.options.maxRetryDelayMs) + 50;
     await this.sleepInterruptibly(delay);
   }
 
