@@ -69,6 +69,11 @@ export class AdapterManager {
     await Promise.all([...this.adapters.values()].map(({ adapter }) => adapter.stop()));
   }
 
+  /** The live status objects (for the hub's self-metrics). */
+  statusObjects(): AdapterStatus[] {
+    return [...this.adapters.values()].map(({ adapter }) => adapter.status);
+  }
+
   statuses(): AdapterStatusDoc[] {
     return [...this.adapters.values()].map(({ adapter }) => adapter.status.doc());
   }

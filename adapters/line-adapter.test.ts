@@ -106,6 +106,11 @@ describe("LineAdapter", () => {
     expect(delivered.length).toBeLessThanOrEqual(100 + 500);
     expect(adapter.status.counters.droppedQueueFull).toBe(10_000 - delivered.length);
     expect(delivered).toEqual([...delivered].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))));
+    // Envelopes never share a millisecond: each starts after the previous one's 1-ms-apart line stamps.
+    target.envelopes.slice(1).forEach((e, i) => {
+      const previous = target.envelopes[i] as Envelope;
+      expect(e.receivedAt).toBeGreaterThanOrEqual(previous.receivedAt + previous.bytes.toString().split("\n").length);
+    });
     await adapter.stop();
   });
 

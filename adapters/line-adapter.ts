@@ -29,6 +29,8 @@ export class LineAdapter {
   private readonly supervisor: Supervisor;
   private draining: Promise<void> | undefined;
   private paused = false;
+  /** The earliest reception time the next envelope may carry (see handOver). */
+  private nextFreeMs = 0;
 
   constructor(
     private readonly config: LineAdapterConfig,
@@ -154,6 +156,11 @@ export class LineAdapter {
   }
 
   private async handOver(lines: QueuedLine[]): Promise<void> {
+    // Lines without a time of their own are stamped receivedAt + their index in the envelope (1 ms
+    // apart); envelopes start after the previous one's stamps, so that two readings of one station
+    // that arrived in the same millisecond never share a timestamp (InfluxDB would keep only one).
+    const receivedAt = Math.max((lines[0] as QueuedLine).at, this.nextFreeMs);
+    this.nextFreeMs = receivedAt + lines.length;
     const envelope: Envelope = {
       via: this.via,
       format: this.config.format,
@@ -161,7 +168,7 @@ export class LineAdapter {
       deviceKind: this.config.kind,
       subjectId: this.config.subject,
       port: this.source.address,
-      receivedAt: (lines[0] as QueuedLine).at,
+      receivedAt,
       bytes: Buffer.from(lines.map((l) => l.text).join("\n")),
       ...(this.config.lines && { options: this.config.lines }),
     };

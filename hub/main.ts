@@ -35,6 +35,7 @@ import { SensorRuleEngine } from "../alerts/sensor-rule-engine.js";
 import { WebhookDelivery, defaultWebhookOptions } from "../alerts/webhook-delivery.js";
 import { ApiTokens } from "../api/api-tokens.js";
 import { AdapterManager } from "../adapters/adapter-manager.js";
+import { adapterStatusLine } from "../adapters/adapter-status-line.js";
 import { packageRoot } from "./package-root.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -313,7 +314,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const selfMetricsTimer =
     config.influx.selfMetricsIntervalMs > 0
       ? setInterval(() => {
-          hubMetricLines(metrics, spool.stats(), activeBroker.connectedClients, Date.now())
+          const now = Date.now();
+          hubMetricLines(metrics, spool.stats(), activeBroker.connectedClients, now)
+            .then((lines) => [...lines, ...adapters.statusObjects().map((s) => adapterStatusLine(s, now))])
             .then((lines) => spool.append(`${lines.join("\n")}\n`, lines.length))
             .catch((error) => log.warn({ err: error }, "could not record the hub's own metrics"));
         }, config.influx.selfMetricsIntervalMs)

@@ -1,5 +1,5 @@
 // `ioc-hub simulate --scenario hue-coast|hue-air|hue-water|hue-all --seed <n> [--duration 14h]
-//   [--start <ISO time>] [--speed 60] [--out file.jsonl] [--mqtt url --devices devices.json]`
+//   [--start <ISO time>] [--speed 60] [--out file.jsonl] [--mqtt url --devices devices.json] [--serial <device>]`
 // --out writes the scenario's messages as JSON lines {time, device, topic, payload}, plus
 // <file>.answer.json (the alerts the misbehaviour must raise) and <file>.vessels.json (the register, for
 // `ioc-hub vessels import`): the same seed and start give byte-identical files. --mqtt publishes them to
@@ -154,8 +154,31 @@ export async function publishMessages(
   await Promise.all([...clients.values()].map((c) => c.endAsync()));
 }
 
-/** Writes the NMEA lines of the AIS messages to a serial device (a receiver's port, or a pty), paced like --mqtt. */
-export async function writeSerial(path: string, messages: SimMessage[], speed: number): Promise<number> {
+/**
+ * A station message (sensor JSON, one reading or a batch) as data-logger lines:
+ * `station=<id> time=<ISO 8601> <quantity>=<value> …`, values in the quantities' canonical units.
+ */
+export function stationLines(message: SimMessage): string[] {
+  const station = message.topic.split("/")[3] as string;
+  const parsed = JSON.parse(message.payload) as
+    | { time?: string | number; values: Record<string, number> }
+    | { time?: string | number; values: Record<string, number> }[];
+  return (Array.isArray(parsed) ? parsed : [parsed]).map((r) => {
+    const time = r.time === undefined ? new Date(message.timeMs).toISOString() : new Date(r.time).toISOString();
+    return [`station=${station}`, `time=${time}`, ...Object.entries(r.values).map(([q, v]) => `${q}=${v}`)].join(" ");
+  });
+}
+
+/**
+ * Writes to a serial device (a receiver's or logger's port, or one end of a pty), paced like --mqtt:
+ * the AIS of the scenario as NMEA lines when it has vessels, else its stations' readings as
+ * data-logger lines (stationLines). Lines end with CR LF, as receivers and loggers send them.
+ */
+export async function writeSerial(
+  path: string,
+  messages: SimMessage[],
+  speed: number,
+): Promise<{ lines: number; kind: "NMEA" | "station" }> {
   const { createWriteStream } = await import("node:fs");
   const port = createWriteStream(path, { flags: "a" });
   await new Promise<void>((resolve, reject) => {
@@ -163,21 +186,23 @@ export async function writeSerial(path: string, messages: SimMessage[], speed: n
     port.once("error", reject);
   });
   const ais = messages.filter((m) => m.topic.startsWith("ioc/v1/ais/"));
-  const first = ais[0]?.timeMs ?? 0;
+  const kind = ais.length > 0 ? "NMEA" : "station";
+  const selected = kind === "NMEA" ? ais : messages.filter((m) => /^ioc\/v1\/sensors\/[^/]+\/data$/.test(m.topic));
+  const first = selected[0]?.timeMs ?? 0;
   const started = Date.now();
   let lines = 0;
-  for (const message of ais) {
+  for (const message of selected) {
     if (speed > 0) {
       const wait = started + (message.timeMs - first) / speed - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    // Receivers end NMEA lines with CR LF; a full port buffer waits for the reader.
-    const text = message.payload.replace(/\n/g, "\r\n");
+    const text = kind === "NMEA" ? message.payload.replace(/\n/g, "\r\n") : `${stationLines(message).join("\r\n")}\r\n`;
     lines += text.split("\r\n").length - 1;
+    // A full port buffer waits for the reader.
     if (!port.write(text)) await new Promise<void>((r) => port.once("drain", () => r()));
   }
   await new Promise<void>((resolve) => port.end(() => resolve()));
-  return lines;
+  return { lines, kind };
 }
 
 export async function runSimulateCommand(
@@ -267,8 +292,8 @@ export async function runSimulateCommand(
     process.stderr.write(`published ${messages.length} messages to ${values.mqtt}\n`);
   }
   if (values.serial) {
-    const lines = await writeSerial(values.serial as string, messages, Number(values.speed ?? 60));
-    process.stderr.write(`wrote ${lines} NMEA lines to ${values.serial}\n`);
+    const { lines, kind } = await writeSerial(values.serial as string, messages, Number(values.speed ?? 60));
+    process.stderr.write(`wrote ${lines} ${kind} lines to ${values.serial}\n`);
   }
   if (!out && !values.mqtt && !values.serial) {
     process.stderr.write("ioc-hub: simulate needs --out <file>, --mqtt <url> or --serial <device>\n");

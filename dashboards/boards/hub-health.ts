@@ -1,7 +1,7 @@
 // Hub health: ingest rate by transport, rejects by reason, spool depth and age, InfluxDB write
 // latency, connected clients — from the hub's own `hub` measurement (cumulative counters, so rates
-// are non_negative_derivative). Adapter states join this board with the adapters issue.
-import { dashboard, stat, target, thresholds, timeseries } from "../dashboard-model.js";
+// are non_negative_derivative) — and the state of each serial, UDP, TCP and Modbus adapter.
+import { dashboard, stat, table, target, thresholds, timeseries } from "../dashboard-model.js";
 
 const rate = (field: string) => `non_negative_derivative(last("${field}"), 1s)`;
 
@@ -9,7 +9,7 @@ export const hubHealthBoard = dashboard({
   uid: "ioc-hub-health",
   title: "Hub health",
   description:
-    "Is the hub taking data in and getting it into InfluxDB: ingest and reject rates, spool backlog, write latency, connected clients.",
+    "Is the hub taking data in and getting it into InfluxDB: ingest and reject rates, spool backlog, write latency, connected clients, adapters.",
   tags: ["ioc", "operations"],
   refresh: "10s",
   from: "now-1h",
@@ -94,6 +94,18 @@ export const hubHealthBoard = dashboard({
       title: "Authentication failures",
       gridPos: { x: 18, y: 16, w: 6, h: 5 },
       targets: [target('SELECT last("auth_failures") FROM "hub" WHERE "stage" = \'broker\' AND $timeFilter')],
+    }),
+    table({
+      title: "Adapters (serial, UDP, TCP, Modbus)",
+      description:
+        "State and counters of each adapter, as last reported; `garbage` counts noisy and overlong lines, `dropped` lines lost to a full queue or spool.",
+      gridPos: { x: 0, y: 21, w: 24, h: 7 },
+      targets: [
+        target(
+          'SELECT last("state") AS "state", last("last_error") AS "last_error", last("lines") AS "lines", last("garbage") AS "garbage", last("dropped") AS "dropped", last("reconnects") AS "reconnects", last("down_seconds") AS "down_seconds", last("modbus_errors") AS "modbus_errors" FROM "hub" WHERE "stage" = \'adapter\' AND $timeFilter GROUP BY "adapter", "type"',
+          "table",
+        ),
+      ],
     }),
   ],
 });

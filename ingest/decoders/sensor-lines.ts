@@ -3,7 +3,8 @@
 // named columns, or `key=value` pairs; `fields` maps column/key names to quantities and units.
 // Empty lines, `#` comments and a repeated CSV header are skipped; columns and keys that are not
 // mapped are ignored (loggers print battery, serial numbers, …); an empty mapped cell is a value
-// the logger did not have.
+// the logger did not have. Lines without a time take the time of reception, 1 ms apart within one
+// burst, so that two readings of a station that arrived together do not overwrite each other.
 import { isUtf8 } from "node:buffer";
 import { parse } from "csv-parse/sync";
 import type { LineFormat } from "../../adapters/adapter-config.js";
@@ -59,6 +60,7 @@ export const sensorLinesDecoder: Decoder = {
     const header = layout.columns?.join(layout.delimiter ?? ",");
     const observations: Observation[] = [];
     const rejections: Rejection[] = [];
+    let untimed = 0;
     lines.forEach((raw, index) => {
       const line = raw.trim();
       const path = `/line/${index + 1}`;
@@ -91,14 +93,12 @@ export const sensorLinesDecoder: Decoder = {
         rejections.push(reject("line_invalid", `station "${station ?? ""}" is missing or not a valid id`, { path }));
         return;
       }
-      let timeMs = envelope.receivedAt;
       const rawTime = layout.timeField ? record.get(layout.timeField) : undefined;
-      if (layout.timeField && rawTime !== undefined && rawTime !== "") {
-        timeMs = lineTime(rawTime);
-        if (!Number.isFinite(timeMs)) {
-          rejections.push(reject("time_invalid", `time "${rawTime.slice(0, 40)}" cannot be read`, { path }));
-          return;
-        }
+      const timed = rawTime !== undefined && rawTime !== "";
+      const timeMs = timed ? lineTime(rawTime) : envelope.receivedAt + untimed;
+      if (!Number.isFinite(timeMs)) {
+        rejections.push(reject("time_invalid", `time "${(rawTime ?? "").slice(0, 40)}" cannot be read`, { path }));
+        return;
       }
       const entries: ReadingEntry[] = [];
       for (const [field, mapping] of Object.entries(layout.fields)) {
@@ -115,6 +115,7 @@ export const sensorLinesDecoder: Decoder = {
         rejections.push(reject("line_invalid", "no mapped value on the line", { path }));
         return;
       }
+      if (!timed) untimed++;
       const built = buildSensorReading({ station, source: envelope.via, timeMs, deviceKind: envelope.deviceKind, path, entries });
       if ("rejection" in built) rejections.push(built.rejection);
       else observations.push(built.reading);

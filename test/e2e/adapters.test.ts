@@ -44,6 +44,7 @@ describe("adapters on real ports", () => {
   let ais: PtyPair;
   let logger: PtyPair;
   let modbus: PtyPair;
+  let stations: PtyPair;
   let slaves: ModbusSlaveBus;
   let feed: Server;
   const feedClients: Socket[] = [];
@@ -62,7 +63,9 @@ describe("adapters on real ports", () => {
 
   beforeAll(async () => {
     influx = await startTestInfluxd();
-    [ais, logger, modbus] = await Promise.all([ptyPair(dir.path, "ais"), ptyPair(dir.path, "logger"), ptyPair(dir.path, "modbus")]);
+    [ais, logger, modbus, stations] = (await Promise.all(
+      ["ais", "logger", "modbus", "stations"].map((name) => ptyPair(dir.path, name)),
+    )) as [PtyPair, PtyPair, PtyPair, PtyPair];
     const registers = new Map([
       [0, 721], // pH × 100
       [1, 274], // temperature × 10
@@ -115,6 +118,25 @@ describe("adapters on real ports", () => {
               { unitId: 3, station: "HUE-WQ-MB3", registers: waterMap },
             ],
           },
+          {
+            // A logger printing the simulated water stations as `station=… time=… ph=7.1 …` lines.
+            id: "logger-sim",
+            type: "serial",
+            path: stations.port,
+            format: "sensor-lines",
+            kind: "water",
+            lines: {
+              style: "key-value",
+              stationField: "station",
+              timeField: "time",
+              fields: Object.fromEntries(
+                ["ph", "do", "turbidity", "salinity", "conductivity", "temperature", "bod5", "cod", "nh4", "po4", "coliform"].map((q) => [
+                  q,
+                  { quantity: q },
+                ]),
+              ),
+            },
+          },
           { id: "rx-udp", type: "udp", host: "127.0.0.1", port: 0, format: "ais-nmea" },
           {
             id: "feed-tcp",
@@ -148,7 +170,7 @@ describe("adapters on real ports", () => {
     await slaves?.close();
     for (const c of feedClients) c.destroy();
     feed?.close();
-    for (const pair of [ais, logger, modbus]) await pair?.unplug();
+    for (const pair of [ais, logger, modbus, stations]) await pair?.unplug();
     await influx?.destroy();
     dir.remove();
   });
@@ -196,6 +218,25 @@ describe("adapters on real ports", () => {
     expect(status.counters.garbage).toBe(0);
     expect(status.counters.droppedQueueFull).toBe(0);
   }, 90_000);
+
+  it("reads the simulator's water stations from a data logger's serial lines, every reading", async () => {
+    const args = ["simulate", "--scenario", "hue-water", "--seed", "3", "--duration", "1h", "--start", start];
+    const run = spawnSync(process.execPath, [cliPath, ...args, "--serial", stations.device, "--speed", "0"], {
+      env: { PATH: process.env.PATH ?? "", IOC_DATA_DIR: dir.path },
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const written = Number(/wrote (\d+) station lines/.exec(run.stderr)?.[1]);
+    expect(written).toBeGreaterThan(50);
+    const stored = await until("every station line in InfluxDB", async () => {
+      const n = await count("SELECT count(temperature) FROM env_reading WHERE source = 'serial' AND station =~ /^wq-/");
+      return n === written ? n : undefined;
+    });
+    expect(stored).toBe(written);
+    const status = await adapter("logger-sim");
+    expect(status.counters.lines).toBe(written);
+    expect(status.counters.garbage + status.counters.droppedQueueFull + status.counters.overlong).toBe(0);
+  }, 60_000);
 
   it("keeps the good sentences around line noise, overlong lines and bad checksums, and counts the rest", async () => {
     const before = await adapter("rx-serial");

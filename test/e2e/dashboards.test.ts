@@ -49,7 +49,11 @@ describe("dashboard queries against a filled InfluxDB", () => {
     expect(runCli(["vessels", "import", register], { IOC_DATA_DIR: dir.path }).status).toBe(0);
     const admin = runCli(["tokens", "add", "dash-admin", "--role", "admin", "--json"], { IOC_DATA_DIR: dir.path });
     const token = (JSON.parse(admin.stdout) as { token: string }).token;
+    // One adapter (a UDP NMEA listener), so that the hub-health board's adapter table has a row.
+    const config = join(dir.path, "config.json");
+    writeFileSync(config, JSON.stringify({ adapters: [{ id: "rx-udp", type: "udp", host: "127.0.0.1", port: 0, format: "ais-nmea" }] }));
     hub = await startHub(dir.path, {
+      IOC_CONFIG: config,
       IOC_INFLUX_URL: influx.url,
       IOC_INFLUX_FLUSH_INTERVAL_MS: "10",
       IOC_INFLUX_SELF_METRICS_INTERVAL_MS: "200",
@@ -140,6 +144,7 @@ describe("dashboard queries against a filled InfluxDB", () => {
     ["Operators/ioc-alerts/Open alerts by domain/A", ["count", "domain"]],
     ["Operators/ioc-alerts/Alert states/A", ["state"]],
     ["Operators/ioc-alerts/Top rules/A", ["raised", "rule"]],
+    ["Operations/ioc-hub-health/Adapters (serial, UDP, TCP, Modbus)/A", ["state", "lines", "adapter", "type"]],
   ])("key panel %s returns rows with the fields it draws", (key, fields) => {
     expect(rowCount(key), key).toBeGreaterThan(0);
     for (const field of fields) expect(columns(key), `${key} has ${field}`).toContain(field);
