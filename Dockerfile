@@ -24,6 +24,7 @@ COPY --from=build /src/alerts/indices/*.json ./alerts/indices/
 COPY --from=build /src/alerts/default-rules.json ./alerts/
 COPY --from=build /src/alerts/sensor-rules/physical-ranges.json ./alerts/sensor-rules/
 COPY --from=build /src/geofence/land ./geofence/land
+COPY --from=build /src/dashboards/maps ./dashboards/maps
 RUN groupadd --system ioc && useradd --system --gid ioc --home-dir /var/lib/ioc-hub ioc \
     && mkdir -p /var/lib/ioc-hub && chown ioc:ioc /var/lib/ioc-hub
 USER ioc

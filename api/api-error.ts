@@ -18,6 +18,7 @@ export const apiErrorCodes = {
   rules_invalid: "The rules config does not match its schema; `message` names every bad key.",
   spool_full: "The hub cannot take data now (its spool is full); send it again later.",
   influx_unavailable: "No InfluxDB is configured or reachable, so stored positions cannot be read.",
+  console_not_built: "The operator console's files are missing: run `npm run build` (which builds it with Vite).",
   internal_error: "The hub failed; the request id in the response is in the hub's log.",
 } as const;
 

@@ -9,6 +9,7 @@ import type { ApiTokens } from "./api-tokens.js";
 import type { ApiAuth } from "./request-auth.js";
 import type { AdapterStatusDoc } from "../adapters/adapter-status.js";
 import { adapterRoutes } from "./routes/adapters.js";
+import { type ConsoleDeps, consoleRoutes } from "./routes/console.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { maintenanceRoutes } from "./routes/maintenance.js";
 import { type RulesAccess, rulesRoutes } from "./routes/rules.js";
@@ -65,6 +66,8 @@ export interface AppDeps {
   };
   /** The adapters' statuses (GET /api/v1/adapters), read with the alerts' auth. */
   adapters?: () => AdapterStatusDoc[];
+  /** The operator console and its map data. */
+  console?: ConsoleDeps;
 }
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -130,5 +133,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(webhookRoutes(a.webhooks, a.auth));
     if (deps.adapters) await app.register(adapterRoutes(deps.adapters, a.auth));
   }
+  if (deps.console) await app.register(consoleRoutes(deps.console));
   return app;
 }

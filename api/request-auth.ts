@@ -46,10 +46,18 @@ export interface ApiAuth {
   tokens?: ApiTokens;
 }
 
-function unauthorized(reply: FastifyReply, message: string) {
+/**
+ * 401 with the challenges a client may answer. A refused bearer token gets only the Bearer
+ * challenge (RFC 6750 §3): a Basic challenge would make a browser's fetch() open a password prompt
+ * instead of returning the 401 to the operator console.
+ */
+function unauthorized(reply: FastifyReply, message: string, refusedBearer = false) {
   return reply
     .code(401)
-    .header("www-authenticate", 'Basic realm="ioc-hub", Bearer realm="ioc-hub"')
+    .header(
+      "www-authenticate",
+      refusedBearer ? 'Bearer realm="ioc-hub", error="invalid_token"' : 'Basic realm="ioc-hub", Bearer realm="ioc-hub"',
+    )
     .send(apiError("unauthorized", message));
 }
 
@@ -66,7 +74,7 @@ export function requireRole(auth: DeviceRegistry | ApiAuth, roles: readonly ApiR
       const token = tokens ? await tokens.verify(bearer) : undefined;
       if (!token) {
         request.log.warn({ reason: "token_invalid" }, "API authentication failed");
-        return unauthorized(reply, "unknown, wrong or revoked API token");
+        return unauthorized(reply, "unknown, wrong or revoked API token", true);
       }
       principal = { id: `token:${token.name}`, role: token.role };
     } else {

@@ -46,13 +46,16 @@ export async function runAdapterCommand(
   let client: mqtt.MqttClient | undefined;
   let target: IngestTarget;
   if (options.mqtt) {
-    client = await mqtt.connectAsync(options.mqtt, {
+    // The port is read from the start; while the hub is not reachable yet, publishes wait in the
+    // client (QoS 1) and the adapter's bounded queue fills behind the one envelope in flight.
+    client = mqtt.connect(options.mqtt, {
       username: options.username ?? process.env.IOC_ADAPTER_USERNAME,
       password: options.password ?? process.env.IOC_ADAPTER_PASSWORD,
       clientId: `adapter-${adapterConfig.id}`,
       clean: false,
       reconnectPeriod: 2000,
     });
+    client.on("connect", () => log.info({ hub: options.mqtt }, "connected to the hub"));
     client.on("error", (error) => log.warn({ err: error }, "hub connection error"));
     target = new MqttForwarder(client, context, log.child({ component: "forwarder" }));
   } else {

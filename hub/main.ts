@@ -35,6 +35,7 @@ import { SensorRuleEngine } from "../alerts/sensor-rule-engine.js";
 import { WebhookDelivery, defaultWebhookOptions } from "../alerts/webhook-delivery.js";
 import { ApiTokens } from "../api/api-tokens.js";
 import { AdapterManager } from "../adapters/adapter-manager.js";
+import { LivePositions } from "../api/live-positions.js";
 import { adapterStatusLine } from "../adapters/adapter-status-line.js";
 import { packageRoot } from "./package-root.js";
 import type { HubConfig } from "./config.js";
@@ -162,10 +163,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     ? parseRulesConfig(JSON.parse(settingsRow.value), "the rules stored by PUT /api/v1/rules")
     : loadRulesFile(config.rules.file ? resolve(config.rules.file) : defaultRulesFile);
   const sensorEngine = new SensorRuleEngine(rules, applyTransition);
-  const land = Land.fromFile(
-    resolve(config.zones.landFile ?? join(packageRoot, "geofence", "land", "hue-land.geojson")),
-    () => zones.index,
-  );
+  const landFile = resolve(config.zones.landFile ?? join(packageRoot, "geofence", "land", "hue-land.geojson"));
+  const land = Land.fromFile(landFile, () => zones.index);
   const ruleEngine = new VesselRuleEngine(() => zones.index, applyTransition, undefined, {
     vesselLengthM: (vessel) => vesselRegistry.find(vessel)?.lengthM,
     land,
@@ -234,6 +233,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   lifecycle.onEvent(webhooks.notify);
   webhooks.start();
   const tokens = new ApiTokens(db);
+  const livePositions = new LivePositions();
   const pipeline = new IngestPipeline({
     schemas,
     decoders,
@@ -243,7 +243,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     log: log.child({ component: "ingest" }),
     limits: config.ingest,
     resolve: identity.resolve,
-    rules: [ruleEngine.observe, sensorEngine.observe, stationIndices.observe],
+    rules: [ruleEngine.observe, sensorEngine.observe, stationIndices.observe, livePositions.observe],
     onRejected: (envelope, rejection) => broker?.reportRejection(envelope, rejection),
   });
   broker = await HubBroker.create({
@@ -298,6 +298,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     zones: { store: zones, devices: { devices: registry, tokens } },
     alerts: { lifecycle, auth: { devices: registry, tokens }, rules: rulesAccess, webhooks, db },
     adapters: () => adapters.statuses(),
+    console: {
+      auth: { devices: registry, tokens },
+      landFile,
+      stationsFile: join(packageRoot, "dashboards", "maps", "ioc-stations.geojson"),
+      influx: () => influxClient,
+      positions: livePositions,
+    },
     maxWebSocketBytes: config.mqtt.maxPacketBytes + 16,
     beforeScrape: () => {
       const stats = spool.stats();

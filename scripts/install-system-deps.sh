@@ -3,7 +3,8 @@
 # influxd (the store), mosquitto (the benchmark's peer broker), socat (serial ptys for adapter tests),
 # docker-compose (Debian's 1.29, to check docker-compose.yml with `config -q`: it needs no Docker engine),
 # gpsd-clients (gpsdecode: the AIS decoder's reference, the simulators' round-trip check and the AIS
-# benchmark's peer). `--bench` is accepted for compatibility and installs the same.
+# benchmark's peer), chromium (the operator console's end-to-end tests, driven by playwright-core;
+# no browser download). `--bench` is accepted for compatibility and installs the same.
 # Does nothing when they are already there; needs root (or sudo) otherwise.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mos
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v gpsdecode >/dev/null 2>&1 || need+=(gpsd-clients)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -125,7 +125,10 @@ process.stdout.write(
       ? [`  history:  replayed ${history.messages} messages (${history.readings} readings) of the last 14 h of ${values.scenario}`]
       : []),
     ...(apiToken && hub
-      ? [`  alerts:   curl -H 'Authorization: Bearer ${apiToken}' http://127.0.0.1:${hub.ports.http}/api/v1/alerts?state=open`]
+      ? [
+          `  console:  open http://127.0.0.1:${hub.ports.http}/ and sign in with the token ${apiToken}`,
+          `  alerts:   curl -H 'Authorization: Bearer ${apiToken}' http://127.0.0.1:${hub.ports.http}/api/v1/alerts?state=open`,
+        ]
       : []),
     ...(hub
       ? [

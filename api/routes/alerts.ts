@@ -65,12 +65,22 @@ export const alertRoutes =
             additionalProperties: false,
           },
           response: {
-            200: { type: "object", properties: { alerts: { type: "array", items: alertSchema }, next: { type: ["integer", "null"] } } },
+            200: {
+              type: "object",
+              properties: {
+                alerts: { type: "array", items: alertSchema },
+                next: { type: ["integer", "null"] },
+                seq: { type: "integer", description: "event cursor of this page: open the stream with ?after=<seq>" },
+              },
+            },
           },
         },
       },
       async (request) => {
         const q = request.query;
+        // The event cursor at the time of this page: a client that then opens the stream with
+        // ?after=<seq> misses nothing and sees nothing twice (SQLite reads here are synchronous).
+        const seq = store.lastSeq();
         const allowed = visibleDomains(request.principal?.role ?? "integration");
         const domains = q.domain ? allowed.filter((d) => d === q.domain) : allowed;
         const limit = q.limit ?? 100;
@@ -86,7 +96,7 @@ export const alertRoutes =
                 ...(q.before && { beforeId: q.before }),
                 limit,
               });
-        return { alerts: rows.map(alertDocument), next: rows.length === limit ? (rows[rows.length - 1]?.id ?? null) : null };
+        return { alerts: rows.map(alertDocument), next: rows.length === limit ? (rows[rows.length - 1]?.id ?? null) : null, seq };
       },
     );
 

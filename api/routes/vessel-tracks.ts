@@ -27,7 +27,7 @@ function rows(series: { columns: string[]; values: unknown[][]; tags?: Record<st
 export const vesselTrackRoutes =
   (influx: () => InfluxClient | undefined, vessels: VesselRegistry, devices: ApiAuth): FastifyPluginAsync =>
   async (app) => {
-    app.addHook("preHandler", requireRole(devices, ["operator", "integration"]));
+    app.addHook("preHandler", requireRole(devices, ["operator", "integration", "fisheries"]));
     const client = (reply: FastifyReply) => {
       const c = influx();
       if (!c) reply.code(503).send(apiError("influx_unavailable", "no InfluxDB is configured"));

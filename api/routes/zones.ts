@@ -16,16 +16,18 @@ function sendError(reply: FastifyReply, error: unknown) {
 export const zoneRoutes =
   (zones: ZoneStore, devices: ApiAuth): FastifyPluginAsync =>
   async (app) => {
-    app.addHook("preHandler", requireRole(devices, ["operator", "integration"]));
-    app.get("/api/v1/zones", async () => zones.collection());
-    app.get<{ Params: { id: string } }>("/api/v1/zones/:id", async (request, reply) => {
+    // Anyone who watches vessels may see the zones (the console draws them); changing them is for operators.
+    const read = { preHandler: requireRole(devices, ["operator", "integration", "fisheries"]) };
+    const write = { preHandler: requireRole(devices, ["operator", "integration"]) };
+    app.get("/api/v1/zones", read, async () => zones.collection());
+    app.get<{ Params: { id: string } }>("/api/v1/zones/:id", read, async (request, reply) => {
       try {
         return zones.get(request.params.id);
       } catch (error) {
         return sendError(reply, error);
       }
     });
-    app.put<{ Params: { id: string } }>("/api/v1/zones/:id", async (request, reply) => {
+    app.put<{ Params: { id: string } }>("/api/v1/zones/:id", write, async (request, reply) => {
       try {
         const { created, zone } = zones.put(request.params.id, request.body);
         return reply.code(created ? 201 : 200).send(zone);
@@ -33,7 +35,7 @@ export const zoneRoutes =
         return sendError(reply, error);
       }
     });
-    app.delete<{ Params: { id: string } }>("/api/v1/zones/:id", async (request, reply) => {
+    app.delete<{ Params: { id: string } }>("/api/v1/zones/:id", write, async (request, reply) => {
       try {
         zones.delete(request.params.id);
         return reply.code(204).send();

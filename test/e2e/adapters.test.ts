@@ -414,7 +414,10 @@ describe("adapters on real ports", () => {
     const stopped = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once("exit", r)));
 
     // Opening a serial port flushes its input: the first line is written once the adapter says it is up.
-    const isUp = (p: { out: () => string }) => until("the adapter up", () => (p.out().includes('"adapter up"') ? true : undefined));
+    const isUp = (p: { out: () => string }) =>
+      until("the adapter up", () => (p.out().includes('"adapter up"') ? true : undefined)).catch((error: Error) => {
+        throw new Error(`${error.message}; it printed:\n${p.out()}`);
+      });
     const results = (p: { out: () => string }) =>
       p
         .out()
@@ -437,6 +440,8 @@ describe("adapters on real ports", () => {
     const rows = await until("the gateway's readings in InfluxDB", async () => {
       const r = await influx.rows(`SELECT ph, "do" FROM env_reading WHERE station = '${station}'`);
       return r.length === 2 ? r : undefined;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; the gateway printed:\n${forwarder.out()}`);
     });
     expect(rows.map((r) => r.ph)).toEqual([7.2, 7.3]);
     forwarder.child.kill("SIGTERM");

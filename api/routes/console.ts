@@ -1,0 +1,88 @@
+// The operator console (console/, built by Vite into dist/console) at `/`, and what its map needs
+// besides the vessel and zone routes: the base layer (the coastline the hub's land rule uses, so
+// the map works with no internet and no tile server), the stations with their current index, and
+// live vessel positions over WebSocket.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyPluginAsync } from "fastify";
+import type { WebSocket } from "ws";
+import { packageRoot } from "../../hub/package-root.js";
+import type { InfluxClient } from "../../ingest/sink/influx-client.js";
+import { apiError } from "../api-error.js";
+import type { LivePositions } from "../live-positions.js";
+import { type ApiAuth, requireRole } from "../request-auth.js";
+
+export interface ConsoleDeps {
+  auth: ApiAuth;
+  landFile: string;
+  stationsFile: string;
+  influx: () => InfluxClient | undefined;
+  positions: LivePositions;
+  /** The built console; absent until `npm run build`. */
+  root?: string;
+}
+
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+export const consoleRoutes =
+  (deps: ConsoleDeps): FastifyPluginAsync =>
+  async (app) => {
+    const read = requireRole(deps.auth, ["operator", "fisheries", "environment"]);
+    const root = deps.root ?? join(packageRoot, "dist", "console");
+    if (existsSync(join(root, "index.html"))) {
+      await app.register(fastifyStatic, { root, prefix: "/", index: ["index.html"], wildcard: false });
+    } else {
+      app.get("/", { schema: { hide: true } }, async (_request, reply) =>
+        reply.code(503).send(apiError("console_not_built", "the operator console is not built: run `npm run build`")),
+      );
+    }
+    const land = readFileSync(deps.landFile, "utf8");
+    app.get(
+      "/api/v1/basemap",
+      { preHandler: read, schema: { summary: "The coastline (land polygons) the console's map draws" } },
+      async (_r, reply) => reply.type("application/geo+json").send(land),
+    );
+    const stations = JSON.parse(readFileSync(deps.stationsFile, "utf8")) as {
+      features: { id: string; properties: Record<string, unknown>; geometry: unknown }[];
+    };
+    app.get(
+      "/api/v1/stations",
+      { preHandler: read, schema: { summary: "Air and water stations with their latest hourly index (VN_AQI, VN_WQI)" } },
+      async () => {
+        const latest = new Map<string, Record<string, unknown>>();
+        const client = deps.influx();
+        if (client) {
+          const [series = []] = await client.query(
+            `SELECT last("value") AS "value", last("category") AS "category" FROM "env_index" WHERE "period" = '1h' AND time > now() - 6h GROUP BY "station", "index"`,
+          );
+          for (const s of series) {
+            const station = s.tags?.station as string;
+            const row = s.values[0] ?? [];
+            const entry = latest.get(station) ?? {};
+            entry[s.tags?.index as string] = { value: row[1], category: row[2], time: new Date(row[0] as number).toISOString() };
+            latest.set(station, entry);
+          }
+        }
+        return {
+          type: "FeatureCollection",
+          features: stations.features.map((f) => ({ ...f, properties: { ...f.properties, indices: latest.get(f.id) ?? {} } })),
+        };
+      },
+    );
+    app.get(
+      "/api/v1/vessels/stream",
+      {
+        websocket: true,
+        preHandler: requireRole(deps.auth, ["operator", "fisheries"]),
+        schema: { summary: "Live vessel positions (at most one per vessel per second)" },
+      },
+      (socket: WebSocket) => {
+        const unsubscribe = deps.positions.subscribe((position) => {
+          if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return; // a slow browser skips positions; the next one comes soon
+          socket.send(JSON.stringify(position));
+        });
+        socket.on("close", unsubscribe);
+      },
+    );
+  };

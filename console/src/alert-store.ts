@@ -1,0 +1,115 @@
+// The console's alert state: a snapshot from GET /api/v1/alerts (which says the event cursor it was
+// taken at), then stream events applied in sequence order. The cursor is what a reconnect resumes
+// from (?after=<seq>), so an event replayed after a reconnect, or sent twice, is applied once.
+// Pure: no DOM, no network — the unit tests drive it directly.
+
+export type Severity = "critical" | "warning" | "info";
+export type AlertState = "raised" | "acknowledged" | "cleared" | "closed";
+
+export interface AlertDoc {
+  id: number;
+  rule: string;
+  domain: "fisheries" | "environment" | "system";
+  severity: Severity;
+  subject: string;
+  detail?: string;
+  state: AlertState;
+  raisedAt: string;
+  lastSeenAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  clearedAt?: string;
+  closedAt?: string;
+  occurrences: number;
+  muted?: boolean;
+  flapping?: boolean;
+  value?: number;
+  threshold?: number;
+  position?: { lat: number; lon: number };
+  zone?: string;
+  message: string;
+}
+
+export interface StreamMessage {
+  seq: number;
+  type?: "live";
+  event?: { seq: number; type: string; at: string; actor: string; comment?: string; notify?: boolean };
+  alert?: AlertDoc;
+}
+
+export interface AlertFilter {
+  domain?: string;
+  severity?: string;
+  zone?: string;
+  showClosed?: boolean;
+}
+
+export interface Applied {
+  /** False for a duplicate (seq at or before the cursor) or a control message. */
+  applied: boolean;
+  /** A critical alert just raised, reopened or escalated, with notification on: worth a sound. */
+  newCritical?: AlertDoc;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+const STATE_ORDER: Record<AlertState, number> = { raised: 0, acknowledged: 1, cleared: 2, closed: 3 };
+
+export class AlertStore {
+  cursor = 0;
+  readonly alerts = new Map<number, AlertDoc>();
+  private readonly listeners = new Set<() => void>();
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Replaces everything with a snapshot taken at event cursor `seq`. */
+  load(alerts: AlertDoc[], seq: number): void {
+    this.alerts.clear();
+    for (const alert of alerts) this.alerts.set(alert.id, alert);
+    this.cursor = seq;
+    this.changed();
+  }
+
+  apply(message: StreamMessage): Applied {
+    if (message.type === "live" || !message.alert || !message.event) return { applied: false };
+    if (message.seq <= this.cursor) return { applied: false };
+    this.cursor = message.seq;
+    // Each event carries the alert as it is after the event: the newest document wins.
+    this.alerts.set(message.alert.id, message.alert);
+    this.changed();
+    const alarming = ["raised", "reopened", "escalated"].includes(message.event.type);
+    const newCritical = alarming && message.alert.severity === "critical" && message.event.notify !== false ? message.alert : undefined;
+    return newCritical ? { applied: true, newCritical } : { applied: true };
+  }
+
+  /** Alerts matching the filter: open before closed, then by severity, then newest first. */
+  list(filter: AlertFilter = {}): AlertDoc[] {
+    return [...this.alerts.values()]
+      .filter(
+        (a) =>
+          (filter.showClosed || a.state !== "closed") &&
+          (!filter.domain || a.domain === filter.domain) &&
+          (!filter.severity || a.severity === filter.severity) &&
+          (!filter.zone || a.zone === filter.zone),
+      )
+      .sort(
+        (a, b) =>
+          (a.state === "closed" ? 1 : 0) - (b.state === "closed" ? 1 : 0) ||
+          SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+          STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
+          b.raisedAt.localeCompare(a.raisedAt) ||
+          b.id - a.id,
+      );
+  }
+
+  /** Zones that appear in alerts, for the zone filter. */
+  zones(): string[] {
+    return [...new Set([...this.alerts.values()].flatMap((a) => (a.zone ? [a.zone] : [])))].sort();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

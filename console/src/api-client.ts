@@ -1,0 +1,78 @@
+// The hub's REST API with the operator's token (Authorization: Bearer; WebSockets take it as
+// ?access_token=, since browsers cannot set headers on them).
+import type { AlertDoc } from "./alert-store.js";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AuditEntry {
+  seq: number;
+  action: string;
+  at: string;
+  actor: string;
+  comment?: string;
+}
+
+export class ApiClient {
+  constructor(private readonly token: string) {}
+
+  async get<T>(path: string): Promise<T> {
+    return this.request<T>("GET", path);
+  }
+
+  async post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("POST", path, body);
+  }
+
+  socketUrl(path: string, query: Record<string, string | number> = {}): string {
+    const url = new URL(path, window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    for (const [k, v] of Object.entries({ ...query, access_token: this.token })) url.searchParams.set(k, String(v));
+    return url.toString();
+  }
+
+  /**
+   * The newest alerts (up to `max`, page by page) and the event cursor of the first page: events
+   * after it, replayed by the stream, bring any later page's alerts up to date.
+   */
+  async alerts(max = 2000): Promise<{ alerts: AlertDoc[]; seq: number }> {
+    const first = await this.get<{ alerts: AlertDoc[]; next: number | null; seq: number }>("/api/v1/alerts?limit=500");
+    const alerts = [...first.alerts];
+    let next = first.next;
+    while (next !== null && alerts.length < max) {
+      const page = await this.get<{ alerts: AlertDoc[]; next: number | null }>(`/api/v1/alerts?limit=500&before=${next}`);
+      alerts.push(...page.alerts);
+      next = page.next;
+    }
+    return { alerts, seq: first.seq };
+  }
+
+  alert(id: number): Promise<AlertDoc & { audit: AuditEntry[] }> {
+    return this.get(`/api/v1/alerts/${id}`);
+  }
+
+  act(id: number, action: "ack" | "comment" | "close", comment?: string): Promise<AlertDoc & { audit: AuditEntry[] }> {
+    return this.post(`/api/v1/alerts/${id}/${action}`, comment ? { comment } : {});
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined && { "content-type": "application/json" }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!response.ok) {
+      const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? response.statusText;
+      throw new ApiError(response.status, message);
+    }
+    return parsed as T;
+  }
+}

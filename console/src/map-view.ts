@@ -1,0 +1,165 @@
+// The map: no tile server (the centre may have no internet) — the base layer is the coastline the
+// hub serves (/api/v1/basemap), over which come the zones, the air and water stations coloured by
+// their current index, the vessels (updated live from /api/v1/vessels/stream) and the selected
+// vessel's 24-hour track. Leaflet draws on a canvas renderer: hundreds of vessels stay cheap.
+import L from "leaflet";
+import "leaflet/dist/leaflet.css";
+import type { ApiClient } from "./api-client.js";
+import { t } from "./i18n.js";
+import { ReconnectingSocket } from "./reconnecting-socket.js";
+
+interface Feature {
+  id?: string;
+  geometry: { type: string; coordinates: number[] };
+  properties: Record<string, unknown>;
+}
+
+interface LivePosition {
+  vessel: string;
+  source: string;
+  time: string;
+  lat: number;
+  lon: number;
+  sogKn?: number;
+}
+
+/** Category colours of VN_AQI (Decision 1459/QĐ-TCMT) and VN_WQI (Decision 1460/QĐ-TCMT), by category id. */
+const CATEGORY_COLOURS: Record<string, string> = {
+  good: "#00e400",
+  excellent: "#3366ff",
+  moderate: "#ffff00",
+  fair: "#ffff00",
+  poor: "#ff7e00",
+  bad: "#ff0000",
+  very_bad: "#8f3f97",
+  hazardous: "#7e0023",
+  heavily_polluted: "#7e0023",
+};
+
+const ZONE_COLOURS: Record<string, string> = { mpa: "#c0392b", port: "#2c3e50", boundary: "#8e44ad" };
+
+export class MapView {
+  readonly map: L.Map;
+  private readonly vessels = new Map<string, L.CircleMarker>();
+  private readonly vesselLayer = L.layerGroup();
+  private readonly stationLayer = L.layerGroup();
+  private track: L.Polyline | undefined;
+  private stream: ReconnectingSocket | undefined;
+  private stationCount = 0;
+
+  constructor(
+    element: HTMLElement,
+    private readonly api: ApiClient,
+    private readonly status: HTMLElement,
+  ) {
+    this.map = L.map(element, { preferCanvas: true, attributionControl: false, zoomSnap: 0.25 }).setView([16.5, 107.7], 9);
+    element.style.background = "#cfe3f3";
+    // The panel's size changes with the layout (an alert opened, the window resized): Leaflet must re-measure.
+    new ResizeObserver(() => this.map.invalidateSize()).observe(element);
+    this.vesselLayer.addTo(this.map);
+    this.stationLayer.addTo(this.map);
+  }
+
+  async load(): Promise<void> {
+    const [land, zones, latest, stations] = await Promise.all([
+      this.api.get<{ features: Feature[] }>("/api/v1/basemap"),
+      this.api.get<{ features: Feature[] }>("/api/v1/zones").catch(() => ({ features: [] })),
+      this.api.get<{ features: Feature[] }>("/api/v1/vessels/latest?maxAgeHours=48").catch(() => ({ features: [] })),
+      this.api.get<{ features: Feature[] }>("/api/v1/stations").catch(() => ({ features: [] })),
+    ]);
+    L.geoJSON(land as never, { style: { color: "#7a6a4f", weight: 1, fillColor: "#efe6d2", fillOpacity: 1 }, interactive: false }).addTo(
+      this.map,
+    );
+    const zoneLayer = L.geoJSON(zones as never, {
+      style: (feature) => {
+        const kind = String(feature?.properties?.kind ?? "");
+        return {
+          color: ZONE_COLOURS[kind] ?? "#16a085",
+          weight: 1.5,
+          fillOpacity: 0.08,
+          dashArray: kind === "boundary" ? "6 4" : undefined,
+        };
+      },
+      onEachFeature: (feature, layer) => layer.bindTooltip(String(feature.properties?.name ?? feature.id ?? "")),
+    }).addTo(this.map);
+    const bounds = zoneLayer.getBounds();
+    if (bounds.isValid()) this.map.fitBounds(bounds, { padding: [10, 10] });
+    for (const f of latest.features) {
+      const [lon, lat] = f.geometry.coordinates as [number, number];
+      this.placeVessel({
+        vessel: String(f.properties.vessel),
+        source: String(f.properties.source),
+        time: String(f.properties.time),
+        lat,
+        lon,
+        sogKn: f.properties.sogKn as number | undefined,
+      });
+    }
+    for (const f of stations.features) this.placeStation(f);
+    this.stationCount = stations.features.length;
+    this.updateStatus();
+    this.stream = new ReconnectingSocket({
+      url: () => this.api.socketUrl("/api/v1/vessels/stream"),
+      onMessage: (data) => this.placeVessel(JSON.parse(data) as LivePosition),
+      onState: () => undefined,
+    });
+    this.stream.start();
+  }
+
+  stop(): void {
+    this.stream?.stop();
+  }
+
+  focus(lat: number, lon: number): void {
+    this.map.panTo([lat, lon]);
+  }
+
+  private placeVessel(p: LivePosition): void {
+    let marker = this.vessels.get(p.vessel);
+    if (!marker) {
+      marker = L.circleMarker([p.lat, p.lon], {
+        radius: 5,
+        color: "#1b4f72",
+        weight: 1,
+        fillColor: p.source === "vms" ? "#f39c12" : "#2e86c1",
+        fillOpacity: 0.9,
+      });
+      marker.on("click", () => void this.showTrack(p.vessel));
+      marker.addTo(this.vesselLayer);
+      this.vessels.set(p.vessel, marker);
+      this.updateStatus();
+    } else {
+      marker.setLatLng([p.lat, p.lon]);
+    }
+    marker.bindTooltip(`${p.vessel}${p.sogKn !== undefined ? ` · ${t("speed", { speed: p.sogKn.toFixed(1) })}` : ""}`);
+  }
+
+  private placeStation(f: Feature): void {
+    const [lon, lat] = f.geometry.coordinates as [number, number];
+    const indices = (f.properties.indices ?? {}) as Record<string, { value: number; category: string }>;
+    const index = indices.vn_aqi ?? indices.vn_wqi;
+    const colour = index ? (CATEGORY_COLOURS[index.category] ?? "#999999") : "#bbbbbb";
+    const label = `${String(f.properties.name ?? f.id)} — ${index ? `${indices.vn_aqi ? "VN_AQI" : "VN_WQI"} ${index.value} (${index.category})` : t("noIndex")}`;
+    L.circleMarker([lat, lon], { radius: 7, color: "#333", weight: 1, fillColor: colour, fillOpacity: 1 })
+      .bindTooltip(label)
+      .addTo(this.stationLayer);
+  }
+
+  private async showTrack(vessel: string): Promise<void> {
+    const track = await this.api.get<{ geometry: { coordinates: [number, number][] } }>(
+      `/api/v1/vessels/${encodeURIComponent(vessel)}/track`,
+    );
+    this.track?.remove();
+    this.track = L.polyline(
+      track.geometry.coordinates.map(([lon, lat]) => [lat, lon] as [number, number]),
+      { color: "#e74c3c", weight: 2 },
+    )
+      .bindTooltip(t("track", { vessel }))
+      .addTo(this.map);
+    this.status.textContent = t("track", { vessel });
+  }
+
+  private updateStatus(): void {
+    this.status.textContent = `${t("vessels", { count: this.vessels.size })} · ${t("stations", { count: this.stationCount })}`;
+  }
+}

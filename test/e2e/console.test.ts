@@ -1,0 +1,216 @@
+// The operator console in a real browser (Debian's Chromium via playwright-core) against the real
+// hub and influxd: sign in with a token, an alert raised by a reading arrives live, is acknowledged
+// with the keyboard and the change shows in a second browser context; a dropped stream resumes
+// without gaps or duplicates; Vietnamese by default, English on request, Huế time; and a screenshot
+// of the map with the hue-coast fleet, saved to test-artifacts/ and checked not to be blank.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import mqtt from "mqtt";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../hub/package-root.js";
+import { publishMessages, registerOf, scenarioDevices, simulate } from "../../simulators/simulate-command.js";
+import { launchChromium } from "../support/browser.js";
+import { type Credentials, addDevices } from "../support/devices.js";
+import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
+import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
+import { decodePng, distinctColours } from "../support/png.js";
+import { tempDir } from "../support/temp-dir.js";
+
+const artifacts = join(packageRoot, "test-artifacts");
+
+describe("operator console in Chromium", () => {
+  const dir = tempDir("console");
+  let influx: TestInfluxd;
+  let hub: HubProcess;
+  let browser: Browser;
+  let token: string;
+  let stations: Map<string, Credentials>;
+  const contexts: BrowserContext[] = [];
+  const latencies: number[] = [];
+
+  const publishReading = async (station: string, values: Record<string, number>) => {
+    const c = stations.get(station) as Credentials;
+    const client = await mqtt.connectAsync(hub.mqttUrl, { ...c, clientId: `${station}-${Date.now()}`, reconnectPeriod: 0 });
+    await client.publishAsync(`ioc/v1/sensors/${station}/data`, JSON.stringify({ kind: "water", values }), { qos: 1 });
+    await client.endAsync();
+  };
+
+  const signedIn = async (): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 850 }, timezoneId: "Europe/Paris" });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(hub.httpUrl);
+    await page.fill("#token", token);
+    await page.press("#token", "Enter");
+    await page.waitForSelector('#connection[data-state="live"]');
+    return page;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    influx = await startTestInfluxd();
+    stations = await addDevices(dir.path, [
+      { id: "wq-console-1", kind: "water" },
+      { id: "wq-console-2", kind: "water" },
+    ]);
+    const created = runCli(["tokens", "add", "console-ops", "--role", "operator", "--json"], { IOC_DATA_DIR: dir.path });
+    token = (JSON.parse(created.stdout) as { token: string }).token;
+    hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url, IOC_INFLUX_FLUSH_INTERVAL_MS: "20" });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    writeFileSync(join(artifacts, "console-alert-latency.json"), `${JSON.stringify({ latenciesMs: latencies }, null, 2)}\n`);
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await hub?.stop();
+    await influx?.destroy();
+    dir.remove();
+  });
+
+  it("refuses a wrong token with a message, in Vietnamese by default", async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(hub.httpUrl);
+    expect(await page.getAttribute("html", "lang")).toBe("vi");
+    await page.fill("#token", "ioc_nope_nope");
+    await page.press("#token", "Enter");
+    await page.waitForSelector("#sign-in-error:has-text('Mã truy cập sai')");
+    expect(await page.isVisible("#console-view")).toBe(false);
+  });
+
+  it("shows an alert raised by a reading live, acknowledged by keyboard, and the change in another context", async () => {
+    const operatorA = await signedIn();
+    const operatorB = await signedIn();
+    const sent = Date.now();
+    await publishReading("wq-console-1", { do: 2.1, temperature: 27 });
+    const item = operatorA.locator('#alert-list [role=option][data-severity="critical"]', { hasText: "wq-console-1" });
+    await item.waitFor();
+    latencies.push(Date.now() - sent);
+    // Severity is colour and text; the visual cue for a new critical alert.
+    expect(await item.locator(".badge").textContent()).toBe("Nghiêm trọng");
+    await operatorA.waitForSelector("#banner:not([hidden])");
+    expect(await operatorA.textContent("#banner")).toContain("wq-console-1");
+
+    // Keyboard: focus the list, move, open with Enter, acknowledge.
+    await operatorA.focus("#alert-list [role=option][tabindex='0']");
+    await operatorA.keyboard.press("Home");
+    await operatorA.keyboard.press("Enter");
+    await operatorA.waitForSelector("#detail:not([hidden]) #detail-heading");
+    expect(await operatorA.textContent("#detail-heading")).toContain("wq-console-1");
+    await operatorA.click("#detail button[data-action='ack']");
+    await operatorA.waitForSelector("#detail .state[data-state='acknowledged']");
+    await operatorA.waitForSelector("#detail .audit li[data-event='acknowledged']");
+
+    // The other operator's list changes by itself.
+    const id = await item.getAttribute("data-id");
+    await operatorB.waitForSelector(`#alert-list [role=option][data-id="${id}"][data-state="acknowledged"]`);
+    // A comment from B reaches A's open detail through the stream.
+    await operatorB.click(`#alert-list [role=option][data-id="${id}"]`);
+    await operatorB.fill("#comment-text", "Đã cử cán bộ kiểm tra trạm");
+    await operatorB.click("#detail form.comment button[type='submit']");
+    await operatorA.waitForSelector("#detail .audit li[data-event='commented']:has-text('Đã cử cán bộ')");
+  }, 60_000);
+
+  it("resumes a dropped stream without missing or repeating an event", async () => {
+    const page = await signedIn();
+    const before = await page.evaluate(
+      () => (globalThis as unknown as { iocConsole: { store: { cursor: number } } }).iocConsole.store.cursor,
+    );
+    await page.evaluate(() => (globalThis as unknown as { iocConsole: { dropStream(): void } }).iocConsole.dropStream());
+    await page.waitForSelector('#connection[data-state="reconnecting"]');
+    // While the browser is disconnected: a new alert, and a change to it.
+    await publishReading("wq-console-2", { do: 1.5, temperature: 27 });
+    await page.waitForSelector('#connection[data-state="live"]', { timeout: 30_000 });
+    const item = page.locator("#alert-list [role=option]", { hasText: "wq-console-2" });
+    await item.waitFor();
+    expect(await item.count()).toBe(1);
+    const state = await page.evaluate(() => {
+      const store = (globalThis as unknown as { iocConsole: { store: { cursor: number; alerts: Map<number, unknown> } } }).iocConsole.store;
+      return { cursor: store.cursor, alerts: store.alerts.size };
+    });
+    const server = (await (
+      await fetch(`${hub.httpUrl}/api/v1/alerts?limit=500`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
+      alerts: unknown[];
+      seq: number;
+    };
+    expect(state.cursor).toBeGreaterThan(before);
+    expect(state.cursor).toBe(server.seq);
+    expect(state.alerts).toBe(server.alerts.length);
+  }, 60_000);
+
+  it("switches to English and shows times in Huế (UTC+7, 24-hour) whatever the browser's zone", async () => {
+    const page = await signedIn();
+    expect(await page.textContent("#alerts-heading")).toBe("Cảnh báo");
+    await page.selectOption("#language", "en");
+    expect(await page.textContent("#alerts-heading")).toBe("Alerts");
+    const alert = (await (
+      await fetch(`${hub.httpUrl}/api/v1/alerts?limit=1`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
+      alerts: { id: number; raisedAt: string }[];
+    };
+    const first = alert.alerts[0] as { id: number; raisedAt: string };
+    const hue = new Date(Date.parse(first.raisedAt) + 7 * 3_600_000);
+    const hhmmss = [hue.getUTCHours(), hue.getUTCMinutes(), hue.getUTCSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+    expect(await page.textContent(`#alert-list [role=option][data-id="${first.id}"] .meta`)).toContain(hhmmss);
+  }, 60_000);
+
+  it("draws the hue-coast fleet, zones and stations on the offline map (screenshot saved, not blank)", async () => {
+    const simulation = simulate({ scenario: "hue-coast", seed: 5, durationH: 2, startMs: Date.now() - 2 * 3_600_000, stepS: 30 });
+    const creds = await addDevices(dir.path, scenarioDevices(simulation));
+    const register = join(dir.path, "vessels.json");
+    writeFileSync(register, JSON.stringify(registerOf(simulation.run)));
+    expect(runCli(["vessels", "import", register], { IOC_DATA_DIR: dir.path }).status).toBe(0);
+    await publishMessages(hub.mqttUrl, Object.fromEntries([...creds].map(([id, c]) => [id, c.password])), simulation.messages, 0, () => {});
+    // Every vessel of the replay, once the hub has written them all (the count stops moving).
+    let previous = -1;
+    let vessels = 0;
+    for (let i = 0; i < 100; i++) {
+      const latest = (await (
+        await fetch(`${hub.httpUrl}/api/v1/vessels/latest`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
+        features: unknown[];
+      };
+      vessels = latest.features.length;
+      if (i > 5 && vessels > 0 && vessels === previous) break;
+      previous = vessels;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(vessels).toBeGreaterThanOrEqual(10);
+    const page = await signedIn();
+    await page.waitForFunction(
+      (n) =>
+        /(\d+)/.exec(
+          (
+            globalThis as unknown as { document: { getElementById(id: string): { textContent: string | null } | null } }
+          ).document.getElementById("map-status")?.textContent ?? "",
+        )?.[1] === String(n),
+      vessels,
+    );
+    await page.waitForSelector(".leaflet-overlay-pane canvas");
+    const png = await page.screenshot({ path: join(artifacts, "console-hue-coast.png") });
+    const pixels = decodePng(png);
+    expect(pixels.width).toBe(1400);
+    expect(distinctColours(pixels)).toBeGreaterThan(50);
+    expect(await page.textContent("#map-status")).toContain(`${vessels} tàu`);
+
+    // Live: a vessel never seen before, heard now by a receiver, appears without a reload.
+    const [receiver, credentials] = [...creds].find(([id]) => id.startsWith("rx-")) as [string, Credentials];
+    const client = await mqtt.connectAsync(hub.mqttUrl, { ...credentials, clientId: `${receiver}-live`, reconnectPeriod: 0 });
+    const sentence = "!AIVDM,1,1,,A,B3KLehP0B@LTN6`Vl;rrBE063P06,0*5A";
+    await client.publishAsync(`ioc/v1/ais/${receiver}/nmea`, `${sentence}\n`, { qos: 1 });
+    await client.endAsync();
+    await page.waitForFunction(
+      (n) =>
+        /(\d+)/.exec(
+          (
+            globalThis as unknown as { document: { getElementById(id: string): { textContent: string | null } | null } }
+          ).document.getElementById("map-status")?.textContent ?? "",
+        )?.[1] === String(n),
+      vessels + 1,
+    );
+  }, 90_000);
+});
