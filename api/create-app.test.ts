@@ -55,6 +55,30 @@ describe("HTTP app", () => {
     expect((await app.inject("/nothing")).json().error.code).toBe("not_found");
   });
 
+  it("hardens every response: request id, no sniffing or framing, a CSP, no CORS, no-store for the API, no stack traces", async () => {
+    const response = await app.inject({ url: "/api/v1/schemas", headers: { origin: "https://evil.example", "x-request-id": "req-42" } });
+    expect(response.headers).toMatchObject({
+      "x-request-id": "req-42",
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      "referrer-policy": "no-referrer",
+      "cache-control": "no-store",
+    });
+    expect(response.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(response.headers["access-control-allow-origin"]).toBeUndefined();
+    const missing = await app.inject("/api/v1/nothing");
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).not.toMatch(/at .+\.js:\d+/);
+    const malformed = await app.inject({
+      method: "POST",
+      url: "/api/v1/schemas",
+      headers: { "content-type": "application/json" },
+      payload: "{",
+    });
+    expect(malformed.statusCode).toBeGreaterThanOrEqual(400);
+    expect(malformed.body).not.toMatch(/at .+\.js:\d+/);
+  });
+
   it("exposes Prometheus metrics", async () => {
     metrics.messagesRejected.inc("json_invalid");
     const response = await app.inject("/metrics");

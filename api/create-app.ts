@@ -75,6 +75,24 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.log.child({ component: "http" }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // A reverse proxy's X-Request-Id is kept; otherwise fastify numbers requests. Every log line of a
+    // request carries it (reqId) and every response returns it, so an operator's report finds the log.
+    requestIdHeader: "x-request-id",
+    requestIdLogLabel: "reqId",
+  });
+  // Hardening (docs/security.md): no CORS headers at all (the console is same-origin), no sniffing,
+  // no framing, no referrer, a CSP that allows only the hub's own scripts, styles and sockets.
+  app.addHook("onSend", async (request, reply, payload) => {
+    reply.header("x-request-id", request.id);
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("x-frame-options", "DENY");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header(
+      "content-security-policy",
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    if (request.url.startsWith("/api/")) reply.header("cache-control", "no-store");
+    return payload;
   });
   await app.register(swagger, {
     openapi: {

@@ -61,6 +61,14 @@ function unauthorized(reply: FastifyReply, message: string, refusedBearer = fals
     .send(apiError("unauthorized", message));
 }
 
+function tooManyAttempts(request: FastifyRequest, reply: FastifyReply, retryAfterMs: number) {
+  request.log.warn({ reason: "locked_out", remote: request.ip }, "API authentication refused: locked out");
+  return reply
+    .code(429)
+    .header("retry-after", String(Math.ceil(retryAfterMs / 1000)))
+    .send(apiError("too_many_attempts", `too many failed logins: try again in ${Math.ceil(retryAfterMs / 1000)} s`));
+}
+
 /** A preHandler admitting the given roles (admin is admitted everywhere). */
 export function requireRole(auth: DeviceRegistry | ApiAuth, roles: readonly ApiRole[]) {
   const { devices, tokens } = "devices" in auth ? auth : { devices: auth, tokens: undefined };
@@ -71,8 +79,11 @@ export function requireRole(auth: DeviceRegistry | ApiAuth, roles: readonly ApiR
     const bearer = /^Bearer (\S+)$/.exec(header)?.[1] ?? (typeof queryToken === "string" ? queryToken : undefined);
     let principal: ApiPrincipal | undefined;
     if (bearer !== undefined) {
+      const lockedFor = devices.guard?.lockedFor(undefined, request.ip) ?? 0;
+      if (lockedFor > 0) return tooManyAttempts(request, reply, lockedFor);
       const token = tokens ? await tokens.verify(bearer) : undefined;
       if (!token) {
+        devices.guard?.failed(undefined, request.ip);
         request.log.warn({ reason: "token_invalid" }, "API authentication failed");
         return unauthorized(reply, "unknown, wrong or revoked API token", true);
       }
@@ -85,7 +96,8 @@ export function requireRole(auth: DeviceRegistry | ApiAuth, roles: readonly ApiR
       if (!cached || cached.until < Date.now()) {
         const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
         const colon = decoded.indexOf(":");
-        const result = colon > 0 ? await devices.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+        const result = colon > 0 ? await devices.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1), request.ip) : undefined;
+        if (result && !result.ok && result.reason === "locked_out") return tooManyAttempts(request, reply, result.retryAfterMs);
         if (!result?.ok) {
           cache.delete(key);
           request.log.warn({ reason: result?.reason ?? "malformed" }, "API authentication failed");

@@ -5,7 +5,11 @@ export const authFailureReasons = {
   unknown_device: "no device with that id (CONNACK 4)",
   bad_password: "the password does not match the stored hash (CONNACK 4)",
   device_disabled: "the device is disabled with `ioc-hub devices disable` (CONNACK 5)",
+  locked_out:
+    "too many failed logins for this device id or from this address (security.login*): refused without checking the password until the lockout ends (CONNACK 5; HTTP 429 with Retry-After)",
   client_id_rejected: "zero-length client id with clean session 0, [MQTT-3.1.3-8] (CONNACK 2)",
+  tls_handshake_failed: "a TLS client failed the handshake (no or an untrusted client certificate when required, wrong protocol)",
+  certificate_mismatch: "the client certificate's CN is not the username the client gave (CONNACK 5)",
   registry_error: "the device registry failed (CONNACK 3)",
   publish_denied: "publish outside the topic ACL (acknowledged, dropped, reported on the error topic)",
   subscribe_denied: "subscription outside the topic ACL (SUBACK 0x80)",

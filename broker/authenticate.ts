@@ -1,4 +1,5 @@
 // aedes authenticate hook: username = device id, password checked against its scrypt hash.
+import type { TLSSocket } from "node:tls";
 import type { AuthenticateError, Client } from "aedes";
 import type { AuthFailureReason } from "./auth-failures.js";
 import type { BrokerContext } from "./broker-context.js";
@@ -32,11 +33,28 @@ export function createAuthenticate(context: BrokerContext, registry: DeviceRegis
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void => {
     if (context.emptyIdPersistent.has(client)) return fail(client, "client_id_rejected", username, IDENTIFIER_REJECTED, done);
+    const certified = certificateIdentity(client);
+    if (certified !== undefined) {
+      if (username && username !== certified) return fail(client, "certificate_mismatch", username, NOT_AUTHORIZED, done);
+      if (!password) {
+        const result = registry.byCertificate(certified);
+        if (!result.ok)
+          return fail(
+            client,
+            result.reason,
+            certified,
+            result.reason === "device_disabled" ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD,
+            done,
+          );
+        context.principals.set(client, result.principal);
+        return done(null, true);
+      }
+    }
     if (!username || !password) return fail(client, "anonymous", username, NOT_AUTHORIZED, done);
-    registry.authenticate(username, password.toString("utf8")).then(
+    registry.authenticate(username, password.toString("utf8"), remoteOf(client)).then(
       (result) => {
         if (!result.ok) {
-          const code = result.reason === "device_disabled" ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD;
+          const code = result.reason === "device_disabled" || result.reason === "locked_out" ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD;
           return fail(client, result.reason, username, code, done);
         }
         context.principals.set(client, result.principal);
@@ -48,6 +66,14 @@ export function createAuthenticate(context: BrokerContext, registry: DeviceRegis
       },
     );
   };
+}
+
+/** The CN of a client certificate the TLS listener verified against the configured CA, if any. */
+function certificateIdentity(client: Client): string | undefined {
+  const socket = client.conn as unknown as Partial<TLSSocket>;
+  if (!socket.authorized || typeof socket.getPeerCertificate !== "function") return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === "string" && cn.length > 0 ? cn : undefined;
 }
 
 export function remoteOf(client: Client): string | undefined {

@@ -1,4 +1,5 @@
 // Devices, operators and integrations that may connect, with their credential hashes.
+import type { LoginGuard } from "./login-guard.js";
 import type { Database } from "../store/database.js";
 import { type DeviceKind, type Principal, type Role, deviceKinds, roles } from "./acl.js";
 import { generateSecret, hashSecret, verifySecret } from "./password-hash.js";
@@ -27,7 +28,10 @@ export class RegistryError extends Error {
   override name = "RegistryError";
 }
 
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: "unknown_device" | "bad_password" | "device_disabled" };
+export type AuthResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: "unknown_device" | "bad_password" | "device_disabled" }
+  | { ok: false; reason: "locked_out"; retryAfterMs: number };
 
 function toRecord(row: Row): DeviceRecord {
   return {
@@ -94,10 +98,30 @@ export class DeviceRegistry {
   }
 
   /** Checks a username/password pair against the stored hash (read fresh, so CLI changes apply at once). */
-  async authenticate(id: string, password: string): Promise<AuthResult> {
+  /**
+   * The principal of a device that proved its identity with a client certificate (CN = id, signed
+   * by the configured CA): it must be registered and enabled; no password is checked.
+   */
+  byCertificate(id: string): AuthResult {
     const row = this.db.prepare("SELECT * FROM devices WHERE id = ?").get(id) as Row | undefined;
     if (!row) return { ok: false, reason: "unknown_device" };
-    if (!(await verifySecret(password, row.password_hash))) return { ok: false, reason: "bad_password" };
+    if (row.disabled === 1) return { ok: false, reason: "device_disabled" };
+    return { ok: true, principal: { id: row.id, role: row.role, kind: row.kind ?? undefined } };
+  }
+
+  /** Brute-force protection, when the hub runs (the CLI and tests work without). */
+  guard: LoginGuard | undefined;
+
+  /** Checks a device's password; `remote` is the client address the brute-force guard counts by. */
+  async authenticate(id: string, password: string, remote?: string): Promise<AuthResult> {
+    const lockedFor = this.guard?.lockedFor(id, remote) ?? 0;
+    if (lockedFor > 0) return { ok: false, reason: "locked_out", retryAfterMs: lockedFor };
+    const row = this.db.prepare("SELECT * FROM devices WHERE id = ?").get(id) as Row | undefined;
+    if (!row || !(await verifySecret(password, row.password_hash))) {
+      this.guard?.failed(id, remote);
+      return { ok: false, reason: row ? "bad_password" : "unknown_device" };
+    }
+    this.guard?.succeeded(id);
     if (row.disabled === 1) return { ok: false, reason: "device_disabled" };
     return { ok: true, principal: { id: row.id, role: row.role, kind: row.kind ?? undefined } };
   }

@@ -12,6 +12,7 @@ import { ConfigError, type HubConfig, loadConfig } from "./config.js";
 import { runSimulateCommand } from "../simulators/simulate-command.js";
 import { runAdapterCommand } from "./adapter-command.js";
 import { runAqiCommand } from "./aqi-command.js";
+import { runCertsCommand } from "./certs-command.js";
 import { runDecodeCommand } from "./decode-command.js";
 import { runZonesCommand } from "./zones-command.js";
 import { SchemaRegistry } from "../ingest/schema-registry.js";
@@ -40,6 +41,7 @@ Commands:
            [--mqtt url --devices devices.json] [--serial /dev/ttyX] [--speed 60]
   simulate load --devices N --rate R --mix air,water,ais,vms [--duration 30s] --mqtt mqtt://127.0.0.1:port
                                           the simulated Huế fleet: messages to a file (with its answer key) or to a hub
+  certs dev [--out dir] [--device id]…    a local CA, a server certificate and device client certificates (testing TLS)
   adapter list [--json]                   the serial, UDP, TCP and Modbus adapters of the config
   adapter run <id> (--mqtt url --username u --password p | --print)
                                           one adapter in its own process: forward to a hub, or print what it decodes
@@ -75,6 +77,8 @@ async function runStart(config: HubConfig): Promise<void> {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  // SIGHUP: re-read the TLS certificate and key (after a renewal) without dropping anyone.
+  process.on("SIGHUP", () => hub.reloadTls());
 }
 
 async function runDevices(config: HubConfig, args: string[], json: boolean, kind?: string, role?: string): Promise<void> {
@@ -217,6 +221,7 @@ async function main(): Promise<void> {
       username: { type: "string" },
       password: { type: "string" },
       print: { type: "boolean", default: false },
+      device: { type: "string", multiple: true },
       help: { type: "boolean", default: false },
     },
   });
@@ -233,13 +238,17 @@ async function main(): Promise<void> {
     const loadConfigValues = rest[0] === "load" ? { dataDir: loadConfig({ file: values.config }).dataDir } : {};
     // `simulate load --devices N` is a count; elsewhere --devices is the credentials file.
     process.exitCode = await runSimulateCommand(
-      { ...values, ...loadConfigValues, ...(rest[0] === "load" && { count: values.devices }) },
+      { ...values, device: undefined, ...loadConfigValues, ...(rest[0] === "load" && { count: values.devices }) },
       rest,
     );
     return;
   }
   if (command === "aqi") {
     process.exitCode = await runAqiCommand(rest, values.standard, values.lang);
+    return;
+  }
+  if (command === "certs") {
+    process.exitCode = runCertsCommand(rest, { out: values.out, device: values.device });
     return;
   }
   if (command === "zones") {

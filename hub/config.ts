@@ -20,6 +20,7 @@ export const configSchema = {
       default: {},
       properties: {
         port: { type: "integer", minimum: 0, maximum: 65535, default: 1883, description: "MQTT over TCP; 0 picks a free port" },
+        plain: { type: "boolean", default: true, description: "the plain (unencrypted) MQTT listener; false leaves only MQTT over TLS" },
         maxPacketBytes: { type: "integer", minimum: 1024, default: 262144, description: "larger packets close the connection" },
         publishRatePerSecond: { type: "number", exclusiveMinimum: 0, default: 200, description: "sustained publishes per device" },
         publishBurst: {
@@ -36,6 +37,7 @@ export const configSchema = {
       default: {},
       properties: {
         port: { type: "integer", minimum: 0, maximum: 65535, default: 8080, description: "REST, metrics and MQTT over WebSocket at /mqtt" },
+        plain: { type: "boolean", default: true, description: "the plain HTTP listener; false leaves only HTTPS (tls.httpsPort)" },
       },
     },
     influx: {
@@ -216,6 +218,55 @@ export const configSchema = {
         maxJsonDepth: { type: "integer", minimum: 2, default: 16, description: "deeper JSON is refused before it is parsed" },
       },
     },
+    tls: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        certFile: {
+          type: "string",
+          description: "server certificate (PEM, chain included); with keyFile it turns on MQTT over TLS and HTTPS/WSS",
+        },
+        keyFile: { type: "string", description: "the server certificate's private key (PEM)" },
+        caFile: { type: "string", description: "CA that signs device client certificates (mutual TLS)" },
+        mqttPort: { type: "integer", minimum: 0, maximum: 65535, default: 8883, description: "MQTT over TLS; 0 picks a free port" },
+        httpsPort: {
+          type: "integer",
+          minimum: 0,
+          maximum: 65535,
+          default: 8443,
+          description: "HTTPS and WSS (REST, console, /mqtt); 0 picks a free port",
+        },
+        clientCerts: {
+          enum: ["off", "optional", "required"],
+          default: "optional",
+          description:
+            "device client certificates (with caFile): a valid one (CN = device id) logs the device in without a password; required refuses TLS clients without one",
+        },
+      },
+    },
+    security: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        loginMaxFailuresPerId: {
+          type: "integer",
+          minimum: 1,
+          default: 5,
+          description: "failed logins of one device id or account (MQTT, REST) within loginWindowMs before it is locked out",
+        },
+        loginMaxFailuresPerIp: {
+          type: "integer",
+          minimum: 1,
+          default: 30,
+          description: "failed logins (passwords and API tokens) from one client address within loginWindowMs before it is locked out",
+        },
+        loginWindowMs: { type: "integer", minimum: 1000, default: 900000, description: "window in which failed logins are counted" },
+        lockoutMs: { type: "integer", minimum: 1000, default: 60000, description: "first lockout; each repeat doubles it" },
+        maxLockoutMs: { type: "integer", minimum: 1000, default: 3600000, description: "longest lockout" },
+      },
+    },
     adapters: {
       type: "array",
       default: [],
@@ -229,8 +280,16 @@ export interface HubConfig {
   bind: string;
   dataDir: string;
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
-  mqtt: { port: number; maxPacketBytes: number; publishRatePerSecond: number; publishBurst: number };
-  http: { port: number };
+  mqtt: { port: number; plain: boolean; maxPacketBytes: number; publishRatePerSecond: number; publishBurst: number };
+  http: { port: number; plain: boolean };
+  tls: {
+    certFile?: string;
+    keyFile?: string;
+    caFile?: string;
+    mqttPort: number;
+    httpsPort: number;
+    clientCerts: "off" | "optional" | "required";
+  };
   influx: {
     url?: string;
     db: string;
@@ -262,6 +321,13 @@ export interface HubConfig {
     evidenceLimit: number;
     webhookMaxAgeMs: number;
     webhookMaxRetryDelayMs: number;
+  };
+  security: {
+    loginMaxFailuresPerId: number;
+    loginMaxFailuresPerIp: number;
+    loginWindowMs: number;
+    lockoutMs: number;
+    maxLockoutMs: number;
   };
   adapters: AdapterConfig[];
 }
@@ -357,6 +423,14 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     new RegExp(config.vessels.registrationPattern, "u");
   } catch (error) {
     throw new ConfigError(`invalid configuration: vessels.registrationPattern is not a regular expression: ${(error as Error).message}`);
+  }
+  if (Boolean(config.tls.certFile) !== Boolean(config.tls.keyFile)) {
+    throw new ConfigError("invalid configuration: tls.certFile and tls.keyFile go together");
+  }
+  if (!config.tls.certFile && (!config.mqtt.plain || !config.http.plain)) {
+    throw new ConfigError(
+      "invalid configuration: mqtt.plain or http.plain is false but no TLS listener is configured (tls.certFile, tls.keyFile)",
+    );
   }
   config.adapters = config.adapters.map((a) => withAdapterDefaults(a as unknown as Record<string, unknown>));
   const adapterProblems = adapterConfigProblems(config.adapters);

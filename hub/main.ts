@@ -1,12 +1,15 @@
 // The composition root: the only place that opens files, spawns influxd and listens on ports.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
 import { type Server, createServer } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createApp } from "../api/create-app.js";
 import type { Readiness } from "../api/routes/health.js";
 import { HubBroker } from "../broker/create-broker.js";
 import { DeviceRegistry } from "../broker/device-registry.js";
+import { LoginGuard } from "../broker/login-guard.js";
 import { DeadLetterLog } from "../ingest/dead-letter.js";
 import { Counter } from "prom-client";
 import { aisMessageCounts } from "../ingest/decoders/ais-nmea.js";
@@ -42,17 +45,25 @@ import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import { HubMetrics } from "./metrics.js";
 import { hubMetricLines } from "./self-metrics.js";
+import { tlsMaterial, tlsServerOptions } from "./tls-material.js";
 
 export interface Ports {
-  mqtt: number;
-  http: number;
+  /** Plain MQTT over TCP; null when mqtt.plain is false. */
+  mqtt: number | null;
+  /** Plain HTTP; null when http.plain is false. */
+  http: number | null;
   influx: number | null;
+  /** MQTT over TLS and HTTPS/WSS; null without tls.certFile. */
+  mqtts: number | null;
+  https: number | null;
 }
 
 export interface RunningHub {
   ports: Ports;
   influxUrl: string | undefined;
   stop(): Promise<void>;
+  /** Re-reads the TLS certificate, key and CA (SIGHUP); open connections are kept. */
+  reloadTls(): void;
 }
 
 function listenTcp(server: Server, port: number, host: string): Promise<number> {
@@ -82,6 +93,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   });
   const db: Database = openDatabase(dataDir);
   const registry = new DeviceRegistry(db);
+  registry.guard = new LoginGuard({
+    maxFailuresPerId: config.security.loginMaxFailuresPerId,
+    maxFailuresPerIp: config.security.loginMaxFailuresPerIp,
+    windowMs: config.security.loginWindowMs,
+    lockoutMs: config.security.lockoutMs,
+    maxLockoutMs: config.security.maxLockoutMs,
+  });
   const schemas = new SchemaRegistry();
   const vesselRegistry = new VesselRegistry(db, schemas, new RegExp(config.vessels.registrationPattern, "u"));
   const identity = new VesselIdentity(vesselRegistry, db, log.child({ component: "vessels" }));
@@ -274,12 +292,22 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   adapters.start();
 
   const mqttServer = createServer((socket) => activeBroker.handle(socket, "mqtt"));
-  const mqttPort = await listenTcp(mqttServer, config.mqtt.port, config.bind);
+  const mqttPort = config.mqtt.plain ? await listenTcp(mqttServer, config.mqtt.port, config.bind) : null;
+  // MQTT over TLS: the same broker; a valid client certificate can stand for the password (broker/authenticate.ts).
+  const tlsLog = log.child({ component: "tls" });
+  const mqttsServer = config.tls.certFile
+    ? createTlsServer(tlsServerOptions(config.tls), (socket) => activeBroker.handle(socket, "mqtt"))
+    : undefined;
+  mqttsServer?.on("tlsClientError", (error, socket) => {
+    metrics.authFailures.inc({ reason: "tls_handshake_failed" });
+    tlsLog.warn({ remote: socket.remoteAddress, error: error.message }, "TLS handshake refused");
+  });
+  const mqttsPort = mqttsServer ? await listenTcp(mqttsServer as unknown as Server, config.tls.mqttPort, config.bind) : null;
 
   const readiness = (): Readiness => {
     const stats = spool.stats();
     const full = stats.bytes >= config.spool.maxBytes * 0.999;
-    const brokerUp = !activeBroker.aedes.closed && mqttServer.listening;
+    const brokerUp = !activeBroker.aedes.closed && (mqttServer.listening || Boolean(mqttsServer?.listening));
     return {
       ready: brokerUp && !full,
       broker: brokerUp ? "up" : "down",
@@ -313,9 +341,34 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       metrics.spoolAge.set(stats.oldestAgeMs / 1000);
     },
   });
-  await app.listen({ port: config.http.port, host: config.bind });
-  const httpAddress = app.server.address();
-  const httpPort = typeof httpAddress === "object" && httpAddress ? httpAddress.port : config.http.port;
+  let httpPort: number | null = null;
+  if (config.http.plain) {
+    await app.listen({ port: config.http.port, host: config.bind });
+    const httpAddress = app.server.address();
+    httpPort = typeof httpAddress === "object" && httpAddress ? httpAddress.port : config.http.port;
+  } else {
+    await app.ready();
+  }
+  // HTTPS and WSS: the same app behind a TLS server (requests go to its router, upgrades to its WebSocket handler).
+  const httpsServer = config.tls.certFile
+    ? createHttpsServer(tlsServerOptions(config.tls), (request, response) => app.routing(request, response))
+    : undefined;
+  httpsServer?.on("upgrade", (request, socket, head) => app.server.emit("upgrade", request, socket, head));
+  httpsServer?.on("tlsClientError", (error, socket) =>
+    tlsLog.warn({ remote: socket.remoteAddress, error: error.message }, "TLS handshake refused"),
+  );
+  const httpsPort = httpsServer ? await listenTcp(httpsServer as unknown as Server, config.tls.httpsPort, config.bind) : null;
+  const reloadTls = () => {
+    if (!config.tls.certFile) return;
+    try {
+      const material = tlsMaterial(config.tls);
+      mqttsServer?.setSecureContext({ ...tlsServerOptions(config.tls), ...material });
+      httpsServer?.setSecureContext({ ...tlsServerOptions(config.tls), ...material });
+      tlsLog.info({ certFile: config.tls.certFile }, "TLS certificate reloaded; open connections keep theirs");
+    } catch (error) {
+      tlsLog.error({ err: error }, "TLS reload failed: the previous certificate stays in force");
+    }
+  };
 
   // The hub's own counters, into InfluxDB through the spool (the hub-health dashboard reads them).
   const selfMetricsTimer =
@@ -329,7 +382,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         }, config.influx.selfMetricsIntervalMs)
       : undefined;
 
-  const ports: Ports = { mqtt: mqttPort, http: httpPort, influx: managed ? managed.httpPort : null };
+  const ports: Ports = { mqtt: mqttPort, http: httpPort, influx: managed ? managed.httpPort : null, mqtts: mqttsPort, https: httpsPort };
   writeFileSync(join(dataDir, "ports.json"), `${JSON.stringify(ports)}\n`);
   log.info({ ports, bind: config.bind, influx: influxUrl ?? "none (spooling)" }, "ioc-hub started");
 
@@ -344,7 +397,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       webhooks.stop();
       await adapters.stop(); // their queued lines still go through the pipeline into the spool
       // Stop accepting first; the server's close completes only once the broker has closed the clients.
-      const serverClosed = new Promise<void>((r) => mqttServer.close(() => r()));
+      const serverClosed = Promise.all(
+        [mqttServer, mqttsServer, httpsServer].map(
+          (server) => new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r())),
+        ),
+      );
+      httpsServer?.closeAllConnections();
       await alertPublisher.drain();
       await activeBroker.close();
       await serverClosed;
@@ -358,5 +416,5 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       db.close();
       log.info({ spool: spool.stats() }, "ioc-hub stopped");
     })());
-  return { ports, influxUrl, stop };
+  return { ports, influxUrl, stop, reloadTls };
 }

@@ -63,8 +63,8 @@ describe("MQTT authentication and ACL", () => {
 
   it("answers a zero-length client id with a persistent session with CONNACK 0x02 [MQTT-3.1.3-8]", async () => {
     const { username, password } = cred("air-1");
-    expect(await rawConnackCode(hub.ports.mqtt, connectPacket({ username, password, clientId: "", clean: false }))).toBe(2);
-    expect(await rawConnackCode(hub.ports.mqtt, connectPacket({ username, password, clientId: "", clean: true }))).toBe(0);
+    expect(await rawConnackCode(hub.ports.mqtt as number, connectPacket({ username, password, clientId: "", clean: false }))).toBe(2);
+    expect(await rawConnackCode(hub.ports.mqtt as number, connectPacket({ username, password, clientId: "", clean: true }))).toBe(0);
   });
 
   it("refuses MQTT 5 (aedes speaks 3.1.1) with CONNACK 0x01", async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseNafRecord, splitRecords } from "../naf/naf-record.js";
 import { AisStreamDecoder } from "./ais-stream.js";
 
-const RUNS = 2000;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 
 /** Sentence-shaped noise: real framing with mutated fields, so the fuzzer gets past the first checks. */
 const aisLike = fc
