@@ -8,6 +8,7 @@ export const apiErrorCodes = {
   forbidden: "The account's role may not do this.",
   too_many_attempts:
     "Too many failed logins for this account or from this address; wait for the time in Retry-After (the lockout doubles with each repeat).",
+  device_not_found: "No device or account with that id.",
   vessel_invalid: "The vessel does not match the vessel schema or the registration-number format; `message` says where.",
   vessel_exists: "A vessel with that registration number is already registered (or appears twice in an import).",
   vessel_conflict: "The MMSI or VMS device id already belongs to another vessel.",

@@ -11,6 +11,7 @@ import type { AdapterStatusDoc } from "../adapters/adapter-status.js";
 import { adapterRoutes } from "./routes/adapters.js";
 import { type ConsoleDeps, consoleRoutes } from "./routes/console.js";
 import { alertRoutes } from "./routes/alerts.js";
+import { deviceRoutes } from "./routes/devices.js";
 import { maintenanceRoutes } from "./routes/maintenance.js";
 import { type RulesAccess, rulesRoutes } from "./routes/rules.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -148,6 +149,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(rulesRoutes(a.rules, a.auth));
     await app.register(maintenanceRoutes(a.db, a.auth));
     await app.register(tokenRoutes(a.auth.tokens, a.auth));
+    await app.register(deviceRoutes(a.auth.devices, a.auth));
     await app.register(webhookRoutes(a.webhooks, a.auth));
     if (deps.adapters) await app.register(adapterRoutes(deps.adapters, a.auth));
   }

@@ -10,6 +10,7 @@ export const authFailureReasons = {
   client_id_rejected: "zero-length client id with clean session 0, [MQTT-3.1.3-8] (CONNACK 2)",
   tls_handshake_failed: "a TLS client failed the handshake (no or an untrusted client certificate when required, wrong protocol)",
   certificate_mismatch: "the client certificate's CN is not the username the client gave (CONNACK 5)",
+  credentials_revoked: "a connected device was disabled, removed or given a new password: its connection is closed within seconds",
   registry_error: "the device registry failed (CONNACK 3)",
   publish_denied: "publish outside the topic ACL (acknowledged, dropped, reported on the error topic)",
   subscribe_denied: "subscription outside the topic ACL (SUBACK 0x80)",

@@ -47,6 +47,7 @@ export function createAuthenticate(context: BrokerContext, registry: DeviceRegis
             done,
           );
         context.principals.set(client, result.principal);
+        context.byCertificate.add(client);
         return done(null, true);
       }
     }

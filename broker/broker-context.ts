@@ -10,6 +10,8 @@ export interface BrokerContext {
   transports: WeakMap<Client, Via>;
   /** Clients that sent a zero-length client id with clean session false ([MQTT-3.1.3-8]). */
   emptyIdPersistent: WeakSet<Client>;
+  /** Clients that logged in with a client certificate (a password rotation does not revoke them). */
+  byCertificate: WeakSet<Client>;
   metrics: HubMetrics;
   log: Logger;
   /** Publishes an ingest-error payload on ioc/v1/errors/{deviceId}. */

@@ -23,6 +23,8 @@ export interface BrokerOptions {
   maxPacketBytes: number;
   publishRatePerSecond: number;
   publishBurst: number;
+  /** How often open connections are checked against the registry (disabled, rotated); default 2 s. */
+  revocationCheckMs?: number;
 }
 
 const EXCERPT_CHARS = 200;
@@ -50,6 +52,7 @@ export class HubBroker {
       principals: new WeakMap(),
       transports: new WeakMap(),
       emptyIdPersistent: new WeakSet(),
+      byCertificate: new WeakSet(),
       metrics: deps.metrics,
       log: deps.log,
       publishError: (deviceId, error) => {
@@ -68,6 +71,7 @@ export class HubBroker {
         );
       },
     };
+    const connected = new WeakMap<Client, number>();
     const limiter = new RateLimiter(deps.options.publishRatePerSecond, deps.options.publishBurst);
     aedes.preConnect = createPreConnect(context);
     aedes.authenticate = createAuthenticate(context, deps.registry);
@@ -76,6 +80,7 @@ export class HubBroker {
     aedes.authorizeForward = createAuthorizeForward(context);
     aedes.on("clientReady", (client: Client) => {
       deps.metrics.connectedClients.inc();
+      connected.set(client, Date.now());
       deps.log.debug({ clientId: client.id, deviceId: context.principals.get(client)?.id }, "MQTT client connected");
     });
     aedes.on("clientDisconnect", (client: Client) => {
@@ -90,7 +95,29 @@ export class HubBroker {
         "MQTT client error; connection closed",
       );
     });
-    return new HubBroker(aedes, context, deps.options);
+    const broker = new HubBroker(aedes, context, deps.options);
+    // Credentials changed while connected (disabled, removed or rotated — by the CLI, which writes the
+    // same database, or by REST): the connection is closed at the next sweep, so a revoked device does
+    // not keep publishing on an old session.
+    const sweep = setInterval(() => {
+      // aedes keeps its connected clients by id (not in its type declarations).
+      for (const client of Object.values((aedes as unknown as { clients: Record<string, Client> }).clients)) {
+        const principal = context.principals.get(client);
+        const since = connected.get(client);
+        if (!principal || since === undefined) continue;
+        const device = deps.registry.find(principal.id);
+        const rotated = device && !context.byCertificate.has(client) && Date.parse(device.rotatedAt) > since;
+        if (device && !device.disabled && !rotated) continue;
+        const reason = !device ? "removed" : device.disabled ? "disabled" : "given a new password";
+        deps.metrics.authFailures.inc({ reason: "credentials_revoked" });
+        deps.log.warn({ deviceId: principal.id, clientId: client.id }, `device ${reason} while connected: connection closed`);
+        connected.delete(client);
+        client.close();
+      }
+    }, deps.options.revocationCheckMs ?? 2000);
+    sweep.unref();
+    aedes.once("closed", () => clearInterval(sweep));
+    return broker;
   }
 
   /** Serves one connection (a TCP socket, or a WebSocket as a stream). */

@@ -1,0 +1,82 @@
+// Revocation takes effect on open connections: a device disabled with the CLI (another process
+// writing the same registry) or given a new password over REST (admin) is disconnected within
+// seconds, its old password is refused, the new one works; non-admins may not touch credentials.
+import mqtt from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Credentials, addDevices } from "../support/devices.js";
+import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
+import { tempDir } from "../support/temp-dir.js";
+
+describe("revoking credentials of connected devices", () => {
+  const dir = tempDir("revocation");
+  let hub: HubProcess;
+  let creds: Map<string, Credentials>;
+  let admin: string;
+  let operator: string;
+
+  const closedWithin = (client: mqtt.MqttClient, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      client.once("close", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  const connect = (c: Credentials, clientId: string) => mqtt.connectAsync(hub.mqttUrl, { ...c, clientId, reconnectPeriod: 0 }, false);
+
+  beforeAll(async () => {
+    creds = await addDevices(dir.path, [
+      { id: "air-a", kind: "air" },
+      { id: "air-b", kind: "air" },
+    ]);
+    admin = (
+      JSON.parse(runCli(["tokens", "add", "adm", "--role", "admin", "--json"], { IOC_DATA_DIR: dir.path }).stdout) as { token: string }
+    ).token;
+    operator = (
+      JSON.parse(runCli(["tokens", "add", "ops", "--role", "operator", "--json"], { IOC_DATA_DIR: dir.path }).stdout) as { token: string }
+    ).token;
+    hub = await startHub(dir.path, { IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" });
+  }, 60_000);
+
+  afterAll(async () => {
+    await hub?.stop();
+    dir.remove();
+  });
+
+  it("disconnects a device disabled with the CLI while connected, and refuses it afterwards", async () => {
+    const client = await connect(creds.get("air-a") as Credentials, "air-a");
+    const closed = closedWithin(client, 10_000);
+    expect(runCli(["devices", "disable", "air-a"], { IOC_DATA_DIR: dir.path }).status).toBe(0);
+    expect(await closed).toBe(true);
+    await expect(connect(creds.get("air-a") as Credentials, "air-a-2")).rejects.toThrow(/Not authorized/);
+    client.end(true);
+  });
+
+  it("rotates a password over REST (admin only): the open session ends, the old password fails, the new one works", async () => {
+    const forbidden = await fetch(`${hub.httpUrl}/api/v1/devices/air-b/rotate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${operator}` },
+    });
+    expect(forbidden.status).toBe(403);
+    const client = await connect(creds.get("air-b") as Credentials, "air-b");
+    const closed = closedWithin(client, 10_000);
+    const rotated = await fetch(`${hub.httpUrl}/api/v1/devices/air-b/rotate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(rotated.status).toBe(200);
+    const { password } = (await rotated.json()) as { password: string };
+    expect(await closed).toBe(true);
+    await expect(connect(creds.get("air-b") as Credentials, "air-b-old")).rejects.toThrow(/Bad username or password/);
+    const fresh = await connect({ username: "air-b", password }, "air-b-new");
+    expect(fresh.connected).toBe(true);
+    await fresh.endAsync();
+    const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/ioc_auth_failures_total\{reason="credentials_revoked"\} 2/);
+    const list = (await (await fetch(`${hub.httpUrl}/api/v1/devices`, { headers: { authorization: `Bearer ${admin}` } })).json()) as {
+      devices: { id: string; disabled: boolean }[];
+    };
+    expect(list.devices.find((d) => d.id === "air-a")?.disabled).toBe(true);
+    expect(JSON.stringify(list)).not.toContain(password);
+  });
+});
