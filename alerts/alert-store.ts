@@ -141,7 +141,16 @@ export class AlertStore {
   /** Prepared statements by SQL text: preparing costs more than running these small statements. */
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: Database) {}
+  /**
+   * Event times are strictly increasing, 1 ms apart at least: each event is one point of the `alert`
+   * measurement, and two events of one alert in the same millisecond (reopened + flapping_started)
+   * would otherwise be one point in InfluxDB (same series, same timestamp) — found by the chaos soak.
+   */
+  private lastEventAtMs: number;
+
+  constructor(readonly db: Database) {
+    this.lastEventAtMs = (db.prepare("SELECT max(at) AS at FROM alert_events").get() as { at: number | null }).at ?? 0;
+  }
 
   private sql(text: string): Statement {
     let statement = this.statements.get(text);
@@ -184,6 +193,8 @@ export class AlertStore {
     notify: boolean,
   ): AlertEvent {
     const alert = alertDocument(this.get(alertId) as AlertRow);
+    atMs = Math.max(atMs, this.lastEventAtMs + 1);
+    this.lastEventAtMs = atMs;
     const at = new Date(atMs).toISOString();
     const result = this.sql(
       "INSERT INTO alert_events (alert_id, at, type, actor, comment, notify, document) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -5,6 +5,7 @@
 // crash, the events of the last second may be published again (at least once, like QoS 1).
 import type { Logger } from "../hub/logger.js";
 import type { Database } from "../store/database.js";
+import { EventCursor } from "./event-cursor.js";
 import type { AlertEvent, AlertStore, Domain } from "./alert-store.js";
 import { alertDocument } from "./alert-store.js";
 
@@ -24,45 +25,20 @@ export class MqttAlertPublisher {
   private chain: Promise<void> = Promise.resolve();
   private summaryTimer: NodeJS.Timeout | undefined;
   private readonly staleDomains = new Set<Domain>();
-  private published = 0;
-  private saved = 0;
-  private cursorTimer: NodeJS.Timeout | undefined;
+  private readonly cursor: EventCursor;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly store: AlertStore,
     private readonly publish: Publish,
     private readonly log: Logger,
-  ) {}
-
-  private savedCursor(): number {
-    const row = this.db.prepare("SELECT value FROM settings WHERE key = ?").get(CURSOR_KEY) as { value: string } | undefined;
-    return row ? Number(row.value) : 0;
-  }
-
-  private saveCursor(): void {
-    if (this.published === this.saved) return;
-    this.db
-      .prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-      .run(CURSOR_KEY, String(this.published));
-    this.saved = this.published;
-  }
-
-  /** Records an event as published; the cursor reaches the database within a second. */
-  private markPublished(seq: number): void {
-    this.published = seq;
-    this.cursorTimer ??= setTimeout(() => {
-      this.cursorTimer = undefined;
-      this.saveCursor();
-    }, 1000);
-    this.cursorTimer.unref();
+  ) {
+    this.cursor = new EventCursor(db, CURSOR_KEY);
   }
 
   /** Publishes the events a previous run left unsent, and every domain's summary. */
   start(): Promise<void> {
-    let after = this.savedCursor();
-    this.published = after;
-    this.saved = after;
+    let after = this.cursor.load();
     for (;;) {
       const events = this.store.eventsAfter(after, 500);
       for (const event of events) this.deliver(event);
@@ -81,7 +57,7 @@ export class MqttAlertPublisher {
         if (event.notify) {
           await this.publish(`ioc/v1/alerts/${event.alert.domain}/${event.alert.rule}`, JSON.stringify(eventMessage(event)), false);
         }
-        this.markPublished(event.seq);
+        this.cursor.mark(event.seq);
       })
       .catch((error) => this.log.warn({ err: error, seq: event.seq }, "could not publish an alert event"));
     this.staleDomains.add(event.alert.domain);
@@ -136,8 +112,6 @@ export class MqttAlertPublisher {
       this.summaryTimer = undefined;
     }
     await this.chain;
-    clearTimeout(this.cursorTimer);
-    this.cursorTimer = undefined;
-    this.saveCursor();
+    this.cursor.flush();
   }
 }

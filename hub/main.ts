@@ -27,7 +27,7 @@ import { ZoneStore } from "../geofence/zone-store.js";
 import { Land } from "../geofence/land.js";
 import { VesselRuleEngine } from "../geofence/rule-engine.js";
 import { AlertLifecycle } from "../alerts/alert-lifecycle.js";
-import { alertEventLine } from "../alerts/alert-line.js";
+import { AlertInfluxRecorder } from "../alerts/alert-influx-recorder.js";
 import type { AlertTransition } from "../alerts/alert-transition.js";
 import { envIndexLine } from "../alerts/indices/env-index-line.js";
 import { StationIndices } from "../alerts/indices/station-indices.js";
@@ -166,8 +166,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       { alert: event.alert.id, rule: event.alert.rule, subject: event.alert.subject, event: event.type, notify: event.notify },
       event.alert.message,
     );
-    spool.append(`${alertEventLine(event)}\n`, 1).catch((error) => alertLog.error({ err: error }, "could not store an alert event"));
   });
+  const alertRecorder = new AlertInfluxRecorder(db, lifecycle.store, spool, alertLog);
+  lifecycle.onEvent(alertRecorder.record);
+  alertRecorder.start();
   // A rule stage must never fail ingest: a transition that cannot be recorded is logged and counted.
   const applyTransition = (transition: AlertTransition) => {
     try {
@@ -404,6 +406,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       );
       httpsServer?.closeAllConnections();
       await alertPublisher.drain();
+      await alertRecorder.drain();
       await activeBroker.close();
       await serverClosed;
       await app.close();

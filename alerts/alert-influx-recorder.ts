@@ -1,0 +1,50 @@
+// Alert events into InfluxDB's `alert` measurement, through the durable spool, without a gap: the
+// event is committed in SQLite first; if the hub dies before its line reaches the spool, the next
+// start re-appends every event after the saved cursor (found missing by the chaos soak). A repeat is
+// harmless: the same event gives the same point (same series and timestamp), which InfluxDB keeps once.
+import type { Logger } from "../hub/logger.js";
+import type { LineSink } from "../ingest/pipeline.js";
+import type { Database } from "../store/database.js";
+import { alertEventLine } from "./alert-line.js";
+import type { AlertEvent, AlertStore } from "./alert-store.js";
+import { EventCursor } from "./event-cursor.js";
+
+const PAGE = 500;
+
+export class AlertInfluxRecorder {
+  private readonly cursor: EventCursor;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    db: Database,
+    private readonly store: AlertStore,
+    private readonly sink: LineSink,
+    private readonly log: Logger,
+  ) {
+    this.cursor = new EventCursor(db, "influx.alerts.cursor");
+  }
+
+  /** Re-appends the events a previous run recorded in SQLite but may not have spooled. */
+  start(): void {
+    let after = this.cursor.load();
+    for (;;) {
+      const events = this.store.eventsAfter(after, PAGE);
+      for (const event of events) this.record(event);
+      if (events.length < PAGE) break;
+      after = (events[events.length - 1] as AlertEvent).seq;
+    }
+  }
+
+  /** Appends one event's line (in sequence order); the cursor moves once the spool has it on disk. */
+  record = (event: AlertEvent): void => {
+    this.chain = this.chain
+      .then(() => this.sink.append(`${alertEventLine(event)}\n`, 1))
+      .then(() => this.cursor.mark(event.seq))
+      .catch((error) => this.log.error({ err: error, seq: event.seq }, "could not store an alert event; it is re-sent at the next start"));
+  };
+
+  async drain(): Promise<void> {
+    await this.chain;
+    this.cursor.flush();
+  }
+}
