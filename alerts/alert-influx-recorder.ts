@@ -21,7 +21,9 @@ export class AlertInfluxRecorder {
     private readonly sink: LineSink,
     private readonly log: Logger,
   ) {
-    this.cursor = new EventCursor(db, "influx.alerts.cursor");
+    this.cursor = new EventCursor(db, "influx.alerts.cursor", (error) =>
+      log.warn({ err: error }, "could not save the alert delivery cursor; retrying"),
+    );
   }
 
   /** Re-appends the events a previous run recorded in SQLite but may not have spooled. */

@@ -12,6 +12,8 @@ export class EventCursor {
   constructor(
     private readonly db: Database,
     private readonly key: string,
+    /** A save that fails (disk full) is reported here and retried at the next mark or flush. */
+    private readonly onError: (error: Error) => void = () => undefined,
   ) {}
 
   /** The saved position (0 if none): deliver the events after it. */
@@ -32,13 +34,18 @@ export class EventCursor {
     this.timer.unref();
   }
 
+  /** Saves the position now; never throws (a failed save is reported and retried later). */
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.delivered === this.saved) return;
-    this.db
-      .prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-      .run(this.key, String(this.delivered));
-    this.saved = this.delivered;
+    try {
+      this.db
+        .prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(this.key, String(this.delivered));
+      this.saved = this.delivered;
+    } catch (error) {
+      this.onError(error as Error);
+    }
   }
 }

@@ -33,7 +33,9 @@ export class MqttAlertPublisher {
     private readonly publish: Publish,
     private readonly log: Logger,
   ) {
-    this.cursor = new EventCursor(db, CURSOR_KEY);
+    this.cursor = new EventCursor(db, CURSOR_KEY, (error) =>
+      log.warn({ err: error }, "could not save the alert delivery cursor; retrying"),
+    );
   }
 
   /** Publishes the events a previous run left unsent, and every domain's summary. */

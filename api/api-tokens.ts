@@ -63,10 +63,17 @@ export class ApiTokens {
     return this.list().find((t) => t.id === id) as ApiToken;
   }
 
+  /** Whether a token exists and is not revoked (a primary-key lookup: cheap enough for every request). */
+  isActive(id: string): boolean {
+    return this.db.prepare("SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL").get(id) !== undefined;
+  }
+
   /** The token a bearer string stands for, or undefined when it is unknown, wrong or revoked. */
   async verify(bearer: string): Promise<ApiToken | undefined> {
     const cached = this.cache.get(bearer);
-    if (cached && cached.until > Date.now()) return cached.token;
+    // The cache saves the scrypt check, not the revocation check: `tokens revoke` in another process
+    // (the CLI) must take effect at the next request too.
+    if (cached && cached.until > Date.now() && this.isActive(cached.token.id)) return cached.token;
     const match = TOKEN.exec(bearer);
     if (!match) return undefined;
     const row = this.db

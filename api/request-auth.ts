@@ -18,6 +18,30 @@ export type ApiRole = Exclude<Role, "device"> | TokenRole;
 export interface ApiPrincipal {
   id: string;
   role: ApiRole;
+  /** The API token the request came with, if any (open streams are closed when it is revoked). */
+  tokenId?: string;
+}
+
+/**
+ * Keeps checking that what authenticated a long-lived connection (a WebSocket stream) is still
+ * valid: a revoked token — through REST or the CLI — closes the stream within `everyMs`.
+ */
+export function closeWhenRevoked(
+  socket: { close(code: number, reason: string): void; on(event: "close", l: () => void): void },
+  principal: ApiPrincipal | undefined,
+  tokens: ApiTokens | undefined,
+  everyMs = 2000,
+): void {
+  if (!principal?.tokenId || !tokens) return;
+  const tokenId = principal.tokenId;
+  const timer = setInterval(() => {
+    if (!tokens.isActive(tokenId)) {
+      clearInterval(timer);
+      socket.close(4401, "API token revoked");
+    }
+  }, everyMs);
+  timer.unref();
+  socket.on("close", () => clearInterval(timer));
 }
 
 declare module "fastify" {
@@ -87,7 +111,7 @@ export function requireRole(auth: DeviceRegistry | ApiAuth, roles: readonly ApiR
         request.log.warn({ reason: "token_invalid" }, "API authentication failed");
         return unauthorized(reply, "unknown, wrong or revoked API token", true);
       }
-      principal = { id: `token:${token.name}`, role: token.role };
+      principal = { id: `token:${token.name}`, role: token.role, tokenId: token.id };
     } else {
       const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
       if (!match) return unauthorized(reply, "credentials required: HTTP Basic (operator or integration account) or a bearer API token");

@@ -1,5 +1,5 @@
 // `npm run soak`: the long chaos soak (test/support/chaos-soak.ts) — by default 60 SIGKILLs, 4
-// stations × 6,000 readings, InfluxDB stopped and started every few incarnations — printing the
+// stations × 12,000 readings, InfluxDB stopped and started every few incarnations — printing the
 // report. Exit code 1 if anything acknowledged is missing, wrong or duplicated, or an alert event
 // is missing. Options: --kills N --stations N --readings N --seed N.
 import { parseArgs } from "node:util";
@@ -9,7 +9,7 @@ const { values } = parseArgs({
   options: {
     kills: { type: "string", default: "60" },
     stations: { type: "string", default: "4" },
-    readings: { type: "string", default: "6000" },
+    readings: { type: "string", default: "12000" },
     seed: { type: "string", default: "1" },
   },
 });

@@ -7,7 +7,7 @@ import type { IngestPipeline } from "../ingest/pipeline.js";
 import { canPublish } from "./acl.js";
 import type { BrokerContext } from "./broker-context.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import { parseDataTopic } from "./topics.js";
+import { type TopicLimits, mayRetain, parseDataTopic, topicOverLimits } from "./topics.js";
 
 /**
  * Where a refused publish is sent instead: aedes cannot drop a publish it has authorised, and MQTT
@@ -16,13 +16,14 @@ import { parseDataTopic } from "./topics.js";
  */
 export const DISCARD_TOPIC = "$SYS/ioc-hub/discarded";
 
-export function createAuthorizePublish(context: BrokerContext, pipeline: IngestPipeline, limiter: RateLimiter) {
+export function createAuthorizePublish(context: BrokerContext, pipeline: IngestPipeline, limiter: RateLimiter, limits: TopicLimits) {
   return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
     if (!client) return callback(null); // the hub's own publishes and stale wills
     const principal = context.principals.get(client);
     if (!principal) return callback(new Error("not authenticated"));
     const topic = packet.topic;
-    const decision = canPublish(principal, topic);
+    const oversized = topicOverLimits(topic, limits);
+    const decision = oversized ? { allowed: false as const, reason: oversized } : canPublish(principal, topic);
     if (!decision.allowed) {
       context.metrics.authFailures.inc({ reason: "publish_denied" });
       context.metrics.messagesRejected.inc("publish_denied");
@@ -31,6 +32,12 @@ export function createAuthorizePublish(context: BrokerContext, pipeline: IngestP
       packet.topic = DISCARD_TOPIC;
       packet.retain = false;
       return callback(null);
+    }
+    if (packet.retain && !mayRetain(topic)) {
+      // Retained messages live in the broker's memory for good: only device status is retained, so
+      // a client cannot fill the broker with retained spam. The message itself is still delivered.
+      packet.retain = false;
+      context.metrics.authFailures.inc({ reason: "retain_denied" });
     }
     const data = parseDataTopic(topic);
     if (!data) return callback(null); // device status and other non-data topics pass through

@@ -3,15 +3,21 @@
 import type { Client, Subscription } from "aedes";
 import { canSubscribe } from "./acl.js";
 import type { BrokerContext } from "./broker-context.js";
+import { type TopicLimits, topicOverLimits } from "./topics.js";
 
-export function createAuthorizeSubscribe(context: BrokerContext) {
+export function createAuthorizeSubscribe(context: BrokerContext, limits: TopicLimits) {
   return (
     client: Client,
     subscription: Subscription,
     callback: (error: Error | null, subscription?: Subscription | null) => void,
   ): void => {
     const principal = context.principals.get(client);
-    const decision = principal ? canSubscribe(principal, subscription.topic) : { allowed: false as const, reason: "not authenticated" };
+    const oversized = topicOverLimits(subscription.topic, limits);
+    const decision = oversized
+      ? { allowed: false as const, reason: oversized }
+      : principal
+        ? canSubscribe(principal, subscription.topic)
+        : { allowed: false as const, reason: "not authenticated" };
     if (decision.allowed) return callback(null, subscription);
     context.metrics.authFailures.inc({ reason: "subscribe_denied" });
     context.log.warn(

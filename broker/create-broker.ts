@@ -1,6 +1,7 @@
 // The embedded MQTT broker: aedes with the hub's hooks (one file each) and the packet-size cap.
 // It never listens itself: hub/main.ts hands it TCP and WebSocket streams through handle().
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
 import type { Logger } from "../hub/logger.js";
@@ -25,6 +26,11 @@ export interface BrokerOptions {
   publishBurst: number;
   /** How often open connections are checked against the registry (disabled, rotated); default 2 s. */
   revocationCheckMs?: number;
+  maxConnectionsPerIp?: number;
+  maxTopicLength?: number;
+  maxTopicLevels?: number;
+  connectTimeoutMs?: number;
+  drainTimeoutMs?: number;
 }
 
 const EXCERPT_CHARS = 200;
@@ -47,7 +53,11 @@ export class HubBroker {
     options: BrokerOptions;
     pipeline: IngestPipeline;
   }): Promise<HubBroker> {
-    const aedes = await Aedes.createBroker({ concurrency: 1000, connectTimeout: 10_000 });
+    const aedes = await Aedes.createBroker({
+      concurrency: 1000,
+      connectTimeout: deps.options.connectTimeoutMs ?? 10_000,
+      drainTimeout: deps.options.drainTimeoutMs ?? 60_000,
+    });
     const context: BrokerContext = {
       principals: new WeakMap(),
       transports: new WeakMap(),
@@ -75,8 +85,9 @@ export class HubBroker {
     const limiter = new RateLimiter(deps.options.publishRatePerSecond, deps.options.publishBurst);
     aedes.preConnect = createPreConnect(context);
     aedes.authenticate = createAuthenticate(context, deps.registry);
-    aedes.authorizePublish = createAuthorizePublish(context, deps.pipeline, limiter);
-    aedes.authorizeSubscribe = createAuthorizeSubscribe(context);
+    const topicLimits = { maxLength: deps.options.maxTopicLength ?? 256, maxLevels: deps.options.maxTopicLevels ?? 10 };
+    aedes.authorizePublish = createAuthorizePublish(context, deps.pipeline, limiter, topicLimits);
+    aedes.authorizeSubscribe = createAuthorizeSubscribe(context, topicLimits);
     aedes.authorizeForward = createAuthorizeForward(context);
     aedes.on("clientReady", (client: Client) => {
       deps.metrics.connectedClients.inc();
@@ -120,8 +131,31 @@ export class HubBroker {
     return broker;
   }
 
+  private readonly connectionsByIp = new Map<string, number>();
+  private refusedConnections = 0;
+
   /** Serves one connection (a TCP socket, or a WebSocket as a stream). */
   handle(stream: Duplex, via: Via, request?: IncomingMessage): void {
+    // At most mqtt.maxConnectionsPerIp open connections from one address (a flood from one host
+    // cannot take every file descriptor); the rest are closed before any MQTT is read.
+    const ip = (stream as Partial<Socket>).remoteAddress ?? request?.socket.remoteAddress;
+    if (ip !== undefined) {
+      const open = this.connectionsByIp.get(ip) ?? 0;
+      if (open >= (this.options.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY)) {
+        this.context.metrics.authFailures.inc({ reason: "too_many_connections" });
+        const refused = ++this.refusedConnections;
+        if (refused <= 10 || refused % 1000 === 0)
+          this.context.log.warn({ remote: ip, open, refused }, "connection refused: too many from this address");
+        stream.destroy();
+        return;
+      }
+      this.connectionsByIp.set(ip, open + 1);
+      stream.once("close", () => {
+        const left = (this.connectionsByIp.get(ip) ?? 1) - 1;
+        if (left <= 0) this.connectionsByIp.delete(ip);
+        else this.connectionsByIp.set(ip, left);
+      });
+    }
     const client = this.aedes.handle(stream, request);
     this.context.transports.set(client, via);
     enforceMaxPacketSize(client, this.options.maxPacketBytes, (length) => {

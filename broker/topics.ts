@@ -85,3 +85,22 @@ export function filterWithin(filter: string, allowed: string): boolean {
   }
   return f.length === a.length;
 }
+
+export interface TopicLimits {
+  maxLength: number;
+  maxLevels: number;
+}
+
+/** Why a topic or filter is over the configured size limits (mqtt.maxTopicLength, mqtt.maxTopicLevels), or undefined. */
+export function topicOverLimits(topic: string, limits: TopicLimits): string | undefined {
+  if (topic.length > limits.maxLength) return `topic of ${topic.length} characters; at most ${limits.maxLength}`;
+  let levels = 1;
+  for (let i = 0; i < topic.length; i++) if (topic.charCodeAt(i) === 47) levels++;
+  if (levels > limits.maxLevels) return `topic of ${levels} levels; at most ${limits.maxLevels}`;
+  return undefined;
+}
+
+/** The only topics whose messages the broker retains: device status, and the hub's alert summaries. */
+export function mayRetain(topic: string): boolean {
+  return /^ioc\/v1\/devices\/[^/]+\/status$/.test(topic) || /^ioc\/v1\/alerts\/[^/]+\/summary$/.test(topic);
+}

@@ -43,7 +43,7 @@ Commands:
                                           the simulated Huế fleet: messages to a file (with its answer key) or to a hub
   certs dev [--out dir] [--device id]…    a local CA, a server certificate and device client certificates (testing TLS)
   adapter list [--json]                   the serial, UDP, TCP and Modbus adapters of the config
-  adapter run <id> (--mqtt url --username u --password p | --print)
+  adapter run <id> (--mqtt url --username u --password=p | --print)
                                           one adapter in its own process: forward to a hub, or print what it decodes
   vessels import <file.csv|file.json>     add or update registered vessels (all or nothing)
   vessels list [--json]                   registered vessels

@@ -23,6 +23,38 @@ export const configSchema = {
         plain: { type: "boolean", default: true, description: "the plain (unencrypted) MQTT listener; false leaves only MQTT over TLS" },
         maxPacketBytes: { type: "integer", minimum: 1024, default: 262144, description: "larger packets close the connection" },
         publishRatePerSecond: { type: "number", exclusiveMinimum: 0, default: 200, description: "sustained publishes per device" },
+        maxConnectionsPerIp: {
+          type: "integer",
+          minimum: 1,
+          default: 1000,
+          description: "open MQTT connections (TCP, TLS, WebSocket) from one address; more are closed at once",
+        },
+        maxTopicLength: {
+          type: "integer",
+          minimum: 32,
+          maximum: 65535,
+          default: 256,
+          description: "longest topic or filter, in characters",
+        },
+        maxTopicLevels: {
+          type: "integer",
+          minimum: 3,
+          maximum: 64,
+          default: 10,
+          description: "most levels (`/`-separated) in a topic or filter",
+        },
+        connectTimeoutMs: {
+          type: "integer",
+          minimum: 500,
+          default: 10000,
+          description: "a connection that has not sent CONNECT by then is closed (CONNECT floods, idle sockets)",
+        },
+        drainTimeoutMs: {
+          type: "integer",
+          minimum: 500,
+          default: 60000,
+          description: "a subscriber that does not read what it is sent for this long is disconnected (slow or frozen clients)",
+        },
         publishBurst: {
           type: "integer",
           minimum: 1,
@@ -280,7 +312,18 @@ export interface HubConfig {
   bind: string;
   dataDir: string;
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
-  mqtt: { port: number; plain: boolean; maxPacketBytes: number; publishRatePerSecond: number; publishBurst: number };
+  mqtt: {
+    port: number;
+    plain: boolean;
+    maxPacketBytes: number;
+    publishRatePerSecond: number;
+    publishBurst: number;
+    maxConnectionsPerIp: number;
+    maxTopicLength: number;
+    maxTopicLevels: number;
+    connectTimeoutMs: number;
+    drainTimeoutMs: number;
+  };
   http: { port: number; plain: boolean };
   tls: {
     certFile?: string;

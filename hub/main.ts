@@ -103,7 +103,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const schemas = new SchemaRegistry();
   const vesselRegistry = new VesselRegistry(db, schemas, new RegExp(config.vessels.registrationPattern, "u"));
   const identity = new VesselIdentity(vesselRegistry, db, log.child({ component: "vessels" }));
-  const identityFlush = setInterval(() => identity.flush(), 5_000);
+  // Timers that write SQLite must survive a full or read-only disk: log, and try again next round.
+  const identityFlush = setInterval(() => {
+    try {
+      identity.flush();
+    } catch (error) {
+      log.warn({ err: error }, "could not save the AIS transmitter table; retrying");
+    }
+  }, 5_000);
   const zones = new ZoneStore(db, resolve(config.zones.dir ?? join(packageRoot, "zones")));
   const spool = await Spool.open(join(dataDir, "spool"), config.spool, log.child({ component: "spool" }));
   spool.on("commit", (seconds: number) => metrics.spoolFsync.observe(seconds));
@@ -311,7 +318,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     const full = stats.bytes >= config.spool.maxBytes * 0.999;
     const brokerUp = !activeBroker.aedes.closed && (mqttServer.listening || Boolean(mqttsServer?.listening));
     return {
-      ready: brokerUp && !full,
+      ready: brokerUp && !full && spool.writeError === undefined,
+      storage: spool.writeError ?? "ok",
       broker: brokerUp ? "up" : "down",
       influx: !writer ? "not-configured" : writer.healthy ? "writing" : "spooling",
       influxError: writer?.lastError,

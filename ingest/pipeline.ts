@@ -48,6 +48,8 @@ export class NotAcceptedError extends Error {
 }
 
 const MAX_REPORTED_REJECTIONS = 20;
+/** Errors of the data directory itself: full, read-only, over quota, failing. */
+const STORAGE_ERRORS = new Set(["ENOSPC", "EROFS", "EDQUOT", "EIO", "EACCES", "EPERM"]);
 
 export class IngestPipeline {
   private readonly rules: ObservationRule[];
@@ -85,10 +87,13 @@ export class IngestPipeline {
       try {
         await this.deps.sink.append(text, accepted.length);
       } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
         const rejection =
           error instanceof SpoolFullError
             ? reject("spool_full", error.message)
-            : reject("internal_error", `the spool could not store the message: ${(error as Error).message}`);
+            : code !== undefined && STORAGE_ERRORS.has(code)
+              ? reject("storage_unavailable", `the hub cannot write to its disk (${code}); resend later`)
+              : reject("internal_error", `the spool could not store the message: ${(error as Error).message}`);
         await this.refuse(envelope, [rejection]);
         throw new NotAcceptedError(rejection);
       }
@@ -112,15 +117,18 @@ export class IngestPipeline {
       if (i < MAX_REPORTED_REJECTIONS) onRejected?.(envelope, r);
     });
     for (const reason of reasons) metrics.deadLettered.inc({ reason });
-    await deadLetter.append({
-      at: new Date().toISOString(),
-      kind: "message",
-      reasons,
-      deviceId: envelope.deviceId,
-      topic: envelope.topic ?? envelope.port,
-      via: envelope.via,
-      rejections,
-      payloadBase64: envelope.bytes.toString("base64"),
-    });
+    // A dead-letter log that cannot be written (disk full) must not turn a refusal into a failure.
+    await deadLetter
+      .append({
+        at: new Date().toISOString(),
+        kind: "message",
+        reasons,
+        deviceId: envelope.deviceId,
+        topic: envelope.topic ?? envelope.port,
+        via: envelope.via,
+        rejections,
+        payloadBase64: envelope.bytes.toString("base64"),
+      })
+      .catch((error) => log.error({ err: error, deviceId: envelope.deviceId }, "could not write the dead-letter log"));
   }
 }

@@ -8,7 +8,7 @@ import { AlertActionError, type AlertLifecycle } from "../../alerts/alert-lifecy
 import { type AlertEvent, type AlertState, type Domain, type Severity, alertDocument } from "../../alerts/alert-store.js";
 import { eventMessage } from "../../alerts/mqtt-alert-publisher.js";
 import { apiError } from "../api-error.js";
-import { type ApiAuth, requireRole, visibleDomains } from "../request-auth.js";
+import { type ApiAuth, requireRole, visibleDomains, closeWhenRevoked } from "../request-auth.js";
 
 const PAGE_MAX = 500;
 /** A stream client further behind than this is disconnected and resumes with ?after=. */
@@ -163,6 +163,7 @@ export const alertRoutes =
         },
       },
       (socket: WebSocket, request) => {
+        closeWhenRevoked(socket, request.principal, auth.tokens);
         const domains = visibleDomains(request.principal?.role ?? "integration");
         let last = request.query.after ?? store.lastSeq();
         let replaying = true;

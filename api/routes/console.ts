@@ -11,7 +11,7 @@ import { packageRoot } from "../../hub/package-root.js";
 import type { InfluxClient } from "../../ingest/sink/influx-client.js";
 import { apiError } from "../api-error.js";
 import type { LivePositions } from "../live-positions.js";
-import { type ApiAuth, requireRole } from "../request-auth.js";
+import { type ApiAuth, closeWhenRevoked, requireRole } from "../request-auth.js";
 
 export interface ConsoleDeps {
   auth: ApiAuth;
@@ -77,7 +77,8 @@ export const consoleRoutes =
         preHandler: requireRole(deps.auth, ["operator", "fisheries"]),
         schema: { summary: "Live vessel positions (at most one per vessel per second)" },
       },
-      (socket: WebSocket) => {
+      (socket: WebSocket, request) => {
+        closeWhenRevoked(socket, request.principal, deps.auth.tokens);
         const unsubscribe = deps.positions.subscribe((position) => {
           if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return; // a slow browser skips positions; the next one comes soon
           socket.send(JSON.stringify(position));

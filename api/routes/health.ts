@@ -7,6 +7,8 @@ export interface Readiness {
   influx: "writing" | "spooling" | "not-configured";
   influxError?: string | undefined;
   spool: { bytes: number; points: number; oldestAgeMs: number; full: boolean };
+  /** "ok", or the error of the last failed write to the data directory (ENOSPC, EROFS, …). */
+  storage?: string;
 }
 
 export const healthRoutes =

@@ -211,6 +211,9 @@ export class Spool extends EventEmitter {
    * Appends newline-terminated lines; resolves when they are on disk. Throws SpoolFullError at the
    * cap under the "reject" policy; "drop-oldest" discards whole unwritten segments to make room.
    */
+  /** The error of the last failed write (ENOSPC, EROFS, …) until a write succeeds again; the hub is not ready meanwhile. */
+  writeError: string | undefined;
+
   append(text: string, lines: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error("spool is closed"));
     const bytes = Buffer.byteLength(text, "utf8");
@@ -257,7 +260,10 @@ export class Spool extends EventEmitter {
           this.options.commit === "threadpool"
             ? (await this.head.fh.write(buffer, 0, buffer.length, size)).bytesWritten
             : writeSync(this.head.fh.fd, buffer, 0, buffer.length, size);
-        if (bytesWritten !== buffer.length) throw new Error(`short write: ${bytesWritten} of ${buffer.length} bytes`);
+        // A short write to a regular file means the device is full (the next write would say ENOSPC).
+        if (bytesWritten !== buffer.length) {
+          throw Object.assign(new Error(`short write: ${bytesWritten} of ${buffer.length} bytes (disk full)`), { code: "ENOSPC" });
+        }
       } catch (error) {
         await this.head.fh.truncate(size).catch(() => undefined);
         throw error;
@@ -267,11 +273,13 @@ export class Spool extends EventEmitter {
       this.points += group.lines;
       this.ages.push({ end, at: Date.now() });
       this.emit("commit", Number(process.hrtime.bigint() - started) / 1e9);
+      this.writeError = undefined;
       group.resolve();
       this.checkWarning();
       this.emit("data");
     } catch (error) {
-      this.log?.error({ err: error }, "spool: append failed; the messages are not acknowledged");
+      if (this.writeError === undefined) this.log?.error({ err: error }, "spool: append failed; the messages are not acknowledged");
+      this.writeError = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       group.reject(error as Error);
     }
   }

@@ -434,7 +434,7 @@ describe("adapters on real ports", () => {
     expect(printed[0]).toMatchObject({ type: "sensor_reading", station, values: { ph: 7.05, do: 6.1 } });
     expect(printed[1]).toMatchObject({ rejected: { reason: "line_invalid", path: "/line/2" } });
 
-    const forwarder = run(["--mqtt", hub.mqttUrl, "--username", credentials.username, "--password", credentials.password]);
+    const forwarder = run(["--mqtt", hub.mqttUrl, "--username", credentials.username, `--password=${credentials.password}`]);
     await isUp(forwarder);
     appendFileSync(gateway.device, "7.2,6.3\r\n7.3,6.4\r\n");
     const rows = await until("the gateway's readings in InfluxDB", async () => {

@@ -2,6 +2,7 @@
 // writing the same registry) or given a new password over REST (admin) is disconnected within
 // seconds, its old password is refused, the new one works; non-admins may not touch credentials.
 import mqtt from "mqtt";
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, addDevices } from "../support/devices.js";
 import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
@@ -78,5 +79,23 @@ describe("revoking credentials of connected devices", () => {
     };
     expect(list.devices.find((d) => d.id === "air-a")?.disabled).toBe(true);
     expect(JSON.stringify(list)).not.toContain(password);
+  });
+
+  it("closes an open alert stream and refuses the next request when its token is revoked with the CLI", async () => {
+    const created = JSON.parse(runCli(["tokens", "add", "ops-2", "--role", "operator", "--json"], { IOC_DATA_DIR: dir.path }).stdout) as {
+      id: string;
+      token: string;
+    };
+    const auth = { authorization: `Bearer ${created.token}` };
+    expect((await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: auth })).status).toBe(200); // now cached
+    const ws = new WebSocket(`${hub.httpUrl.replace("http", "ws")}/api/v1/alerts/stream?access_token=${created.token}`);
+    await new Promise((resolve, reject) => {
+      ws.once("message", resolve);
+      ws.once("error", reject);
+    });
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    expect(runCli(["tokens", "revoke", created.id], { IOC_DATA_DIR: dir.path }).status).toBe(0);
+    expect((await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: auth })).status).toBe(401);
+    expect(await closed).toBe(4401);
   });
 });

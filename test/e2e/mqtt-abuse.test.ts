@@ -1,0 +1,178 @@
+// MQTT protocol abuse against the real hub, with a well-behaved device publishing throughout: it
+// must keep getting its PUBACKs. Malformed packets, a connection flood (over the per-address limit,
+// and sockets that never send CONNECT), a subscriber that never reads, a device subscribing to `#`,
+// oversized topics and retained-message spam.
+import { type Socket, connect as tcpConnect } from "node:net";
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import mqtt from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Credentials, addDevices } from "../support/devices.js";
+import { type HubProcess, startHub } from "../support/hub-process.js";
+import { subackCodes } from "../support/mqtt-clients.js";
+import { tempDir } from "../support/temp-dir.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("MQTT protocol abuse", () => {
+  const dir = tempDir("mqtt-abuse");
+  let hub: HubProcess;
+  let creds: Map<string, Credentials>;
+  let good: mqtt.MqttClient;
+  let goodAcks = 0;
+  let goodRunning = true;
+  let goodLoop: Promise<void>;
+  const sockets: Socket[] = [];
+
+  const raw = (): Promise<Socket> =>
+    new Promise((resolve, reject) => {
+      const socket = tcpConnect(hub.ports.mqtt as number, "127.0.0.1", () => resolve(socket));
+      socket.on("error", () => undefined);
+      socket.once("error", reject);
+      sockets.push(socket);
+    });
+  const closed = (socket: Socket, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      if (socket.destroyed) return resolve(true);
+      const timer = setTimeout(() => resolve(false), ms);
+      socket.once("close", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  const metric = async (reason: string) =>
+    Number(
+      new RegExp(`ioc_auth_failures_total\\{reason="${reason}"\\} (\\d+)`).exec(
+        await (await fetch(`${hub.httpUrl}/metrics`)).text(),
+      )?.[1] ?? 0,
+    );
+
+  beforeAll(async () => {
+    creds = await addDevices(dir.path, [
+      { id: "air-good", kind: "air" },
+      { id: "air-bad", kind: "air" },
+      { id: "bridge-1", role: "integration" },
+      { id: "bridge-2", role: "integration" },
+    ]);
+    const config = join(dir.path, "config.json");
+    writeFileSync(config, JSON.stringify({ mqtt: { maxConnectionsPerIp: 40, connectTimeoutMs: 1000, drainTimeoutMs: 1000 } }));
+    hub = await startHub(dir.path, { IOC_CONFIG: config, IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" });
+    good = await mqtt.connectAsync(hub.mqttUrl, { ...(creds.get("air-good") as Credentials), clientId: "air-good", reconnectPeriod: 0 });
+    goodLoop = (async () => {
+      for (let i = 0; goodRunning; i++) {
+        await good.publishAsync("ioc/v1/sensors/air-good/data", JSON.stringify({ values: { pm25: i % 100 } }), { qos: 1 });
+        goodAcks++;
+        await sleep(20);
+      }
+    })();
+  }, 60_000);
+
+  afterAll(async () => {
+    goodRunning = false;
+    await goodLoop?.catch(() => undefined);
+    for (const s of sockets) s.destroy();
+    await good?.endAsync(true);
+    await hub?.stop();
+    dir.remove();
+  });
+
+  /** The well-behaved device got PUBACKs during `what`. */
+  const stillServed = async (what: () => Promise<void>) => {
+    const before = goodAcks;
+    await what();
+    await sleep(300);
+    expect(goodAcks, "the good device kept getting PUBACKs").toBeGreaterThan(before);
+    expect(good.connected).toBe(true);
+  };
+
+  it("closes connections that send garbage or a malformed CONNECT", async () => {
+    await stillServed(async () => {
+      const garbage = await raw();
+      garbage.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7f, 0x00, 0x13, 0x37]));
+      expect(await closed(garbage, 5000)).toBe(true);
+      const badConnect = await raw();
+      // A CONNECT whose remaining length promises more than the protocol name fits.
+      badConnect.write(Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x09, 0xff, 0x00, 0x00, 0x00, 0x00]));
+      expect(await closed(badConnect, 5000)).toBe(true);
+    });
+  });
+
+  it("refuses a flood past mqtt.maxConnectionsPerIp and closes sockets that never send CONNECT", async () => {
+    await stillServed(async () => {
+      const flood = await Promise.all(Array.from({ length: 60 }, () => raw()));
+      const refusedAtOnce = (await Promise.all(flood.map((s) => closed(s, 500)))).filter(Boolean).length;
+      expect(refusedAtOnce).toBeGreaterThanOrEqual(60 - 39); // 40 per address, the good device is one
+      expect(await metric("too_many_connections")).toBeGreaterThanOrEqual(21);
+      // The rest never send CONNECT: closed after mqtt.connectTimeoutMs.
+      expect((await Promise.all(flood.map((s) => closed(s, 5000)))).every(Boolean)).toBe(true);
+    });
+    // Room again for new connections.
+    const again = await mqtt.connectAsync(hub.mqttUrl, {
+      ...(creds.get("air-bad") as Credentials),
+      clientId: "air-bad",
+      reconnectPeriod: 0,
+    });
+    expect(again.connected).toBe(true);
+    await again.endAsync();
+  });
+
+  it("disconnects a subscriber that never reads, and keeps serving the publisher", async () => {
+    const slow = await mqtt.connectAsync(hub.mqttUrl, { ...(creds.get("bridge-1") as Credentials), clientId: "slow", reconnectPeriod: 0 });
+    await slow.subscribeAsync("bulk/#", { qos: 0 });
+    const first = new Promise((resolve) => slow.once("message", resolve));
+    const publisher = await mqtt.connectAsync(hub.mqttUrl, {
+      ...(creds.get("bridge-2") as Credentials),
+      clientId: "bridge-2",
+      reconnectPeriod: 0,
+    });
+    const payload = Buffer.alloc(200 * 1024, 0x61);
+    let acked = 0;
+    await publisher.publishAsync("bulk/data", "hello", { qos: 1 });
+    await first;
+    (slow.stream as Socket).pause(); // never read again: the socket buffers fill, then the hub's writes stop draining
+    // The paused client cannot see its own disconnection (it reads nothing, not even the FIN): the
+    // hub's side tells — aedes' drain timeout closes the connection and the hub logs it.
+    const slowGone = () => /"clientId":"slow"[^\n]*connection closed/.test(hub.output());
+    await stillServed(async () => {
+      const deadline = Date.now() + 20_000;
+      while (!slowGone() && Date.now() < deadline) {
+        await publisher.publishAsync("bulk/data", payload, { qos: 1 });
+        acked++;
+      }
+    });
+    expect(slowGone()).toBe(true);
+    slow.end(true);
+    expect(acked).toBeGreaterThan(0);
+    await publisher.endAsync();
+  }, 60_000);
+
+  it("refuses `#` to a device, oversized topics, and keeps no retained spam", async () => {
+    const device = await mqtt.connectAsync(hub.mqttUrl, {
+      ...(creds.get("air-bad") as Credentials),
+      clientId: "air-bad-2",
+      reconnectPeriod: 0,
+    });
+    expect(await subackCodes(device, ["#"])).toEqual([0x80]);
+    await device.endAsync();
+    const bridge = await mqtt.connectAsync(hub.mqttUrl, {
+      ...(creds.get("bridge-1") as Credentials),
+      clientId: "bridge-1b",
+      reconnectPeriod: 0,
+    });
+    expect(await subackCodes(bridge, [`${"x/".repeat(20)}y`])).toEqual([0x80]);
+    expect(await subackCodes(bridge, ["z".repeat(300)])).toEqual([0x80]);
+    await stillServed(async () => {
+      for (let i = 0; i < 500; i++) await bridge.publishAsync(`spam/${i}`, "junk", { qos: 1, retain: true });
+      await bridge.publishAsync("ioc/v1/devices/bridge-1/status", "online", { qos: 1, retain: true });
+    });
+    const late = await mqtt.connectAsync(hub.mqttUrl, { ...(creds.get("bridge-2") as Credentials), clientId: "late", reconnectPeriod: 0 });
+    const received: string[] = [];
+    late.on("message", (topic) => received.push(topic));
+    await late.subscribeAsync(["spam/#", "ioc/v1/devices/+/status"], { qos: 1 });
+    await sleep(500);
+    expect(received).toEqual(["ioc/v1/devices/bridge-1/status"]);
+    expect(await metric("retain_denied")).toBe(500);
+    await late.endAsync();
+    await bridge.endAsync();
+  });
+});
