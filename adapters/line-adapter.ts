@@ -2,6 +2,7 @@
 // (up to MAX_LINES_PER_ENVELOPE lines received within a second) → the ingest pipeline, the same
 // path MQTT messages take: decode, validate, rules, spool. Lines are handed over in order, one
 // envelope at a time, so multi-sentence AIS messages are reassembled as on the wire.
+import { worthLogging } from "../hub/log-throttle.js";
 import type { Logger } from "../hub/logger.js";
 import type { DeadLetterLog } from "../ingest/dead-letter.js";
 import type { Envelope, Via } from "../ingest/envelope.js";
@@ -16,11 +17,6 @@ import { type Session, Supervisor, type SupervisorOptions, defaultSupervisorOpti
 const MAX_LINES_PER_ENVELOPE = 500;
 const ENVELOPE_SPAN_MS = 1000;
 const NEWLINE = Buffer.from("\n");
-
-/** Logs the first few occurrences of a problem, then one in a thousand: a noisy line cannot flood the log. */
-export function worthLogging(count: number): boolean {
-  return count <= 10 || count % 1000 === 0;
-}
 
 export class LineAdapter {
   readonly status: AdapterStatus;

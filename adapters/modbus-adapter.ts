@@ -5,13 +5,13 @@
 // answers with a bad CRC is counted per slave and kind; the bus stays up for the others.
 import { setTimeout as sleep } from "node:timers/promises";
 import ModbusRTU from "modbus-serial";
+import { worthLogging } from "../hub/log-throttle.js";
 import type { Logger } from "../hub/logger.js";
 import type { RegisterBlock } from "../ingest/decoders/modbus-registers.js";
 import type { Envelope } from "../ingest/envelope.js";
 import type { ModbusAdapterConfig, ModbusRegister, ModbusSlave } from "./adapter-config.js";
 import { AdapterStatus } from "./adapter-status.js";
 import { type IngestTarget, deliver } from "./ingest-target.js";
-import { worthLogging } from "./line-adapter.js";
 import { type Session, Supervisor, type SupervisorOptions, defaultSupervisorOptions } from "./supervisor.js";
 
 const MAX_REGISTERS_PER_READ = 125;

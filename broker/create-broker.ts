@@ -4,6 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
+import { worthLogging } from "../hub/log-throttle.js";
 import type { Logger } from "../hub/logger.js";
 import type { HubMetrics } from "../hub/metrics.js";
 import type { Envelope, Via } from "../ingest/envelope.js";
@@ -16,6 +17,7 @@ import { createAuthorizeSubscribe } from "./authorize-subscribe.js";
 import type { BrokerContext } from "./broker-context.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import { enforceMaxPacketSize } from "./max-packet-size.js";
+import { ingestErrorPayload } from "./ingest-error-payload.js";
 import { createPreConnect } from "./pre-connect.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { topics } from "./topics.js";
@@ -32,8 +34,6 @@ export interface BrokerOptions {
   connectTimeoutMs?: number;
   drainTimeoutMs?: number;
 }
-
-const EXCERPT_CHARS = 200;
 
 export class HubBroker {
   readonly context: BrokerContext;
@@ -144,8 +144,7 @@ export class HubBroker {
       if (open >= (this.options.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY)) {
         this.context.metrics.authFailures.inc({ reason: "too_many_connections" });
         const refused = ++this.refusedConnections;
-        if (refused <= 10 || refused % 1000 === 0)
-          this.context.log.warn({ remote: ip, open, refused }, "connection refused: too many from this address");
+        if (worthLogging(refused)) this.context.log.warn({ remote: ip, open, refused }, "connection refused: too many from this address");
         stream.destroy();
         return;
       }
@@ -178,20 +177,7 @@ export class HubBroker {
 
   /** The ioc/v1/errors/{deviceId} payload for a rejection (schemas/ingest-error.schema.json). */
   reportRejection(envelope: Envelope, rejection: Rejection): void {
-    const excerpt = envelope.bytes
-      .subarray(0, EXCERPT_CHARS * 4)
-      .toString("utf8")
-      .slice(0, EXCERPT_CHARS);
-    this.context.publishError(envelope.deviceId, {
-      reason: rejection.reason,
-      message: rejection.message,
-      topic: envelope.topic ?? envelope.port ?? "",
-      ...(rejection.path !== undefined && { path: rejection.path }),
-      ...(rejection.schemaPath !== undefined && { schemaPath: rejection.schemaPath }),
-      ...(rejection.schema !== undefined && { schema: rejection.schema }),
-      excerpt,
-      receivedAt: new Date(envelope.receivedAt).toISOString(),
-    });
+    this.context.publishError(envelope.deviceId, ingestErrorPayload(envelope, rejection));
   }
 
   /** An alert transition on ioc/v1/alerts/{domain}/{ruleId} (QoS 1, not retained: transitions are events). */

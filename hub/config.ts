@@ -23,6 +23,36 @@ export const configSchema = {
         plain: { type: "boolean", default: true, description: "the plain (unencrypted) MQTT listener; false leaves only MQTT over TLS" },
         maxPacketBytes: { type: "integer", minimum: 1024, default: 262144, description: "larger packets close the connection" },
         publishRatePerSecond: { type: "number", exclusiveMinimum: 0, default: 200, description: "sustained publishes per device" },
+        external: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          properties: {
+            url: {
+              type: "string",
+              pattern: "^(mqtts?|wss?)://",
+              description: "external broker (MQTT 5): the embedded broker is off and this hub is an ingest worker (docs/scaling.md)",
+            },
+            username: { type: "string", description: "the worker's account on the external broker" },
+            password: { type: "string", description: "its password" },
+            shareGroup: {
+              type: "string",
+              pattern: "^[^/+#]+$",
+              default: "ioc-ingest",
+              description: "shared-subscription group of the ingest workers",
+            },
+            clientId: {
+              type: "string",
+              description: "the worker's stable client id (its session); default: ioc-ingest-<host>-<hash of dataDir>",
+            },
+            sessionExpirySeconds: {
+              type: "integer",
+              minimum: 60,
+              default: 86400,
+              description: "how long the external broker keeps a stopped worker's session and its unacknowledged messages",
+            },
+          },
+        },
         maxConnectionsPerIp: {
           type: "integer",
           minimum: 1,
@@ -318,6 +348,14 @@ export interface HubConfig {
     maxPacketBytes: number;
     publishRatePerSecond: number;
     publishBurst: number;
+    external: {
+      url?: string;
+      username?: string;
+      password?: string;
+      shareGroup: string;
+      clientId?: string;
+      sessionExpirySeconds: number;
+    };
     maxConnectionsPerIp: number;
     maxTopicLength: number;
     maxTopicLevels: number;

@@ -1,5 +1,7 @@
 // The composition root: the only place that opens files, spawns influxd and listens on ports.
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { createServer as createHttpsServer } from "node:https";
 import { type Server, createServer } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
@@ -8,13 +10,16 @@ import type { FastifyInstance } from "fastify";
 import { createApp } from "../api/create-app.js";
 import type { Readiness } from "../api/routes/health.js";
 import { HubBroker } from "../broker/create-broker.js";
+import { ExternalBroker } from "../broker/external-broker.js";
 import { DeviceRegistry } from "../broker/device-registry.js";
 import { LoginGuard } from "../broker/login-guard.js";
 import { DeadLetterLog } from "../ingest/dead-letter.js";
 import { Counter } from "prom-client";
 import { aisMessageCounts } from "../ingest/decoders/ais-nmea.js";
 import { decoders } from "../ingest/decoders/registry.js";
+import type { Envelope } from "../ingest/envelope.js";
 import { IngestPipeline } from "../ingest/pipeline.js";
+import type { Rejection } from "../ingest/rejection.js";
 import { SchemaRegistry } from "../ingest/schema-registry.js";
 import { InfluxClient } from "../ingest/sink/influx-client.js";
 import { InfluxWriter } from "../ingest/sink/influx-writer.js";
@@ -46,6 +51,13 @@ import type { Logger } from "./logger.js";
 import { HubMetrics } from "./metrics.js";
 import { hubMetricLines } from "./self-metrics.js";
 import { tlsMaterial, tlsServerOptions } from "./tls-material.js";
+
+/** What the hub publishes through and reports rejections to: the embedded broker or an external one. */
+interface MessageBus {
+  publish(topic: string, payload: string, retain?: boolean): Promise<void>;
+  reportRejection(envelope: Envelope, rejection: Rejection): void;
+  close(): Promise<void>;
+}
 
 export interface Ports {
   /** Plain MQTT over TCP; null when mqtt.plain is false. */
@@ -164,7 +176,6 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     writer.start();
   }
 
-  let broker: HubBroker | undefined;
   // Alerts: rule transitions → lifecycle (SQLite) → events to InfluxDB `alert`, MQTT, WebSocket, webhooks.
   const alertLog = log.child({ component: "alerts" });
   const lifecycle = new AlertLifecycle(db, config.alerts);
@@ -271,20 +282,38 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     limits: config.ingest,
     resolve: identity.resolve,
     rules: [ruleEngine.observe, sensorEngine.observe, stationIndices.observe, livePositions.observe],
-    onRejected: (envelope, rejection) => broker?.reportRejection(envelope, rejection),
+    onRejected: (envelope, rejection) => bus?.reportRejection(envelope, rejection),
   });
-  broker = await HubBroker.create({
-    registry,
-    metrics,
-    log: log.child({ component: "broker" }),
-    options: config.mqtt,
-    pipeline,
-  });
-  const activeBroker = broker;
+  // The embedded broker, or (mqtt.external.url) an ingest worker on an external broker cluster.
+  const external = config.mqtt.external.url
+    ? new ExternalBroker(
+        {
+          url: config.mqtt.external.url,
+          username: config.mqtt.external.username,
+          password: config.mqtt.external.password,
+          shareGroup: config.mqtt.external.shareGroup,
+          clientId:
+            config.mqtt.external.clientId ?? `ioc-ingest-${hostname()}-${createHash("sha256").update(dataDir).digest("hex").slice(0, 8)}`,
+          sessionExpirySeconds: config.mqtt.external.sessionExpirySeconds,
+        },
+        pipeline,
+        log.child({ component: "external-broker" }),
+      )
+    : undefined;
+  const embedded = external
+    ? undefined
+    : await HubBroker.create({
+        registry,
+        metrics,
+        log: log.child({ component: "broker" }),
+        options: config.mqtt,
+        pipeline,
+      });
+  const bus: MessageBus = external ?? (embedded as HubBroker);
   const alertPublisher = new MqttAlertPublisher(
     db,
     lifecycle.store,
-    (topic, payload, retain) => activeBroker.publish(topic, payload, retain),
+    (topic, payload, retain) => bus.publish(topic, payload, retain),
     alertLog,
   );
   lifecycle.onEvent(alertPublisher.deliver);
@@ -295,18 +324,19 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     log: log.child({ component: "adapters" }),
     registry: metrics.registry,
     deadLetter,
-    publish: (topic, payload, retain) => activeBroker.publish(topic, payload, retain),
+    publish: (topic, payload, retain) => bus.publish(topic, payload, retain),
     alert: applyTransition,
   });
   adapters.start();
 
-  const mqttServer = createServer((socket) => activeBroker.handle(socket, "mqtt"));
-  const mqttPort = config.mqtt.plain ? await listenTcp(mqttServer, config.mqtt.port, config.bind) : null;
+  const mqttServer = createServer((socket) => embedded?.handle(socket, "mqtt"));
+  const mqttPort = config.mqtt.plain && embedded ? await listenTcp(mqttServer, config.mqtt.port, config.bind) : null;
   // MQTT over TLS: the same broker; a valid client certificate can stand for the password (broker/authenticate.ts).
   const tlsLog = log.child({ component: "tls" });
-  const mqttsServer = config.tls.certFile
-    ? createTlsServer(tlsServerOptions(config.tls), (socket) => activeBroker.handle(socket, "mqtt"))
-    : undefined;
+  const mqttsServer =
+    config.tls.certFile && embedded
+      ? createTlsServer(tlsServerOptions(config.tls), (socket) => embedded.handle(socket, "mqtt"))
+      : undefined;
   mqttsServer?.on("tlsClientError", (error, socket) => {
     metrics.authFailures.inc({ reason: "tls_handshake_failed" });
     tlsLog.warn({ remote: socket.remoteAddress, error: error.message }, "TLS handshake refused");
@@ -316,7 +346,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const readiness = (): Readiness => {
     const stats = spool.stats();
     const full = stats.bytes >= config.spool.maxBytes * 0.999;
-    const brokerUp = !activeBroker.aedes.closed && (mqttServer.listening || Boolean(mqttsServer?.listening));
+    const brokerUp = external
+      ? external.connected
+      : Boolean(embedded && !embedded.aedes.closed && (mqttServer.listening || mqttsServer?.listening));
     return {
       ready: brokerUp && !full && spool.writeError === undefined,
       storage: spool.writeError ?? "ok",
@@ -331,7 +363,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     schemas,
     registry: metrics.registry,
     readiness,
-    broker: activeBroker,
+    ...(embedded && { broker: embedded }),
     vessels: { registry: vesselRegistry, identity, devices: { devices: registry, tokens }, influx: () => influxClient, pipeline },
     zones: { store: zones, devices: { devices: registry, tokens } },
     alerts: { lifecycle, auth: { devices: registry, tokens }, rules: rulesAccess, webhooks, db },
@@ -385,7 +417,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     config.influx.selfMetricsIntervalMs > 0
       ? setInterval(() => {
           const now = Date.now();
-          hubMetricLines(metrics, spool.stats(), activeBroker.connectedClients, now)
+          hubMetricLines(metrics, spool.stats(), embedded?.connectedClients ?? 0, now)
             .then((lines) => [...lines, ...adapters.statusObjects().map((s) => adapterStatusLine(s, now))])
             .then((lines) => spool.append(`${lines.join("\n")}\n`, lines.length))
             .catch((error) => log.warn({ err: error }, "could not record the hub's own metrics"));
@@ -415,7 +447,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       httpsServer?.closeAllConnections();
       await alertPublisher.drain();
       await alertRecorder.drain();
-      await activeBroker.close();
+      await bus.close();
       await serverClosed;
       await app.close();
       await writer?.stop(5_000);
