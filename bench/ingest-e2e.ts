@@ -5,28 +5,11 @@ import { join } from "node:path";
 import { InfluxClient } from "../ingest/sink/influx-client.js";
 import { ManagedInfluxd } from "../ingest/sink/managed-influxd.js";
 import type { BenchContext } from "./run.js";
+import { countPoints, waitForCount } from "./support/influx-count.js";
 import { rssBytes, runLoad, startHub } from "./support/processes.js";
 import { type BenchResult, median, result } from "./support/result.js";
 
 const PUBLISHERS = 100;
-
-async function countPoints(client: InfluxClient): Promise<number> {
-  try {
-    const [series = []] = await client.query('SELECT count("pm25") FROM "env_reading"');
-    return Number(series[0]?.values[0]?.[1] ?? 0);
-  } catch {
-    return 0; // the database does not exist until the hub's first write
-  }
-}
-
-async function waitForCount(client: InfluxClient, expected: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const count = await countPoints(client);
-    if (count >= expected || Date.now() > deadline) return Date.now();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The same points as the load generator's SenML packs, as the hub would write them. */
 function rawLines(publishers: string[], messages: number, pack: number, baseTime: number): string[] {

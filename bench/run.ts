@@ -9,6 +9,7 @@ import { packageRoot } from "../hub/package-root.js";
 import { aisDecode } from "./ais-decode.js";
 import { alertRules } from "./alert-rules.js";
 import { brokerFanIn } from "./broker-fan-in.js";
+import { externalWorkers } from "./external-workers.js";
 import { ingestEndToEnd } from "./ingest-e2e.js";
 import { zonesCheck } from "./zones-check.js";
 import { type BenchCredentials, prepareRegistry } from "./support/processes.js";
@@ -47,6 +48,8 @@ try {
   fanIn.results.forEach(emit);
   log("end-to-end ingest (MQTT → InfluxDB)");
   (await ingestEndToEnd(ctx, fanIn.bareAedesQos1)).forEach(emit);
+  log("scale-out: 1 vs 2 ingest workers behind mosquitto (shared subscriptions)");
+  (await externalWorkers(ctx)).forEach(emit);
   const out = join(packageRoot, "bench", "results");
   mkdirSync(out, { recursive: true });
   writeFileSync(

@@ -2,7 +2,9 @@
 // ingest worker. Devices connect to the external broker (EMQX, HiveMQ, Mosquitto 2), which
 // authenticates them; the workers share the data topics through an MQTT 5 shared subscription
 // (`$share/<group>/…`), so each message goes to one worker. A message is acknowledged (PUBACK) only
-// after the pipeline has it in the worker's durable spool; a refused one (spool full, disk full) is
+// after the pipeline has it in the worker's durable spool. mqtt.js handles one incoming message of
+// a connection at a time until it is acknowledged, so a worker opens several connections to the
+// group (`connections`): their messages meet in one group commit of the spool; a refused one (spool full, disk full) is
 // not acknowledged: the worker drops its connection and the broker redelivers it to the session
 // when the worker is back (clean: false, a long session expiry). Errors, alerts and adapter status
 // go back through the same connection.
@@ -22,10 +24,12 @@ export interface ExternalBrokerOptions {
   shareGroup: string;
   clientId: string;
   sessionExpirySeconds: number;
+  /** Connections (members of the share group) per worker: messages in flight at once. */
+  connections: number;
 }
 
 export class ExternalBroker {
-  readonly client: MqttClient;
+  readonly clients: MqttClient[];
   private refused = 0;
 
   constructor(
@@ -36,33 +40,37 @@ export class ExternalBroker {
     const filters = [`${TOPIC_ROOT}/sensors/+/+`, `${TOPIC_ROOT}/ais/+/nmea`, `${TOPIC_ROOT}/vessels/+/+`].map(
       (filter) => `$share/${options.shareGroup}/${filter}`,
     );
-    this.client = mqtt.connect(options.url, {
-      protocolVersion: 5,
-      clientId: options.clientId,
-      clean: false,
-      properties: { sessionExpiryInterval: options.sessionExpirySeconds },
-      username: options.username,
-      password: options.password,
-      reconnectPeriod: 1000,
-      // The PUBACK waits for the durable spool (see handle).
-      customHandleAcks: (topic, message, _packet, done) => this.handle(topic, message, done),
+    this.clients = Array.from({ length: options.connections }, (_, i) => {
+      const client: MqttClient = mqtt.connect(options.url, {
+        protocolVersion: 5,
+        // Stable per worker and connection: the session (and its unacknowledged messages) is found again after a restart.
+        clientId: `${options.clientId}-${i}`,
+        clean: false,
+        properties: { sessionExpiryInterval: options.sessionExpirySeconds },
+        username: options.username,
+        password: options.password,
+        reconnectPeriod: 1000,
+        // The PUBACK waits for the durable spool (see handle).
+        customHandleAcks: (topic, message, _packet, done) => this.handle(client, topic, message, done),
+      });
+      client.on("connect", (connack) => {
+        log.info({ url: options.url, connection: i, sessionPresent: connack.sessionPresent }, "connected to the external broker");
+        if (!connack.sessionPresent) {
+          client.subscribe(filters, { qos: 1 }, (error) => {
+            if (error) log.error({ err: error }, "could not subscribe to the data topics on the external broker");
+          });
+        }
+      });
+      client.on("error", (error) => log.warn({ err: error, connection: i }, "external broker connection error"));
+      return client;
     });
-    this.client.on("connect", (connack) => {
-      log.info({ url: options.url, sessionPresent: connack.sessionPresent }, "connected to the external broker");
-      if (!connack.sessionPresent) {
-        this.client.subscribe(filters, { qos: 1 }, (error) => {
-          if (error) log.error({ err: error }, "could not subscribe to the data topics on the external broker");
-        });
-      }
-    });
-    this.client.on("error", (error) => log.warn({ err: error }, "external broker connection error"));
   }
 
   get connected(): boolean {
-    return this.client.connected;
+    return this.clients.some((c) => c.connected);
   }
 
-  private handle(topic: string, message: Buffer, done: (error: number | Error, reasonCode?: number) => void): void {
+  private handle(client: MqttClient, topic: string, message: Buffer, done: (error: number | Error, reasonCode?: number) => void): void {
     const data = parseDataTopic(topic);
     if (!data) return done(0);
     // The external broker authenticated the device and enforced its ACL: the topic names it.
@@ -83,13 +91,13 @@ export class ExternalBroker {
         this.refused++;
         if (!(error instanceof NotAcceptedError)) this.log.error({ err: error, topic }, "ingest failed");
         this.log.warn({ topic, refused: this.refused }, "message not stored: reconnecting so the broker redelivers it");
-        this.client.stream.destroy();
+        client.stream.destroy();
       },
     );
   }
 
   publish(topic: string, payload: string, retain = false): Promise<void> {
-    return this.client.publishAsync(topic, payload, { qos: 1, retain }).then(() => undefined);
+    return (this.clients[0] as MqttClient).publishAsync(topic, payload, { qos: 1, retain }).then(() => undefined);
   }
 
   /** Tells the device on ioc/v1/errors/{deviceId}, through the external broker. */
@@ -99,7 +107,7 @@ export class ExternalBroker {
     );
   }
 
-  close(): Promise<void> {
-    return this.client.endAsync().then(() => undefined);
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.endAsync()));
   }
 }

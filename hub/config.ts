@@ -45,6 +45,13 @@ export const configSchema = {
               type: "string",
               description: "the worker's stable client id (its session); default: ioc-ingest-<host>-<hash of dataDir>",
             },
+            connections: {
+              type: "integer",
+              minimum: 1,
+              maximum: 256,
+              default: 16,
+              description: "connections per worker in the share group: messages stored at once (each waits for the durable spool)",
+            },
             sessionExpirySeconds: {
               type: "integer",
               minimum: 60,
@@ -354,6 +361,7 @@ export interface HubConfig {
       password?: string;
       shareGroup: string;
       clientId?: string;
+      connections: number;
       sessionExpirySeconds: number;
     };
     maxConnectionsPerIp: number;

@@ -295,6 +295,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
           clientId:
             config.mqtt.external.clientId ?? `ioc-ingest-${hostname()}-${createHash("sha256").update(dataDir).digest("hex").slice(0, 8)}`,
           sessionExpirySeconds: config.mqtt.external.sessionExpirySeconds,
+          connections: config.mqtt.external.connections,
         },
         pipeline,
         log.child({ component: "external-broker" }),
