@@ -13,7 +13,10 @@ const PAGE = 500;
 
 export class AlertInfluxRecorder {
   private readonly cursor: EventCursor;
-  private chain: Promise<void> = Promise.resolve();
+  /** The latest append: the spool settles appends in call order, so awaiting it awaits them all. */
+  private last: Promise<void> = Promise.resolve();
+  /** The first event whose append failed: the cursor must not pass it (it is re-spooled at the next start). */
+  private failedFrom: number | undefined;
 
   constructor(
     db: Database,
@@ -37,16 +40,25 @@ export class AlertInfluxRecorder {
     }
   }
 
-  /** Appends one event's line (in sequence order); the cursor moves once the spool has it on disk. */
+  /**
+   * Appends one event's line at once — a burst of events shares the spool's group commits, in call
+   * order — and moves the cursor once the spool has it on disk.
+   */
   record = (event: AlertEvent): void => {
-    this.chain = this.chain
-      .then(() => this.sink.append(`${alertEventLine(event)}\n`, 1))
-      .then(() => this.cursor.mark(event.seq))
-      .catch((error) => this.log.error({ err: error, seq: event.seq }, "could not store an alert event; it is re-sent at the next start"));
+    const appended = this.sink.append(`${alertEventLine(event)}\n`, 1).then(
+      () => {
+        if (this.failedFrom === undefined || event.seq < this.failedFrom) this.cursor.mark(event.seq);
+      },
+      (error) => {
+        this.failedFrom = Math.min(this.failedFrom ?? event.seq, event.seq);
+        this.log.error({ err: error, seq: event.seq }, "could not store an alert event; it is re-sent at the next start");
+      },
+    );
+    this.last = appended;
   };
 
   async drain(): Promise<void> {
-    await this.chain;
+    await this.last;
     this.cursor.flush();
   }
 }
