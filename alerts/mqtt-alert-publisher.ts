@@ -32,6 +32,11 @@ export class MqttAlertPublisher {
     private readonly store: AlertStore,
     private readonly publish: Publish,
     private readonly log: Logger,
+    /**
+     * With rule partitions spread over instances, each owner summarises only its alerts: the
+     * summary goes to `…/summary/p<owned>` (e.g. `p0-3`) so owners do not overwrite each other.
+     */
+    private readonly partitions?: { owned: string; of: number },
   ) {
     this.cursor = new EventCursor(db, CURSOR_KEY, (error) =>
       log.warn({ err: error }, "could not save the alert delivery cursor; retrying"),
@@ -77,6 +82,7 @@ export class MqttAlertPublisher {
         const summary = {
           domain,
           updatedAt: new Date().toISOString(),
+          ...(this.partitions && { partitions: this.partitions }),
           open: alerts.length,
           bySeverity: {
             critical: alerts.filter((a) => a.severity === "critical").length,
@@ -99,12 +105,17 @@ export class MqttAlertPublisher {
           }),
         };
         this.chain = this.chain
-          .then(() => this.publish(`ioc/v1/alerts/${domain}/summary`, JSON.stringify(summary), true))
+          .then(() => this.publish(this.summaryTopic(domain), JSON.stringify(summary), true))
           .catch((error) => this.log.warn({ err: error, domain }, "could not publish an alert summary"));
       }
       this.staleDomains.clear();
     }, 250);
     this.summaryTimer.unref();
+  }
+
+  private summaryTopic(domain: string): string {
+    const base = `ioc/v1/alerts/${domain}/summary`;
+    return this.partitions ? `${base}/p${this.partitions.owned}` : base;
   }
 
   /** Waits for queued publications (shutdown). */

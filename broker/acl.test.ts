@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Principal, canPublish, canReceive, canSubscribe } from "./acl.js";
+import { INTERNAL_PRINCIPAL, type Principal, canPublish, canReceive, canSubscribe } from "./acl.js";
 
 const air: Principal = { id: "air-1", role: "device", kind: "air" };
 const vessel: Principal = { id: "TTH-90123-TS", role: "device", kind: "vessel" };
@@ -63,5 +63,22 @@ describe("canReceive", () => {
     expect(canReceive(bridge, "ioc/v1/errors/air-1")).toBe(false);
     expect(canReceive(bridge, "ioc/v1/errors/bridge")).toBe(true);
     expect(canReceive(bridge, "ioc/v1/sensors/air-1/data")).toBe(true);
+  });
+});
+
+describe("internal topics (rule partitions between instances)", () => {
+  const internal = "ioc/v1/internal/rules/ioc-rules/3";
+  it.each([air, operator, bridge])("%o may neither publish nor subscribe there, not even through a wide filter", (principal) => {
+    expect(canPublish(principal, internal).allowed).toBe(false);
+    expect(canSubscribe(principal, "ioc/v1/internal/#").allowed).toBe(false);
+    expect(canSubscribe(principal, internal).allowed).toBe(false);
+    expect(canReceive(principal, internal)).toBe(false);
+  });
+  it("are read by the hub's own sessions only, and nothing else is", () => {
+    expect(canSubscribe(INTERNAL_PRINCIPAL, internal).allowed).toBe(true);
+    expect(canReceive(INTERNAL_PRINCIPAL, internal)).toBe(true);
+    expect(canSubscribe(INTERNAL_PRINCIPAL, "ioc/v1/alerts/#").allowed).toBe(false);
+    // A device registered under the same id is not the hub.
+    expect(canReceive({ id: INTERNAL_PRINCIPAL.id, role: "integration" }, internal)).toBe(false);
   });
 });

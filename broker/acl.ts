@@ -1,5 +1,5 @@
 // Who may publish and subscribe where: pure decisions over the topic contract (DESIGN.md §2).
-import { errorTopicOwner, filterWithin, topics } from "./topics.js";
+import { INTERNAL_ROOT, errorTopicOwner, filterWithin, topics } from "./topics.js";
 
 export const deviceKinds = ["air", "water", "vessel", "ais-receiver"] as const;
 export type DeviceKind = (typeof deviceKinds)[number];
@@ -11,6 +11,11 @@ export interface Principal {
   role: Role;
   kind?: DeviceKind | undefined;
 }
+
+/** The hub itself on its in-process sessions (broker/authenticate.ts): the only reader of internal topics. */
+export const INTERNAL_PRINCIPAL: Principal = { id: "ioc-hub", role: "integration" };
+
+const isInternal = (topicOrFilter: string) => topicOrFilter === INTERNAL_ROOT || topicOrFilter.startsWith(`${INTERNAL_ROOT}/`);
 
 export type AclDecision = { allowed: true } | { allowed: false; reason: string };
 
@@ -49,6 +54,7 @@ function devicePublishTopics(principal: Principal): Set<string> {
 
 export function canPublish(principal: Principal, topic: string): AclDecision {
   if (topic.startsWith("$")) return deny("system topics are read-only");
+  if (isInternal(topic)) return deny("internal topics are written by the hub only");
   switch (principal.role) {
     case "device":
       return devicePublishTopics(principal).has(topic)
@@ -63,6 +69,9 @@ export function canPublish(principal: Principal, topic: string): AclDecision {
 
 export function canSubscribe(principal: Principal, filter: string): AclDecision {
   if (filter.startsWith("$")) return deny("system topics are not readable");
+  if (principal === INTERNAL_PRINCIPAL) return isInternal(filter) ? allow : deny("the hub's sessions read internal topics only");
+  // A wide filter (`#`, `ioc/#`, `ioc/v1/+/…`) still matches internal topics: withheld at delivery (canReceive).
+  if (isInternal(filter)) return deny("internal topics are read by the hub only");
   switch (principal.role) {
     case "device":
       return filter === topics.errors(principal.id) ? allow : deny("a device may subscribe only to its own error topic");
@@ -76,6 +85,7 @@ export function canSubscribe(principal: Principal, filter: string): AclDecision 
 
 /** Delivery-time check, for filters wide enough to match what the principal may not read. */
 export function canReceive(principal: Principal, topic: string): boolean {
+  if (isInternal(topic)) return principal === INTERNAL_PRINCIPAL;
   const owner = errorTopicOwner(topic);
   return owner === undefined || owner === principal.id;
 }

@@ -1,6 +1,7 @@
 // aedes authenticate hook: username = device id, password checked against its scrypt hash.
 import type { TLSSocket } from "node:tls";
 import type { AuthenticateError, Client } from "aedes";
+import { INTERNAL_PRINCIPAL } from "./acl.js";
 import type { AuthFailureReason } from "./auth-failures.js";
 import type { BrokerContext } from "./broker-context.js";
 import type { DeviceRegistry } from "./device-registry.js";
@@ -32,6 +33,10 @@ export function createAuthenticate(context: BrokerContext, registry: DeviceRegis
     password: Readonly<Buffer | undefined>,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void => {
+    if (context.internal.has(client)) {
+      context.principals.set(client, INTERNAL_PRINCIPAL);
+      return done(null, true);
+    }
     if (context.emptyIdPersistent.has(client)) return fail(client, "client_id_rejected", username, IDENTIFIER_REJECTED, done);
     const certified = certificateIdentity(client);
     if (certified !== undefined) {

@@ -12,6 +12,8 @@ export interface BrokerContext {
   emptyIdPersistent: WeakSet<Client>;
   /** Clients that logged in with a client certificate (a password rotation does not revoke them). */
   byCertificate: WeakSet<Client>;
+  /** The hub's own sessions over in-process streams (rule-partition consumers): no password, never revoked. */
+  internal: WeakSet<Client>;
   metrics: HubMetrics;
   log: Logger;
   /** Publishes an ingest-error payload on ioc/v1/errors/{deviceId}. */

@@ -16,8 +16,10 @@ import { createAuthorizePublish } from "./authorize-publish.js";
 import { createAuthorizeSubscribe } from "./authorize-subscribe.js";
 import type { BrokerContext } from "./broker-context.js";
 import type { DeviceRegistry } from "./device-registry.js";
+import { duplexPair } from "./in-process-link.js";
 import { enforceMaxPacketSize } from "./max-packet-size.js";
 import { ingestErrorPayload } from "./ingest-error-payload.js";
+import type { RedisBackends } from "./redis-backends.js";
 import { createPreConnect } from "./pre-connect.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { topics } from "./topics.js";
@@ -42,6 +44,7 @@ export class HubBroker {
     readonly aedes: Aedes,
     context: BrokerContext,
     private readonly options: BrokerOptions,
+    private readonly redis?: RedisBackends,
   ) {
     this.context = context;
   }
@@ -52,8 +55,11 @@ export class HubBroker {
     log: Logger;
     options: BrokerOptions;
     pipeline: IngestPipeline;
+    /** Shared aedes: message bus and persistence in Redis (mqtt.redis.url); in memory without. */
+    redis?: RedisBackends;
   }): Promise<HubBroker> {
     const aedes = await Aedes.createBroker({
+      ...(deps.redis && { mq: deps.redis.mq, persistence: deps.redis.persistence }),
       concurrency: 1000,
       connectTimeout: deps.options.connectTimeoutMs ?? 10_000,
       drainTimeout: deps.options.drainTimeoutMs ?? 60_000,
@@ -63,6 +69,7 @@ export class HubBroker {
       transports: new WeakMap(),
       emptyIdPersistent: new WeakSet(),
       byCertificate: new WeakSet(),
+      internal: new WeakSet(),
       metrics: deps.metrics,
       log: deps.log,
       publishError: (deviceId, error) => {
@@ -106,7 +113,7 @@ export class HubBroker {
         "MQTT client error; connection closed",
       );
     });
-    const broker = new HubBroker(aedes, context, deps.options);
+    const broker = new HubBroker(aedes, context, deps.options, deps.redis);
     // Credentials changed while connected (disabled, removed or rotated — by the CLI, which writes the
     // same database, or by REST): the connection is closed at the next sweep, so a revoked device does
     // not keep publishing on an old session.
@@ -115,7 +122,7 @@ export class HubBroker {
       for (const client of Object.values((aedes as unknown as { clients: Record<string, Client> }).clients)) {
         const principal = context.principals.get(client);
         const since = connected.get(client);
-        if (!principal || since === undefined) continue;
+        if (!principal || since === undefined || context.internal.has(client)) continue;
         const device = deps.registry.find(principal.id);
         const rotated = device && !context.byCertificate.has(client) && Date.parse(device.rotatedAt) > since;
         if (device && !device.disabled && !rotated) continue;
@@ -175,12 +182,19 @@ export class HubBroker {
     });
   }
 
+  /** A session of the hub itself on this broker, over an in-process stream (no socket, no password). */
+  connectInternal(): Duplex {
+    const [hubSide, brokerSide] = duplexPair();
+    const client = this.aedes.handle(brokerSide);
+    this.context.internal.add(client);
+    return hubSide;
+  }
+
   /** The ioc/v1/errors/{deviceId} payload for a rejection (schemas/ingest-error.schema.json). */
   reportRejection(envelope: Envelope, rejection: Rejection): void {
     this.context.publishError(envelope.deviceId, ingestErrorPayload(envelope, rejection));
   }
 
-  /** An alert transition on ioc/v1/alerts/{domain}/{ruleId} (QoS 1, not retained: transitions are events). */
   /** Publishes a message of the hub (alerts, summaries) at QoS 1; resolves once aedes has routed it. */
   publish(topic: string, payload: string, retain = false): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -194,7 +208,13 @@ export class HubBroker {
     return this.aedes.connectedClients;
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.aedes.close(() => resolve()));
+  /** Whether the shared backends (Redis) are reachable; always true without them. */
+  get backendsReady(): boolean {
+    return this.redis?.ready() ?? true;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    await this.redis?.destroy();
   }
 }

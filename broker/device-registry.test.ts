@@ -52,4 +52,38 @@ describe("DeviceRegistry", () => {
     expect((await registry.add("ops", { role: "operator" })).device).toMatchObject({ role: "operator", kind: null });
     expect(registry.list().map((d) => d.id)).toEqual(["dup", "ops"]);
   });
+
+  it("exports accounts with their hashes and imports them into another registry, where the same passwords work", async () => {
+    const { password } = await registry.add("hue-air-01", { kind: "air" });
+    await registry.add("ops", { role: "operator" });
+    registry.setDisabled("ops", true);
+    const exported = JSON.parse(JSON.stringify(registry.exportRecords()));
+    expect(exported).toHaveLength(2);
+    expect(JSON.stringify(exported)).not.toContain(password);
+    const other = tempDir("registry-b");
+    const otherDb = openDatabase(other.path);
+    try {
+      const b = new DeviceRegistry(otherDb);
+      await b.add("ops", { role: "operator" });
+      expect(b.importRecords(exported)).toEqual({ added: 1, replaced: 1 });
+      expect(await b.authenticate("hue-air-01", password)).toMatchObject({ ok: true, principal: { id: "hue-air-01", kind: "air" } });
+      expect(b.find("ops")).toEqual(registry.find("ops"));
+      expect(b.importRecords(exported)).toEqual({ added: 0, replaced: 2 });
+    } finally {
+      otherDb.close();
+      other.remove();
+    }
+  });
+
+  it.each([
+    [{ not: "a list" }, /JSON list/],
+    [[{ id: "a b", role: "device" }], /device 0 \(a b\) id must match/],
+    [[{ id: "x", role: "root" }], /device 0 \(x\) role must be one of/],
+    [[{ id: "x", role: "device", kind: "air", passwordHash: "plain", disabled: false }], /passwordHash must be a scrypt hash/],
+    [[{ id: "x", role: "device", kind: "air", passwordHash: "scrypt$1", disabled: "no" }], /disabled must be true or false/],
+    [[{ id: "x", role: "device", kind: "air", passwordHash: "scrypt$1", disabled: false, createdAt: "soon" }], /must be times/],
+  ])("refuses a bad import %j without changing anything", (records, message) => {
+    expect(() => registry.importRecords(records)).toThrow(message);
+    expect(registry.list()).toEqual([]);
+  });
 });

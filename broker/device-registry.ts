@@ -24,6 +24,11 @@ interface Row {
   rotated_at: number;
 }
 
+/** A registry row as `devices export` writes it: the record and its scrypt hash. */
+export interface ExportedDevice extends DeviceRecord {
+  passwordHash: string;
+}
+
 export class RegistryError extends Error {
   override name = "RegistryError";
 }
@@ -97,7 +102,66 @@ export class DeviceRegistry {
     return { device: this.get(id), password };
   }
 
-  /** Checks a username/password pair against the stored hash (read fresh, so CLI changes apply at once). */
+  /**
+   * Every account with its credential hash (never a secret), for provisioning other instances of a
+   * shared deployment (`devices export` → `devices import`, docs/scaling.md).
+   */
+  exportRecords(): ExportedDevice[] {
+    return (this.db.prepare("SELECT * FROM devices ORDER BY id").all() as Row[]).map((row) => ({
+      ...toRecord(row),
+      passwordHash: row.password_hash,
+    }));
+  }
+
+  /** Adds or replaces accounts from an export; returns how many were added and how many replaced. */
+  importRecords(records: unknown): { added: number; replaced: number } {
+    if (!Array.isArray(records)) throw new RegistryError("an import is a JSON list of devices, as `devices export` writes it");
+    const rows = records.map((r, i) => {
+      const d = r as Partial<ExportedDevice>;
+      const problem =
+        typeof d !== "object" || d === null
+          ? "is not an object"
+          : typeof d.id !== "string" || !ID_PATTERN.test(d.id)
+            ? `id must match ${ID_PATTERN}`
+            : !roles.includes(d.role as Role)
+              ? `role must be one of ${roles.join(", ")}`
+              : d.kind !== null && d.kind !== undefined && !deviceKinds.includes(d.kind)
+                ? `kind must be one of ${deviceKinds.join(", ")}`
+                : typeof d.passwordHash !== "string" || !d.passwordHash.startsWith("scrypt$")
+                  ? "passwordHash must be a scrypt hash from `devices export`"
+                  : typeof d.disabled !== "boolean"
+                    ? "disabled must be true or false"
+                    : Number.isNaN(Date.parse(d.createdAt ?? "")) || Number.isNaN(Date.parse(d.rotatedAt ?? ""))
+                      ? "createdAt and rotatedAt must be times"
+                      : undefined;
+      if (problem) throw new RegistryError(`import: device ${i} (${String((d as { id?: unknown })?.id)}) ${problem}`);
+      return d as ExportedDevice;
+    });
+    let added = 0;
+    let replaced = 0;
+    const upsert = this.db.prepare(
+      `INSERT INTO devices (id, role, kind, password_hash, disabled, created_at, rotated_at) VALUES (@id, @role, @kind, @hash, @disabled, @created, @rotated)
+       ON CONFLICT (id) DO UPDATE SET role = excluded.role, kind = excluded.kind, password_hash = excluded.password_hash,
+         disabled = excluded.disabled, created_at = excluded.created_at, rotated_at = excluded.rotated_at`,
+    );
+    this.db.transaction(() => {
+      for (const d of rows) {
+        if (this.find(d.id)) replaced++;
+        else added++;
+        upsert.run({
+          id: d.id,
+          role: d.role,
+          kind: d.kind ?? null,
+          hash: d.passwordHash,
+          disabled: d.disabled ? 1 : 0,
+          created: Date.parse(d.createdAt),
+          rotated: Date.parse(d.rotatedAt),
+        });
+      }
+    })();
+    return { added, replaced };
+  }
+
   /**
    * The principal of a device that proved its identity with a client certificate (CN = id, signed
    * by the configured CA): it must be registered and enabled; no password is checked.

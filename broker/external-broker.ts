@@ -30,6 +30,12 @@ export interface ExternalBrokerOptions {
 
 export class ExternalBroker {
   readonly clients: MqttClient[];
+  /**
+   * What the worker publishes (errors, alerts, observations for other rule partitions) goes out on a
+   * connection of its own: a share-group connection reads nothing further — a PUBACK included —
+   * while it holds a message, so a forward awaited inside ingest would wait for itself.
+   */
+  private readonly publisher: MqttClient;
   private refused = 0;
 
   constructor(
@@ -40,6 +46,14 @@ export class ExternalBroker {
     const filters = [`${TOPIC_ROOT}/sensors/+/+`, `${TOPIC_ROOT}/ais/+/nmea`, `${TOPIC_ROOT}/vessels/+/+`].map(
       (filter) => `$share/${options.shareGroup}/${filter}`,
     );
+    this.publisher = mqtt.connect(options.url, {
+      protocolVersion: 5,
+      clientId: `${options.clientId}-out`,
+      username: options.username,
+      password: options.password,
+      reconnectPeriod: 1000,
+    });
+    this.publisher.on("error", (error) => log.warn({ err: error }, "external broker connection error (publisher)"));
     this.clients = Array.from({ length: options.connections }, (_, i) => {
       const client: MqttClient = mqtt.connect(options.url, {
         protocolVersion: 5,
@@ -67,7 +81,7 @@ export class ExternalBroker {
   }
 
   get connected(): boolean {
-    return this.clients.some((c) => c.connected);
+    return this.publisher.connected && this.clients.some((c) => c.connected);
   }
 
   private handle(client: MqttClient, topic: string, message: Buffer, done: (error: number | Error, reasonCode?: number) => void): void {
@@ -97,7 +111,7 @@ export class ExternalBroker {
   }
 
   publish(topic: string, payload: string, retain = false): Promise<void> {
-    return (this.clients[0] as MqttClient).publishAsync(topic, payload, { qos: 1, retain }).then(() => undefined);
+    return this.publisher.publishAsync(topic, payload, { qos: 1, retain }).then(() => undefined);
   }
 
   /** Tells the device on ioc/v1/errors/{deviceId}, through the external broker. */
@@ -108,6 +122,6 @@ export class ExternalBroker {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.clients.map((c) => c.endAsync()));
+    await Promise.all([...this.clients, this.publisher].map((c) => c.endAsync()));
   }
 }

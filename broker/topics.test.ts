@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorTopicOwner, filterWithin, parseDataTopic, topics } from "./topics.js";
+import { errorTopicOwner, filterWithin, mayRetain, parseDataTopic, topics } from "./topics.js";
 
 describe("parseDataTopic", () => {
   it.each([
@@ -47,5 +47,19 @@ describe("errorTopicOwner", () => {
     expect(errorTopicOwner(topics.errors("air-1"))).toBe("air-1");
     expect(errorTopicOwner("ioc/v1/errors/air-1/x")).toBeUndefined();
     expect(errorTopicOwner("ioc/v1/sensors/air-1/data")).toBeUndefined();
+  });
+});
+
+describe("mayRetain", () => {
+  it.each([
+    ["ioc/v1/devices/air-1/status", true],
+    ["ioc/v1/alerts/environment/summary", true],
+    ["ioc/v1/alerts/environment/summary/p0-3,8", true],
+    ["ioc/v1/alerts/environment/summary/x", false],
+    ["ioc/v1/alerts/environment/do-low", false],
+    ["ioc/v1/sensors/air-1/data", false],
+    [topics.rulePartition("ioc-rules", 2), false],
+  ])("%s → %s", (topic, retained) => {
+    expect(mayRetain(topic)).toBe(retained);
   });
 });

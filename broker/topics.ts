@@ -1,6 +1,8 @@
 // The MQTT topic contract (DESIGN.md §2). Everything that builds or parses a topic goes through here.
 
 export const TOPIC_ROOT = "ioc/v1";
+/** Between hub instances only: no device, operator or integration may publish or subscribe here. */
+export const INTERNAL_ROOT = `${TOPIC_ROOT}/internal`;
 
 /** Ids that appear in topics: device, station, vessel and receiver ids. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -57,6 +59,8 @@ export const topics = {
   deviceStatus: (deviceId: string) => `${TOPIC_ROOT}/devices/${deviceId}/status`,
   alert: (domain: string, ruleId: string) => `${TOPIC_ROOT}/alerts/${domain}/${ruleId}`,
   errors: (deviceId: string) => `${TOPIC_ROOT}/errors/${deviceId}`,
+  /** Observations on their way to the owner of their rule partition (docs/scaling.md); the hubs' own. */
+  rulePartition: (group: string, partition: number) => `${INTERNAL_ROOT}/rules/${group}/${partition}`,
 };
 
 /** True when the topic is some device's error topic; returns that device id. */
@@ -102,5 +106,5 @@ export function topicOverLimits(topic: string, limits: TopicLimits): string | un
 
 /** The only topics whose messages the broker retains: device status, and the hub's alert summaries. */
 export function mayRetain(topic: string): boolean {
-  return /^ioc\/v1\/devices\/[^/]+\/status$/.test(topic) || /^ioc\/v1\/alerts\/[^/]+\/summary$/.test(topic);
+  return /^ioc\/v1\/devices\/[^/]+\/status$/.test(topic) || /^ioc\/v1\/alerts\/[^/]+\/summary(\/p[0-9,-]+)?$/.test(topic);
 }

@@ -57,6 +57,18 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { IOC_HTTP_PORT: "eighty" } })).toThrow(/http\.port must be integer \(from IOC_HTTP_PORT\)/);
     expect(() => loadConfig({ env: { IOC_INFLUX_URL: "localhost:8086" } })).toThrow(/influx\.url must match pattern/);
     expect(() => loadConfig({ env: { IOC_INFLUX_TOKEN: "t", IOC_INFLUX_USER: "u" } })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ env: { IOC_RULES_PARTITIONS: "4", IOC_RULES_OWNED_PARTITIONS: "2-5", IOC_MQTT_REDIS_URL: "redis://r" } }),
+    ).toThrow(/rules\.ownedPartitions: partition 4 is not below rules\.partitions \(4\)/);
+    expect(() => loadConfig({ env: { IOC_RULES_PARTITIONS: "4", IOC_RULES_OWNED_PARTITIONS: "1" } })).toThrow(/no shared broker/);
+    expect(() => loadConfig({ env: { IOC_RULES_OWNED_PARTITIONS: "one" } })).toThrow(/rules\.ownedPartitions must match pattern/);
+    expect(() => loadConfig({ env: { IOC_MQTT_REDIS_URL: "redis://r", IOC_MQTT_EXTERNAL_URL: "mqtt://m" } })).toThrow(/exclusive/);
+    expect(
+      loadConfig({ env: { IOC_RULES_PARTITIONS: "4", IOC_RULES_OWNED_PARTITIONS: "1,3", IOC_MQTT_REDIS_URL: "redis://r" } }).rules,
+    ).toMatchObject({
+      partitions: 4,
+      ownedPartitions: "1,3",
+    });
     writeFileSync(file, "{ not json");
     expect(() => loadConfig({ file, env: {} })).toThrow(/not valid JSON/);
     dir.remove();

@@ -1,6 +1,7 @@
 // The hub's configuration: one JSON file, every key also settable from the environment
 // (IOC_<PATH_IN_SNAKE_CASE>, e.g. mqtt.maxPacketBytes ← IOC_MQTT_MAX_PACKET_BYTES), validated once
 // at start-up with ajv. Validation never connects to anything.
+import { parseOwnedPartitions } from "../ingest/partitions/partition-of.js";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
@@ -57,6 +58,25 @@ export const configSchema = {
               minimum: 60,
               default: 86400,
               description: "how long the external broker keeps a stopped worker's session and its unacknowledged messages",
+            },
+          },
+        },
+        redis: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          properties: {
+            url: {
+              type: "string",
+              pattern: "^rediss?://",
+              description:
+                "shared aedes: instances with the same Redis share subscriptions, retained messages and QoS 1 sessions (docs/scaling.md)",
+            },
+            maxSessionDelivery: {
+              type: "integer",
+              minimum: 1,
+              default: 1000,
+              description: "queued QoS 1 messages handed to a persistent session when it reconnects",
             },
           },
         },
@@ -224,6 +244,25 @@ export const configSchema = {
           description: "how often timer rules (offline) and escalations run",
         },
         stateFlushIntervalMs: { type: "integer", minimum: 100, default: 5000, description: "how often rule state is saved for restarts" },
+        partitions: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1024,
+          default: 1,
+          description: "partitions of the subject space (stations, vessels) for rule state across instances (docs/scaling.md)",
+        },
+        ownedPartitions: {
+          type: "string",
+          pattern: "^(all|\\d+(-\\d+)?(,\\d+(-\\d+)?)*)$",
+          default: "all",
+          description: "partitions whose rules this instance runs, e.g. 0-3,8; the others go to their owners over MQTT",
+        },
+        partitionGroup: {
+          type: "string",
+          pattern: "^[A-Za-z0-9_-]+$",
+          default: "ioc-rules",
+          description: "names the partition topics and sessions; one per deployment sharing a broker",
+        },
       },
     },
     alerts: {
@@ -364,6 +403,7 @@ export interface HubConfig {
       connections: number;
       sessionExpirySeconds: number;
     };
+    redis: { url?: string; maxSessionDelivery: number };
     maxConnectionsPerIp: number;
     maxTopicLength: number;
     maxTopicLevels: number;
@@ -400,7 +440,14 @@ export interface HubConfig {
   ingest: { maxBatchReadings: number; maxFutureMs: number; maxPastMs: number; maxJsonDepth: number };
   vessels: { registrationPattern: string };
   zones: { dir?: string; landFile?: string };
-  rules: { file?: string; tickIntervalMs: number; stateFlushIntervalMs: number };
+  rules: {
+    file?: string;
+    tickIntervalMs: number;
+    stateFlushIntervalMs: number;
+    partitions: number;
+    ownedPartitions: string;
+    partitionGroup: string;
+  };
   alerts: {
     reopenWindowMs: number;
     flapWindowMs: number;
@@ -524,6 +571,21 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   config.adapters = config.adapters.map((a) => withAdapterDefaults(a as unknown as Record<string, unknown>));
   const adapterProblems = adapterConfigProblems(config.adapters);
   if (adapterProblems.length > 0) throw new ConfigError(`invalid configuration: ${adapterProblems.join("; ")}`);
+  if (config.mqtt.redis.url && config.mqtt.external.url) {
+    throw new ConfigError(
+      "invalid configuration: mqtt.redis.url and mqtt.external.url are exclusive (shared aedes, or an external broker)",
+    );
+  }
+  try {
+    const owned = parseOwnedPartitions(config.rules.ownedPartitions, config.rules.partitions);
+    if (owned.size < config.rules.partitions && !config.mqtt.redis.url && !config.mqtt.external.url) {
+      throw new RangeError(
+        "rules.ownedPartitions leaves partitions to other instances, but there is no shared broker to reach them (mqtt.redis.url or mqtt.external.url)",
+      );
+    }
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
   if (config.influx.token && (config.influx.user || config.influx.password)) {
     throw new ConfigError("invalid configuration: influx.token and influx.user/influx.password are exclusive");
   }

@@ -13,6 +13,11 @@ import { HubBroker } from "../broker/create-broker.js";
 import { ExternalBroker } from "../broker/external-broker.js";
 import { DeviceRegistry } from "../broker/device-registry.js";
 import { LoginGuard } from "../broker/login-guard.js";
+import { createRedisBackends } from "../broker/redis-backends.js";
+import mqtt, { MqttClient } from "mqtt";
+import { PartitionConsumer } from "../ingest/partitions/partition-consumer.js";
+import { parseOwnedPartitions, partitionOf, stationSubject, vesselSubject } from "../ingest/partitions/partition-of.js";
+import { RulePartitions } from "../ingest/partitions/rule-partitions.js";
 import { DeadLetterLog } from "../ingest/dead-letter.js";
 import { Counter } from "prom-client";
 import { aisMessageCounts } from "../ingest/decoders/ais-nmea.js";
@@ -189,12 +194,19 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   lifecycle.onEvent(alertRecorder.record);
   alertRecorder.start();
   // A rule stage must never fail ingest: a transition that cannot be recorded is logged and counted.
+  // The rule state behind a transition is saved right after it (not at the next periodic flush):
+  // an alert committed as raised while its rule state is lost at a kill would never be cleared.
+  let transitionSave: NodeJS.Immediate | undefined;
   const applyTransition = (transition: AlertTransition) => {
     try {
       lifecycle.apply(transition);
     } catch (error) {
       alertLog.error({ err: error, rule: transition.rule, subject: transition.subject }, "could not record an alert transition");
     }
+    transitionSave ??= setImmediate(() => {
+      transitionSave = undefined;
+      saveRuleStates();
+    });
   };
   const settingsRow = db.prepare("SELECT value FROM settings WHERE key = 'rules'").get() as { value: string } | undefined;
   let rules: RulesConfig = settingsRow
@@ -222,14 +234,21 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       });
     }
   });
+  const ownedPartitions = parseOwnedPartitions(config.rules.ownedPartitions, config.rules.partitions);
   const ruleStates = {
     sensor: new RuleStateStore(db, "sensor"),
     vessel: new RuleStateStore(db, "vessel"),
     index: new RuleStateStore(db, "index"),
   };
-  sensorEngine.restore(ruleStates.sensor.load());
-  ruleEngine.restore(ruleStates.vessel.load());
-  stationIndices.restore(ruleStates.index.load());
+  // Only the state of owned partitions is loaded: a partition given up (rules.ownedPartitions
+  // changed) must not time out as offline or dark here; its rows stay in the database.
+  const owns = (subject: string) => ownedPartitions.has(partitionOf(subject, config.rules.partitions));
+  sensorEngine.restore(ruleStates.sensor.load().filter(([key]) => owns(stationSubject(key.split("|")[1] ?? ""))));
+  // Vessel keys are `<rule>/<vessel>` and `last/<vessel>`; `outage/<receiver>` is not a vessel's.
+  ruleEngine.restore(
+    ruleStates.vessel.load().filter(([key]) => key.startsWith("outage/") || owns(vesselSubject(key.slice(key.indexOf("/") + 1)))),
+  );
+  stationIndices.restore(ruleStates.index.load().filter(([station]) => owns(stationSubject(station))));
   const saveRuleStates = () => {
     try {
       ruleStates.sensor.save(sensorEngine.takeChanges());
@@ -272,6 +291,15 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   webhooks.start();
   const tokens = new ApiTokens(db);
   const livePositions = new LivePositions();
+  // Rule state by subject across instances (docs/scaling.md): partitions owned elsewhere are handed
+  // to their owner over the shared broker (Redis-backed aedes, or the external broker).
+  const partitions =
+    ownedPartitions.size < config.rules.partitions
+      ? new RulePartitions(config.rules.partitions, ownedPartitions, config.rules.partitionGroup, (topic, payload) => {
+          metrics.partitionObservations.inc({ direction: "forwarded" });
+          return bus.publish(topic, payload);
+        })
+      : undefined;
   const pipeline = new IngestPipeline({
     schemas,
     decoders,
@@ -281,7 +309,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     log: log.child({ component: "ingest" }),
     limits: config.ingest,
     resolve: identity.resolve,
-    rules: [ruleEngine.observe, sensorEngine.observe, stationIndices.observe, livePositions.observe],
+    rules: [ruleEngine.observe, sensorEngine.observe, stationIndices.observe],
+    views: [livePositions.observe],
+    ...(partitions && { partitions }),
     onRejected: (envelope, rejection) => bus?.reportRejection(envelope, rejection),
   });
   // The embedded broker, or (mqtt.external.url) an ingest worker on an external broker cluster.
@@ -309,13 +339,46 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         log: log.child({ component: "broker" }),
         options: config.mqtt,
         pipeline,
+        ...(config.mqtt.redis.url && {
+          redis: createRedisBackends(config.mqtt.redis.url, config.mqtt.redis, log.child({ component: "redis" })),
+        }),
       });
   const bus: MessageBus = external ?? (embedded as HubBroker);
+  // The owner's side: one persistent session per owned partition on the shared bus.
+  const partitionLog = log.child({ component: "rule-partitions" });
+  const partitionConsumer =
+    config.rules.partitions > 1 && (external || config.mqtt.redis.url)
+      ? new PartitionConsumer({
+          group: config.rules.partitionGroup,
+          partitions: ownedPartitions,
+          apply: (observations, envelope) => pipeline.applyRules(observations, envelope),
+          metrics,
+          log: partitionLog,
+          open: (clientId) =>
+            config.mqtt.external.url
+              ? mqtt.connect(config.mqtt.external.url, {
+                  protocolVersion: 5,
+                  clientId,
+                  clean: false,
+                  properties: { sessionExpiryInterval: config.mqtt.external.sessionExpirySeconds },
+                  username: config.mqtt.external.username,
+                  password: config.mqtt.external.password,
+                  reconnectPeriod: 1000,
+                })
+              : new MqttClient(() => (embedded as HubBroker).connectInternal(), {
+                  protocolVersion: 4,
+                  clientId,
+                  clean: false,
+                  reconnectPeriod: 1000,
+                }),
+        })
+      : undefined;
   const alertPublisher = new MqttAlertPublisher(
     db,
     lifecycle.store,
     (topic, payload, retain) => bus.publish(topic, payload, retain),
     alertLog,
+    partitions && { owned: config.rules.ownedPartitions, of: config.rules.partitions },
   );
   lifecycle.onEvent(alertPublisher.deliver);
   void alertPublisher.start();
@@ -349,10 +412,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     const full = stats.bytes >= config.spool.maxBytes * 0.999;
     const brokerUp = external
       ? external.connected
-      : Boolean(embedded && !embedded.aedes.closed && (mqttServer.listening || mqttsServer?.listening));
+      : Boolean(embedded?.backendsReady && !embedded.aedes.closed && (mqttServer.listening || mqttsServer?.listening));
     return {
       ready: brokerUp && !full && spool.writeError === undefined,
       storage: spool.writeError ?? "ok",
+      ...(embedded && config.mqtt.redis.url && { redis: embedded.backendsReady ? "up" : "down" }),
+      ...(partitionConsumer && {
+        rulePartitions: { owned: [...ownedPartitions], of: config.rules.partitions, sessions: partitionConsumer.connected ? "up" : "down" },
+      }),
       broker: brokerUp ? "up" : "down",
       influx: !writer ? "not-configured" : writer.healthy ? "writing" : "spooling",
       influxError: writer?.lastError,
@@ -437,6 +504,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       clearInterval(identityFlush);
       clearInterval(ruleTimer);
       clearInterval(stateTimer);
+      if (transitionSave) clearImmediate(transitionSave);
       webhooks.stop();
       await adapters.stop(); // their queued lines still go through the pipeline into the spool
       // Stop accepting first; the server's close completes only once the broker has closed the clients.
@@ -448,6 +516,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       httpsServer?.closeAllConnections();
       await alertPublisher.drain();
       await alertRecorder.drain();
+      await partitionConsumer?.close();
       await bus.close();
       await serverClosed;
       await app.close();

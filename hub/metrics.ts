@@ -117,6 +117,12 @@ export class HubMetrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  readonly partitionObservations = new Counter({
+    name: "ioc_rule_partition_observations_total",
+    help: "Observations handed between instances for their rules: forwarded (to another partition's owner), applied (received as owner), refused (unreadable)",
+    labelNames: ["direction"] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: "ioc_process_" });

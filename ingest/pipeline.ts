@@ -9,6 +9,7 @@ import type { Observation } from "./observation.js";
 import { type TimeLimits, checkObservation } from "./observation-checks.js";
 import { type Rejection, reject } from "./rejection.js";
 import type { SchemaRegistry } from "./schema-registry.js";
+import type { RulePartitions } from "./partitions/rule-partitions.js";
 import { SpoolFullError } from "./sink/spool.js";
 import { toLineProtocol } from "./sink/line-protocol.js";
 
@@ -29,7 +30,12 @@ export interface PipelineDeps {
   limits: DecodeLimits & TimeLimits;
   /** Identity stage: e.g. an AIS report becomes the registered vessel's. */
   resolve?: (observation: Observation) => Observation;
+  /** Stateful rules, keyed by subject: run here for owned partitions, by the owner for the rest. */
   rules?: ObservationRule[];
+  /** Stateless views (the live map): run where the message arrives, for every observation. */
+  views?: ObservationRule[];
+  /** Partitions of rule state across instances; without, every rule runs here. */
+  partitions?: RulePartitions;
   /** Tells the sender (e.g. on ioc/v1/errors/{deviceId}); called once per rejection. */
   onRejected?: (envelope: Envelope, rejection: Rejection) => void;
 }
@@ -53,9 +59,16 @@ const STORAGE_ERRORS = new Set(["ENOSPC", "EROFS", "EDQUOT", "EIO", "EACCES", "E
 
 export class IngestPipeline {
   private readonly rules: ObservationRule[];
+  private readonly views: ObservationRule[];
 
   constructor(private readonly deps: PipelineDeps) {
     this.rules = deps.rules ?? [];
+    this.views = deps.views ?? [];
+  }
+
+  /** Runs the stateful rules on observations of owned partitions (also those forwarded by other instances). */
+  applyRules(observations: readonly Observation[], envelope: Envelope): void {
+    for (const observation of observations) for (const rule of this.rules) rule(observation, envelope);
   }
 
   async ingest(envelope: Envelope): Promise<IngestOutcome> {
@@ -80,10 +93,24 @@ export class IngestPipeline {
         rejections.push(reject("internal_error", "the hub failed to decode this message"));
       }
     }
-    for (const observation of accepted) for (const rule of this.rules) rule(observation, envelope);
+    const partitions = this.deps.partitions;
+    let forwarded: Promise<void> | undefined;
+    if (!partitions || partitions.ownsAll) this.applyRules(accepted, envelope);
+    else {
+      const elsewhere: Observation[] = [];
+      for (const observation of accepted) {
+        if (partitions.isLocal(observation)) for (const rule of this.rules) rule(observation, envelope);
+        else elsewhere.push(observation);
+      }
+      if (elsewhere.length > 0) forwarded = partitions.forward(elsewhere, envelope);
+    }
+    for (const observation of accepted) for (const view of this.views) view(observation, envelope);
     if (accepted.length > 0) {
       let text = "";
       for (const observation of accepted) text += `${toLineProtocol(observation)}\n`;
+      // The spool and the hand-over to other instances' rules run together; both must succeed
+      // before the sender gets its acknowledgement.
+      forwarded?.catch(() => undefined); // awaited below, after the spool
       try {
         await this.deps.sink.append(text, accepted.length);
       } catch (error) {
@@ -96,6 +123,18 @@ export class IngestPipeline {
               : reject("internal_error", `the spool could not store the message: ${(error as Error).message}`);
         await this.refuse(envelope, [rejection]);
         throw new NotAcceptedError(rejection);
+      }
+      if (forwarded) {
+        try {
+          await forwarded;
+        } catch (error) {
+          const rejection = reject(
+            "rules_unavailable",
+            `the observations could not be handed to their rule partition: ${(error as Error).message}; resend later`,
+          );
+          await this.refuse(envelope, [rejection]);
+          throw new NotAcceptedError(rejection);
+        }
       }
       metrics.messagesAccepted.inc(envelope.via);
       for (const observation of accepted) metrics.observationsAccepted.inc(observation.type);

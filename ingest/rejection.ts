@@ -35,6 +35,8 @@ export const rejectionReasons = {
   spool_full: "The hub's spool is at spool.maxBytes; the message is not acknowledged and must be resent.",
   storage_unavailable:
     "The hub cannot write to its data directory (disk full, read-only, I/O error): the message is not acknowledged and must be resent; the hub takes data again as soon as it can write.",
+  rules_unavailable:
+    "The hub could not hand observations to the instance that runs their rules (the broker between instances is unreachable); the message is not acknowledged and must be resent.",
   influx_rejected: "InfluxDB refused the point (e.g. a field type conflict); the point is in the dead-letter log.",
   internal_error: "The hub failed while processing the message; it is logged and dead-lettered.",
 } as const;

@@ -2,6 +2,7 @@
 # Installs, idempotently, the Debian packages the hub's tests, demo and benchmark run for real:
 # influxd (the store), mosquitto (the benchmark's peer broker), socat (serial ptys for adapter tests),
 # docker-compose (Debian's 1.29, to check docker-compose.yml with `config -q`: it needs no Docker engine),
+# redis-server (shared aedes across hub instances, docs/scaling.md),
 # gpsd-clients (gpsdecode: the AIS decoder's reference, the simulators' round-trip check and the AIS
 # benchmark's peer), chromium (the operator console's end-to-end tests, driven by playwright-core;
 # no browser download). `--bench` is accepted for compatibility and installs the same.
@@ -13,6 +14,7 @@ command -v influxd >/dev/null 2>&1 || need+=(influxdb)
 command -v influx >/dev/null 2>&1 || need+=(influxdb-client)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v gpsdecode >/dev/null 2>&1 || need+=(gpsd-clients)
 [ -x /usr/bin/chromium ] || need+=(chromium)

@@ -9,6 +9,10 @@ export interface Readiness {
   spool: { bytes: number; points: number; oldestAgeMs: number; full: boolean };
   /** "ok", or the error of the last failed write to the data directory (ENOSPC, EROFS, …). */
   storage?: string;
+  /** Shared aedes on Redis (mqtt.redis.url): whether every connection to Redis is up. */
+  redis?: "up" | "down";
+  /** Rule partitions this instance owns, and whether their sessions are connected. */
+  rulePartitions?: { owned: number[]; of: number; sessions: "up" | "down" };
 }
 
 export const healthRoutes =

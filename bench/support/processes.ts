@@ -84,7 +84,7 @@ export async function startMosquitto(dir: string): Promise<BrokerUnderTest> {
   return { name: "mosquitto", port, pid: child.pid as number, stop: () => stopChild(child) };
 }
 
-async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
   const { connect } = await import("node:net");
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {

@@ -3,12 +3,11 @@
 // readings are split between the workers, none lost, none processed twice; a worker killed
 // mid-stream and restarted gets its unacknowledged messages back from its session, and nothing
 // acknowledged is lost.
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BrokerUnderTest, startMosquitto } from "../../bench/support/processes.js";
+import { partitionOf, subjectOf } from "../../ingest/partitions/partition-of.js";
 import { type HubProcess, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -16,16 +15,6 @@ import { tempDir } from "../support/temp-dir.js";
 const STATIONS = 20;
 const PER_STATION = 1000;
 const BASE = Math.floor((Date.now() - 6 * 3_600_000) / 1000) * 1000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function received(hub: HubProcess): Promise<number> {
   const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
@@ -35,44 +24,24 @@ async function received(hub: HubProcess): Promise<number> {
 describe("ingest workers behind an external broker (Mosquitto, shared subscriptions)", () => {
   const dir = tempDir("external");
   let influx: TestInfluxd;
-  let mosquitto: ChildProcess;
+  let mosquitto: BrokerUnderTest;
   let brokerUrl: string;
   const workers: HubProcess[] = [];
-  const env = () => ({
+  // Rule state in two partitions, worker i owning partition i.
+  const env = (owned: number) => ({
     IOC_MQTT_EXTERNAL_URL: brokerUrl,
     IOC_INFLUX_URL: influx.url,
     IOC_INFLUX_FLUSH_INTERVAL_MS: "20",
     IOC_MQTT_PORT: "0",
+    IOC_RULES_PARTITIONS: "2",
+    IOC_RULES_OWNED_PARTITIONS: String(owned),
   });
 
   beforeAll(async () => {
     influx = await startTestInfluxd();
-    const port = await freePort();
-    const conf = join(dir.path, "mosquitto.conf");
-    mkdirSync(join(dir.path, "mosquitto"), { recursive: true });
-    writeFileSync(
-      conf,
-      [
-        `listener ${port} 127.0.0.1`,
-        "allow_anonymous true",
-        "persistence false",
-        "max_queued_messages 0",
-        "max_inflight_messages 0",
-        "log_type error",
-        "",
-      ].join("\n"),
-    );
-    mosquitto = spawn(existsSync("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto", ["-c", conf], { stdio: "ignore" });
-    brokerUrl = `mqtt://127.0.0.1:${port}`;
-    for (let i = 0; i < 50; i++) {
-      const ok = await mqtt.connectAsync(brokerUrl, { reconnectPeriod: 0, connectTimeout: 500 }, false).then(
-        (c) => c.endAsync().then(() => true),
-        () => false,
-      );
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    for (const name of ["worker-a", "worker-b"]) workers.push(await startHub(join(dir.path, name), env()));
+    mosquitto = await startMosquitto(join(dir.path, "mosquitto"));
+    brokerUrl = `mqtt://127.0.0.1:${mosquitto.port}`;
+    for (const [i, name] of ["worker-a", "worker-b"].entries()) workers.push(await startHub(join(dir.path, name), env(i)));
     // Both sessions subscribed before the first reading.
     for (const w of workers) {
       for (let i = 0; i < 50 && !w.output().includes("connected to the external broker"); i++) await new Promise((r) => setTimeout(r, 100));
@@ -82,7 +51,7 @@ describe("ingest workers behind an external broker (Mosquitto, shared subscripti
 
   afterAll(async () => {
     for (const w of workers) await w.stop();
-    mosquitto?.kill("SIGTERM");
+    await mosquitto?.stop();
     await influx?.destroy();
     dir.remove();
   });
@@ -114,7 +83,7 @@ describe("ingest workers behind an external broker (Mosquitto, shared subscripti
     await killed.kill();
     const beforeRestart = await received(workers[0] as HubProcess);
     await new Promise((r) => setTimeout(r, 1000));
-    workers[1] = await startHub(killed.dataDir, env());
+    workers[1] = await startHub(killed.dataDir, env(1));
     await publishAll;
     await Promise.all(publishers.map((p) => p.endAsync()));
 
@@ -133,4 +102,65 @@ describe("ingest workers behind an external broker (Mosquitto, shared subscripti
     process.stdout.write(`external broker: readings per worker after the restart ${JSON.stringify(byWorker)}\n`);
     expect(byWorker.every((n) => n > 0)).toBe(true);
   }, 180_000);
+
+  it("runs a station's rules once, at its partition's owner, though its readings are split between workers; the owner's share waits for it while it is down", async () => {
+    let station = "";
+    for (let i = 0; !station; i++) {
+      const id = `wq-part-${i}`;
+      const subject = subjectOf({ type: "sensor_reading", station: id, kind: "water", source: "mqtt", timeMs: 0, values: {} });
+      if (partitionOf(subject, 2) === 0) station = id;
+    }
+    const events = async (event: string) =>
+      Number(
+        (await influx.rows(`SELECT count("alert_id") FROM "alert" WHERE "subject" = '${station}' AND "event" = '${event}'`))[0]?.count ?? 0,
+      );
+    const until = async (read: () => Promise<number>, want: number) => {
+      const deadline = Date.now() + 30_000;
+      let n = await read();
+      while (n < want && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        n = await read();
+      }
+      return n;
+    };
+    const publish = async (values: Record<string, number>, count: number, from: number) => {
+      const client = await mqtt.connectAsync(brokerUrl, { clientId: `${station}-${from}`, protocolVersion: 5, reconnectPeriod: 0 });
+      for (let i = 0; i < count; i++) {
+        await client.publishAsync(
+          `ioc/v1/sensors/${station}/data`,
+          JSON.stringify({ time: Date.now() - 120_000 + (from + i) * 100, kind: "water", values }),
+          {
+            qos: 1,
+          },
+        );
+      }
+      await client.endAsync();
+    };
+    // 40 readings below the `do` limit, split between the workers by the broker: one alert, not one per worker.
+    await publish({ do: 2 }, 40, 0);
+    expect(await until(() => events("raised"), 1)).toBe(1);
+    const forwarded = await Promise.all(
+      workers.map(async (w) =>
+        (await (await fetch(`${w.httpUrl}/metrics`)).text()).match(/ioc_rule_partition_observations_total\{direction="(\w+)"\} (\d+)/g),
+      ),
+    );
+    process.stdout.write(`rule partitions: ${JSON.stringify(forwarded)}\n`);
+    expect(String(forwarded[1])).toMatch(/forwarded/);
+    expect(String(forwarded[0])).toMatch(/applied/);
+
+    // The owner is killed: the other worker keeps taking readings (Mosquitto still queues a share of
+    // them in the dead worker's sessions); the recovery waits in the owner's partition session at the
+    // broker and clears the alert once the owner is back.
+    const owner = workers[0] as HubProcess;
+    await owner.kill();
+    await publish({ do: 6 }, 10, 100);
+    const stored = async () =>
+      Number((await influx.rows(`SELECT count("do") FROM "env_reading" WHERE "station" = '${station}'`))[0]?.count ?? 0);
+    expect(await until(stored, 41)).toBeGreaterThan(40);
+    expect(await events("cleared")).toBe(0);
+    workers[0] = await startHub(owner.dataDir, env(0));
+    expect(await until(stored, 50)).toBe(50);
+    expect(await until(() => events("cleared"), 1)).toBe(1);
+    expect(await events("raised")).toBe(1);
+  }, 120_000);
 });

@@ -32,7 +32,7 @@ export async function startHub(dataDir: string, env: Record<string, string> = {}
       IOC_MQTT_PORT: "0",
       IOC_HTTP_PORT: "0",
       IOC_BIND: "127.0.0.1",
-      IOC_LOG_LEVEL: "info",
+      IOC_LOG_LEVEL: process.env.IOC_TEST_LOG_LEVEL ?? "info",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,30 @@
+// A throwaway redis-server (Debian's) on a free loopback port, no persistence, for the shared-aedes tests.
+import { type ChildProcess, spawn } from "node:child_process";
+import { waitForPort } from "../../bench/support/processes.js";
+import { freePort } from "../../ingest/sink/managed-influxd.js";
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startRedisServer(): Promise<TestRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning"],
+    { stdio: "ignore" },
+  );
+  await waitForPort(port, child, "redis-server");
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
