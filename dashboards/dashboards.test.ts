@@ -12,6 +12,7 @@ import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { packageRoot } from "../hub/package-root.js";
+import { parseOwnedPartitions } from "../ingest/partitions/partition-of.js";
 import { boards, dashboardsDir, renderedFiles } from "./build-dashboards.js";
 import type { Dashboard } from "./dashboard-model.js";
 
@@ -170,22 +171,73 @@ describe("docker-compose.yml", () => {
   });
 
   it("passes docker-compose config -q where Debian's docker-compose is installed", () => {
-    const probe = spawnSync("docker-compose", ["version"], { encoding: "utf8" });
-    if (probe.error) {
-      // Not installed on this machine: the schema check above is the check.
-      expect((probe.error as NodeJS.ErrnoException).code).toBe("ENOENT");
-      return;
+    composeConfigQuiet([composeFile]);
+  });
+
+  it("builds the image of this version", () => {
+    const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+    expect(compose.services.hub?.image).toBe(`ioc-hub:${version}`);
+    expect(compose.services.demo?.image).toBe(`ioc-hub:${version}`);
+  });
+});
+
+/** `docker-compose -f … config -q` with .env.example's values, where Debian's docker-compose is installed. */
+function composeConfigQuiet(files: string[]): void {
+  const probe = spawnSync("docker-compose", ["version"], { encoding: "utf8" });
+  if (probe.error) {
+    // Not installed on this machine: the schema checks are the check.
+    expect((probe.error as NodeJS.ErrnoException).code).toBe("ENOENT");
+    return;
+  }
+  const env = Object.fromEntries(
+    readFileSync(join(packageRoot, ".env.example"), "utf8")
+      .split("\n")
+      .filter((l) => /^\w+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+  const run = spawnSync("docker-compose", [...files.flatMap((f) => ["-f", f]), "config", "-q"], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  expect(run.status, run.stderr).toBe(0);
+}
+
+describe("docker-compose.scale.yml (two hubs on shared aedes, HAProxy in front)", () => {
+  const baseFile = join(packageRoot, "docker-compose.yml");
+  const scaleFile = join(packageRoot, "docker-compose.scale.yml");
+  const scale = parse(readFileSync(scaleFile, "utf8")) as {
+    services: Record<string, { image?: string; volumes?: string[]; environment?: Record<string, string> }>;
+  };
+
+  it("validates against the compose-spec schema, pins its images, and has every variable in .env.example", () => {
+    const validator = ajv();
+    const validate = validator.compile(load("compose-spec"));
+    expect(validate(scale), validator.errorsText(validate.errors)).toBe(true);
+    for (const [name, service] of Object.entries(scale.services)) {
+      if (service.image) expect(service.image, name).toMatch(/:[0-9][\w.-]*$/);
     }
-    const env = Object.fromEntries(
-      readFileSync(join(packageRoot, ".env.example"), "utf8")
-        .split("\n")
-        .filter((l) => /^\w+=/.test(l))
-        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-    );
-    const run = spawnSync("docker-compose", ["-f", composeFile, "config", "-q"], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", ...env },
-    });
-    expect(run.status, run.stderr).toBe(0);
+    const example = readFileSync(join(packageRoot, ".env.example"), "utf8");
+    for (const [, name] of readFileSync(scaleFile, "utf8").matchAll(/\$\{(\w+)/g)) {
+      expect(example, `.env.example has ${name}`).toMatch(new RegExp(`^${name}=`, "m"));
+    }
+    composeConfigQuiet([baseFile, scaleFile]);
+  });
+
+  it("gives both hubs the same Redis and partition count, and their owned partitions cover every partition once", () => {
+    const hubs = [scale.services.hub?.environment ?? {}, scale.services["hub-b"]?.environment ?? {}];
+    expect(new Set(hubs.map((e) => e.IOC_MQTT_REDIS_URL)).size).toBe(1);
+    expect(hubs[0]?.IOC_MQTT_REDIS_URL).toMatch(/^redis:\/\/redis:6379/);
+    const partitions = Number(hubs[0]?.IOC_RULES_PARTITIONS);
+    expect(hubs[1]?.IOC_RULES_PARTITIONS).toBe(String(partitions));
+    const owned = hubs.flatMap((e) => [...parseOwnedPartitions(e.IOC_RULES_OWNED_PARTITIONS ?? "", partitions)]);
+    expect(owned.sort((a, b) => a - b)).toEqual(Array.from({ length: partitions }, (_, i) => i));
+  });
+
+  it("balances MQTT over both hub services", () => {
+    const mount = scale.services["mqtt-lb"]?.volumes?.[0] ?? "";
+    const config = readFileSync(join(packageRoot, mount.split(":")[0] as string), "utf8");
+    const servers = [...config.matchAll(/^\s*server \S+ (\S+):1883/gm)].map((m) => m[1]);
+    expect(servers.sort()).toEqual(["hub", "hub-b"]);
+    expect(config).toMatch(/mode tcp/);
   });
 });

@@ -194,19 +194,20 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   lifecycle.onEvent(alertRecorder.record);
   alertRecorder.start();
   // A rule stage must never fail ingest: a transition that cannot be recorded is logged and counted.
-  // The rule state behind a transition is saved right after it (not at the next periodic flush):
-  // an alert committed as raised while its rule state is lost at a kill would never be cleared.
-  let transitionSave: NodeJS.Immediate | undefined;
+  // The rule state behind a transition is saved within 50 ms (not at the next periodic flush): an
+  // alert committed as raised while its rule state is lost at a kill would never be cleared. 50 ms
+  // rather than at once: a burst of transitions shares one save.
+  let transitionSave: NodeJS.Timeout | undefined;
   const applyTransition = (transition: AlertTransition) => {
     try {
       lifecycle.apply(transition);
     } catch (error) {
       alertLog.error({ err: error, rule: transition.rule, subject: transition.subject }, "could not record an alert transition");
     }
-    transitionSave ??= setImmediate(() => {
+    transitionSave ??= setTimeout(() => {
       transitionSave = undefined;
       saveRuleStates();
-    });
+    }, 50);
   };
   const settingsRow = db.prepare("SELECT value FROM settings WHERE key = 'rules'").get() as { value: string } | undefined;
   let rules: RulesConfig = settingsRow
@@ -295,10 +296,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   // to their owner over the shared broker (Redis-backed aedes, or the external broker).
   const partitions =
     ownedPartitions.size < config.rules.partitions
-      ? new RulePartitions(config.rules.partitions, ownedPartitions, config.rules.partitionGroup, (topic, payload) => {
-          metrics.partitionObservations.inc({ direction: "forwarded" });
-          return bus.publish(topic, payload);
-        })
+      ? new RulePartitions(
+          config.rules.partitions,
+          ownedPartitions,
+          config.rules.partitionGroup,
+          (topic, payload) => bus.publish(topic, payload),
+          (observations) => metrics.partitionObservations.inc({ direction: "forwarded" }, observations),
+        )
       : undefined;
   const pipeline = new IngestPipeline({
     schemas,
@@ -504,7 +508,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       clearInterval(identityFlush);
       clearInterval(ruleTimer);
       clearInterval(stateTimer);
-      if (transitionSave) clearImmediate(transitionSave);
+      clearTimeout(transitionSave);
       webhooks.stop();
       await adapters.stop(); // their queued lines still go through the pipeline into the spool
       // Stop accepting first; the server's close completes only once the broker has closed the clients.

@@ -82,13 +82,23 @@ describe("IngestPipeline with rule partitions (this instance owns partition 0 of
     expect(viewed.map((o) => (o as { station: string }).station)).toEqual([own, other]);
     expect(stored).toHaveLength(2);
     expect(published.map((p) => p.topic)).toEqual(["ioc/v1/internal/rules/ioc-rules/1"]);
-    const batch = decodeForwardedBatch(Buffer.from((published[0] as { payload: string }).payload));
-    expect(batch).toMatchObject({ envelope: { deviceId: other }, observations: [{ station: other, values: { ph: 7.2 } }] });
+    const items = decodeForwardedBatch(Buffer.from((published[0] as { payload: string }).payload));
+    expect(items).toMatchObject([{ envelope: { deviceId: other }, observations: [{ station: other, values: { ph: 7.2 } }] }]);
 
     // The owner applies them with applyRules, as if they had arrived there.
-    if ("error" in batch) throw new Error(batch.error);
-    pipeline.applyRules(batch.observations, batch.envelope);
+    if ("error" in items) throw new Error(items.error);
+    for (const item of items) pipeline.applyRules(item.observations, item.envelope);
     expect(ruled.map((o) => (o as { station: string }).station)).toEqual([own, other]);
+  });
+
+  it("gathers the hand-overs of messages ingested in the same turn into one payload, in order", async () => {
+    const other = stationIn(1);
+    await Promise.all([0, 1, 2].map(() => pipeline.ingest(reading(other))));
+    expect(published).toHaveLength(1);
+    const items = decodeForwardedBatch(Buffer.from((published[0] as { payload: string }).payload));
+    if ("error" in items) throw new Error(items.error);
+    expect(items.map((i) => i.envelope.deviceId)).toEqual([other, other, other]);
+    expect(items.map((i) => i.envelope.receivedAt)).toEqual([...items.map((i) => i.envelope.receivedAt)].sort((a, b) => a - b));
   });
 
   it("does not acknowledge a message whose observations could not be handed over, and says why", async () => {

@@ -29,24 +29,33 @@ const observations: Observation[] = [
 ];
 
 describe("forwarded batches", () => {
-  it("carry the observations and the envelope's fields, never its raw bytes", () => {
-    const text = encodeForwardedBatch(envelope, observations);
+  it("carry each message's observations and envelope fields, in order, never the raw bytes", () => {
+    const second = { ...envelope, receivedAt: envelope.receivedAt + 1 };
+    const text = encodeForwardedBatch([
+      { envelope, observations },
+      { envelope: second, observations: [] },
+    ]);
     expect(text).not.toContain("AIVDM");
     const decoded = decodeForwardedBatch(Buffer.from(text));
-    expect(decoded).toEqual({
-      observations,
-      envelope: { ...envelope, options: undefined, bytes: Buffer.alloc(0) },
-    });
+    expect(decoded).toEqual([
+      { observations, envelope: { ...envelope, options: undefined, bytes: Buffer.alloc(0) } },
+      { observations: [], envelope: { ...second, options: undefined, bytes: Buffer.alloc(0) } },
+    ]);
   });
 
   it.each([
     ["not JSON", "{", /not JSON/],
-    ["another version", JSON.stringify({ v: 2, envelope: {}, observations: [] }), /version 1/],
-    ["no envelope", JSON.stringify({ v: 1, observations: [] }), /envelope missing/],
-    ["observations not a list", JSON.stringify({ v: 1, envelope: { deviceId: "d", receivedAt: 1 }, observations: {} }), /not a list/],
+    ["another version", JSON.stringify({ v: 2, items: [] }), /version 1/],
+    ["no items", JSON.stringify({ v: 1 }), /items is not a list/],
+    ["no envelope", JSON.stringify({ v: 1, items: [{ observations: [] }] }), /item 0: envelope missing/],
+    [
+      "observations not a list",
+      JSON.stringify({ v: 1, items: [{ envelope: { deviceId: "d", receivedAt: 1 }, observations: {} }] }),
+      /not a list/,
+    ],
     [
       "an unknown observation",
-      JSON.stringify({ v: 1, envelope: { deviceId: "d", receivedAt: 1 }, observations: [{ type: "x", timeMs: 1 }] }),
+      JSON.stringify({ v: 1, items: [{ envelope: { deviceId: "d", receivedAt: 1 }, observations: [{ type: "x", timeMs: 1 }] }] }),
       /no known type/,
     ],
   ])("refuses %s with a reason", (_name, text, reason) => {

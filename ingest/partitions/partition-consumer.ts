@@ -54,19 +54,21 @@ export class PartitionConsumer {
   }
 
   private handle(partition: number, message: Buffer, done: () => void): void {
-    const batch = decodeForwardedBatch(message);
-    if ("error" in batch) {
+    const items = decodeForwardedBatch(message);
+    if ("error" in items) {
       // Only hubs publish here; an unreadable batch would come back forever if not acknowledged.
       this.options.metrics.partitionObservations.inc({ direction: "refused" });
-      this.options.log.error({ partition, error: batch.error, bytes: message.length }, "unreadable rule-partition message dropped");
+      this.options.log.error({ partition, error: items.error, bytes: message.length }, "unreadable rule-partition message dropped");
       return done();
     }
-    try {
-      this.options.apply(batch.observations, batch.envelope);
-    } catch (error) {
-      this.options.log.error({ err: error, partition }, "rules failed on forwarded observations");
+    for (const { envelope, observations } of items) {
+      try {
+        this.options.apply(observations, envelope);
+      } catch (error) {
+        this.options.log.error({ err: error, partition }, "rules failed on forwarded observations");
+      }
+      this.options.metrics.partitionObservations.inc({ direction: "applied" }, observations.length);
     }
-    this.options.metrics.partitionObservations.inc({ direction: "applied" }, batch.observations.length);
     done();
   }
 
