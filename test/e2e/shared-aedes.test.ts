@@ -2,7 +2,8 @@
 // aedes-persistence-redis) as one broker, one InfluxDB, rule state split in two partitions (each
 // instance owns one). Accounts are provisioned on one instance and imported on the other with the
 // CLI. Checked: delivery across instances both ways; retained device status from either instance;
-// an operator's queued QoS 1 alert events delivered when it reconnects to the other instance; one
+// an operator's queued QoS 1 alert events, and a device's queued error, delivered when each
+// reconnects to the other instance; one
 // station's readings arriving through both instances raise its alert once, at the partition's
 // owner; the owner killed — the other instance keeps ingesting, the owner's observations wait in
 // its partition session in Redis and are applied when it is back (failover of one instance).
@@ -185,6 +186,19 @@ describe("two hub instances sharing aedes through Redis", () => {
     expect(got.topic).toBe("ioc/v1/alerts/environment/summary/p1");
     expect(JSON.parse(got.payload)).toMatchObject({ partitions: { owned: "1", of: 2 }, open: 1 });
     await reader.endAsync();
+
+    // A device's session moves too: its error topic's messages wait for it on the other instance.
+    const device = station(0);
+    const session = await login(A, device, { clientId: `${device}-session`, clean: false });
+    await session.subscribeAsync(`ioc/v1/errors/${device}`, { qos: 1 });
+    await session.endAsync();
+    const other = await login(B, device, { clientId: `${device}-other` });
+    await other.publishAsync(`ioc/v1/sensors/${device}/data`, "{not json", { qos: 1 });
+    await other.endAsync();
+    const resumed = await login(B, device, { clientId: `${device}-session`, clean: false });
+    const error = await nextMessage(resumed, (t) => t === `ioc/v1/errors/${device}`);
+    expect(JSON.parse(error.payload)).toMatchObject({ reason: "json_invalid" });
+    await resumed.endAsync();
   }, 90_000);
 
   it("keeps serving when one instance is killed; the owner's observations wait in Redis and are applied when it is back", async () => {
