@@ -11,7 +11,9 @@ import type { Logger } from "../hub/logger.js";
 const require = createRequire(import.meta.url);
 // CommonJS factories without type declarations of their own (mqemitter-redis has some, but they
 // describe a constructor that is called as a function).
-const mqemitterRedis = require("mqemitter-redis") as (options: { subConn: Redis; pubConn: Redis }) => AedesMq;
+const mqemitterRedis = require("mqemitter-redis") as (options: { subConn: Redis; pubConn: Redis }) => AedesMq & {
+  state: { on(event: "error", listener: (error: Error) => void): void };
+};
 const aedesPersistenceRedis = require("aedes-persistence-redis") as (options: {
   conn: Redis;
   maxSessionDelivery: number;
@@ -50,8 +52,12 @@ export function createRedisBackends(url: string, options: { maxSessionDelivery: 
   };
   const connections = [connect("publish"), connect("subscribe"), connect("persistence")] as const;
   const [pubConn, subConn, conn] = connections;
+  const mq = mqemitterRedis({ pubConn, subConn });
+  // The emitter re-emits its connections' errors on `state`; unheard, one Redis outage would crash
+  // the process. They are logged once per outage by the connections' own listeners above.
+  mq.state.on("error", () => undefined);
   return {
-    mq: mqemitterRedis({ pubConn, subConn }),
+    mq,
     persistence: aedesPersistenceRedis({ conn, maxSessionDelivery: options.maxSessionDelivery }),
     ready: () => connections.every((c) => c.status === "ready"),
     destroy: async () => {

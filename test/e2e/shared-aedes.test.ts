@@ -242,4 +242,40 @@ describe("two hub instances sharing aedes through Redis", () => {
     ).toBe(1);
     expect(await alertEvents(s, "raised")).toBe(1);
   }, 90_000);
+
+  it("rides out a Redis outage: not ready meanwhile, readings published meanwhile acknowledged once it is back, all stored", async () => {
+    const s = station(1);
+    const hubB = hubs[B] as HubProcess;
+    const readyz = async () => (await fetch(`${hubB.httpUrl}/readyz`)).json() as Promise<{ ready: boolean; redis?: string }>;
+    const device = await login(B, s, { clientId: `${s}-outage` });
+    await redis.kill();
+    expect(await until(readyz, (r) => r.redis === "down")).toMatchObject({ ready: false, redis: "down" });
+    // Stored in the spool at once; the PUBACK may wait for the broker's persistence, i.e. for Redis.
+    let acked = 0;
+    const publishing = Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        device
+          .publishAsync(
+            `ioc/v1/sensors/${s}/data`,
+            JSON.stringify({ time: NOW - 10_000 + i * 100, kind: "water", values: { turbidity: 3 + i } }),
+            {
+              qos: 1,
+            },
+          )
+          .then(() => acked++),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    process.stdout.write(`redis outage: ${acked} of 20 readings acknowledged while Redis was down\n`);
+    redis = await startRedisServer(redis.port);
+    await publishing;
+    expect(acked).toBe(20);
+    expect(await until(readyz, (r) => r.ready)).toMatchObject({ ready: true, redis: "up" });
+    const stored = await until(
+      async () => Number((await influx.rows(`SELECT count("turbidity") FROM "env_reading" WHERE "station" = '${s}'`))[0]?.count ?? 0),
+      (n) => n >= 20,
+    );
+    expect(stored).toBe(20);
+    await device.endAsync();
+  }, 90_000);
 });

@@ -7,24 +7,24 @@ export interface TestRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** SIGKILL: no shutdown at all (its state is gone; it runs without persistence). */
+  kill(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<TestRedis> {
-  const port = await freePort();
+/** A redis-server on a free port, or on `port` (to bring one back where it was). */
+export async function startRedisServer(port?: number): Promise<TestRedis> {
+  port ??= await freePort();
   const child: ChildProcess = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning"],
     { stdio: "ignore" },
   );
   await waitForPort(port, child, "redis-server");
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    });
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => end("SIGTERM"), kill: () => end("SIGKILL") };
 }
