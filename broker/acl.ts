@@ -54,7 +54,6 @@ function devicePublishTopics(principal: Principal): Set<string> {
 
 export function canPublish(principal: Principal, topic: string): AclDecision {
   if (topic.startsWith("$")) return deny("system topics are read-only");
-  if (isInternal(topic)) return deny("internal topics are written by the hub only");
   switch (principal.role) {
     case "device":
       return devicePublishTopics(principal).has(topic)
@@ -63,6 +62,8 @@ export function canPublish(principal: Principal, topic: string): AclDecision {
     case "operator":
       return deny("operators do not publish");
     case "integration":
+      // (A device's own topics never include internal ones: only integrations need the check.)
+      if (isInternal(topic)) return deny("internal topics are written by the hub only");
       return errorTopicOwner(topic) !== undefined ? deny("error topics are written by the hub only") : allow;
   }
 }
