@@ -8,24 +8,18 @@ import { parseDataTopic, topics } from "../broker/topics.js";
 import { loadConfig } from "../hub/config.js";
 import { createLogger } from "../hub/logger.js";
 import { HubMetrics } from "../hub/metrics.js";
+import { stationInPartition } from "../test/support/partition-subjects.js";
 import { tempDir } from "../test/support/temp-dir.js";
 import { DeadLetterLog } from "./dead-letter.js";
 import { decoders } from "./decoders/registry.js";
 import type { Envelope } from "./envelope.js";
 import type { Observation } from "./observation.js";
 import { decodeForwardedBatch } from "./partitions/forwarded-batch.js";
-import { partitionOf, subjectOf } from "./partitions/partition-of.js";
 import { RulePartitions } from "./partitions/rule-partitions.js";
 import { IngestPipeline, NotAcceptedError } from "./pipeline.js";
 import { SchemaRegistry } from "./schema-registry.js";
 
-const stationIn = (partition: number) => {
-  for (let i = 0; ; i++) {
-    const station = `wq-p-${i}`;
-    if (partitionOf(subjectOf({ type: "sensor_reading", station, kind: "water", source: "mqtt", timeMs: 0, values: {} }), 2) === partition)
-      return station;
-  }
-};
+const stationIn = (partition: number) => stationInPartition(partition, 2, "wq-p");
 
 function reading(station: string): Envelope {
   const topic = topics.sensorData(station);

@@ -9,27 +9,17 @@
 // its partition session in Redis and are applied when it is back (failover of one instance).
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { partitionOf, subjectOf } from "../../ingest/partitions/partition-of.js";
 import type { Credentials } from "../support/devices.js";
 import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
 import { connectDevice } from "../support/mqtt-clients.js";
 import { type TestRedis, startRedisServer } from "../support/redis-server.js";
+import { stationInPartition } from "../support/partition-subjects.js";
 import { tempDir } from "../support/temp-dir.js";
+import { until } from "../support/until.js";
 import { join } from "node:path";
 
 const NOW = Math.floor(Date.now() / 1000) * 1000;
-
-/** A water station id whose rule partition (of 2) is `partition`. */
-function stationIn(partition: number, prefix: string): string {
-  for (let i = 0; ; i++) {
-    const id = `${prefix}-${i}`;
-    if (
-      partitionOf(subjectOf({ type: "sensor_reading", station: id, kind: "water", source: "mqtt", timeMs: 0, values: {} }), 2) === partition
-    )
-      return id;
-  }
-}
 
 function nextMessage(
   client: MqttClient,
@@ -48,16 +38,6 @@ function nextMessage(
   });
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-}
-
 describe("two hub instances sharing aedes through Redis", () => {
   const dir = tempDir("shared-aedes");
   let influx: TestInfluxd;
@@ -65,7 +45,7 @@ describe("two hub instances sharing aedes through Redis", () => {
   const hubs: HubProcess[] = [];
   const creds = new Map<string, Credentials>();
   // The station of each partition; instance i owns partition i.
-  const stations = [stationIn(0, "wq-sh"), stationIn(1, "wq-sh")];
+  const stations = [stationInPartition(0, 2, "wq-sh"), stationInPartition(1, 2, "wq-sh")];
   const env = (owned: number) => ({
     IOC_MQTT_REDIS_URL: redis.url,
     IOC_INFLUX_URL: influx.url,
