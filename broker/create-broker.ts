@@ -4,6 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
+import { MqttClient } from "mqtt";
 import { worthLogging } from "../hub/log-throttle.js";
 import type { Logger } from "../hub/logger.js";
 import type { HubMetrics } from "../hub/metrics.js";
@@ -182,12 +183,19 @@ export class HubBroker {
     });
   }
 
-  /** A session of the hub itself on this broker, over an in-process stream (no socket, no password). */
-  connectInternal(): Duplex {
-    const [hubSide, brokerSide] = duplexPair();
-    const client = this.aedes.handle(brokerSide);
-    this.context.internal.add(client);
-    return hubSide;
+  /**
+   * A persistent session of the hub itself on this broker (with Redis, on the shared broker), over
+   * an in-process stream: no socket, no password; a reconnect opens a new stream.
+   */
+  openSession(clientId: string): MqttClient {
+    return new MqttClient(
+      () => {
+        const [hubSide, brokerSide] = duplexPair();
+        this.context.internal.add(this.aedes.handle(brokerSide));
+        return hubSide;
+      },
+      { protocolVersion: 4, clientId, clean: false, reconnectPeriod: 1000 },
+    );
   }
 
   /** The ioc/v1/errors/{deviceId} payload for a rejection (schemas/ingest-error.schema.json). */

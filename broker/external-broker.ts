@@ -8,7 +8,7 @@
 // not acknowledged: the worker drops its connection and the broker redelivers it to the session
 // when the worker is back (clean: false, a long session expiry). Errors, alerts and adapter status
 // go back through the same connection.
-import mqtt, { type MqttClient } from "mqtt";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { Logger } from "../hub/logger.js";
 import type { Envelope } from "../ingest/envelope.js";
 import { NotAcceptedError } from "../ingest/pipeline.js";
@@ -39,7 +39,7 @@ export class ExternalBroker {
   private refused = 0;
 
   constructor(
-    options: ExternalBrokerOptions,
+    private readonly options: ExternalBrokerOptions,
     private readonly pipeline: Pick<IngestPipeline, "ingest">,
     private readonly log: Logger,
   ) {
@@ -55,15 +55,8 @@ export class ExternalBroker {
     });
     this.publisher.on("error", (error) => log.warn({ err: error }, "external broker connection error (publisher)"));
     this.clients = Array.from({ length: options.connections }, (_, i) => {
-      const client: MqttClient = mqtt.connect(options.url, {
-        protocolVersion: 5,
-        // Stable per worker and connection: the session (and its unacknowledged messages) is found again after a restart.
-        clientId: `${options.clientId}-${i}`,
-        clean: false,
-        properties: { sessionExpiryInterval: options.sessionExpirySeconds },
-        username: options.username,
-        password: options.password,
-        reconnectPeriod: 1000,
+      // Stable per worker and connection: the session (and its unacknowledged messages) is found again after a restart.
+      const client: MqttClient = this.openSession(`${options.clientId}-${i}`, {
         // The PUBACK waits for the durable spool (see handle).
         customHandleAcks: (topic, message, _packet, done) => this.handle(client, topic, message, done),
       });
@@ -77,6 +70,21 @@ export class ExternalBroker {
       });
       client.on("error", (error) => log.warn({ err: error, connection: i }, "external broker connection error"));
       return client;
+    });
+  }
+
+  /** A persistent session (clean: false, the configured expiry) on the external broker. */
+  openSession(clientId: string, extra: IClientOptions = {}): MqttClient {
+    const { url, sessionExpirySeconds, username, password } = this.options;
+    return mqtt.connect(url, {
+      protocolVersion: 5,
+      clientId,
+      clean: false,
+      properties: { sessionExpiryInterval: sessionExpirySeconds },
+      username,
+      password,
+      reconnectPeriod: 1000,
+      ...extra,
     });
   }
 

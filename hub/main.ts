@@ -14,7 +14,7 @@ import { ExternalBroker } from "../broker/external-broker.js";
 import { DeviceRegistry } from "../broker/device-registry.js";
 import { LoginGuard } from "../broker/login-guard.js";
 import { createRedisBackends } from "../broker/redis-backends.js";
-import mqtt, { MqttClient } from "mqtt";
+import type { MqttClient } from "mqtt";
 import { PartitionConsumer } from "../ingest/partitions/partition-consumer.js";
 import { parseOwnedPartitions, partitionOf, stationSubject, vesselSubject } from "../ingest/partitions/partition-of.js";
 import { RulePartitions } from "../ingest/partitions/rule-partitions.js";
@@ -60,6 +60,8 @@ import { tlsMaterial, tlsServerOptions } from "./tls-material.js";
 /** What the hub publishes through and reports rejections to: the embedded broker or an external one. */
 interface MessageBus {
   publish(topic: string, payload: string, retain?: boolean): Promise<void>;
+  /** A persistent MQTT session of the hub on the bus the instances share (rule partitions). */
+  openSession(clientId: string): MqttClient;
   reportRejection(envelope: Envelope, rejection: Rejection): void;
   close(): Promise<void>;
 }
@@ -358,23 +360,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
           apply: (observations, envelope) => pipeline.applyRules(observations, envelope),
           metrics,
           log: partitionLog,
-          open: (clientId) =>
-            config.mqtt.external.url
-              ? mqtt.connect(config.mqtt.external.url, {
-                  protocolVersion: 5,
-                  clientId,
-                  clean: false,
-                  properties: { sessionExpiryInterval: config.mqtt.external.sessionExpirySeconds },
-                  username: config.mqtt.external.username,
-                  password: config.mqtt.external.password,
-                  reconnectPeriod: 1000,
-                })
-              : new MqttClient(() => (embedded as HubBroker).connectInternal(), {
-                  protocolVersion: 4,
-                  clientId,
-                  clean: false,
-                  reconnectPeriod: 1000,
-                }),
+          open: (clientId) => bus.openSession(clientId),
         })
       : undefined;
   const alertPublisher = new MqttAlertPublisher(

@@ -143,15 +143,18 @@ describe("ingest workers behind an external broker (Mosquitto, shared subscripti
     // The owner is killed: the other worker keeps taking readings (Mosquitto still queues a share of
     // them in the dead worker's sessions); the recovery waits in the owner's partition session at the
     // broker and clears the alert once the owner is back.
-    const owner = workers[0] as HubProcess;
-    await owner.kill();
-    await publish({ do: 6 }, 10, 100);
+    // (The broker acknowledged the publishes; the workers store them a moment later.)
     const stored = async () =>
       Number((await influx.rows(`SELECT count("do") FROM "env_reading" WHERE "station" = '${station}'`))[0]?.count ?? 0);
+    expect(await until(stored, (n) => n >= 40)).toBe(40);
+    const owner = workers[0] as HubProcess;
+    await owner.kill();
+    // 40: more than the 32 sessions of the share group, so that the rotation reaches the living worker.
+    await publish({ do: 6 }, 40, 100);
     expect(await until(stored, (n) => n > 40)).toBeGreaterThan(40);
     expect(await events("cleared")).toBe(0);
     workers[0] = await startHub(owner.dataDir, env(0));
-    expect(await until(stored, (n) => n >= 50)).toBe(50);
+    expect(await until(stored, (n) => n >= 80)).toBe(80);
     expect(
       await until(
         () => events("cleared"),
