@@ -21,20 +21,18 @@ export const clockSkew: SensorRule<ClockSkewConfig, { active: boolean }> = {
   step(config, state, input, entry) {
     const skewS = (input.timeMs - input.receivedAtMs) / 1000;
     const skewed = Math.abs(skewS) > config.maxSkewSeconds;
+    if (skewed === state.active) return { state, transitions: noTransitions }; // the common case: no alert built
     const subject = { station: input.station, quantity: "clock", timeMs: input.timeMs, value: Math.round(skewS) };
-    if (skewed && !state.active) {
+    if (skewed) {
       const message = `station clock ${skewS > 0 ? "ahead" : "behind"} by ${Math.round(Math.abs(skewS))} s (limit ${config.maxSkewSeconds} s)`;
       return {
         state: { active: true },
         transitions: [sensorAlert(entry, subject, "raised", "sensor-health", message, config.maxSkewSeconds)],
       };
     }
-    if (!skewed && state.active) {
-      return {
-        state: { active: false },
-        transitions: [sensorAlert(entry, subject, "cleared", "sensor-health", "station clock in step again")],
-      };
-    }
-    return { state, transitions: noTransitions };
+    return {
+      state: { active: false },
+      transitions: [sensorAlert(entry, subject, "cleared", "sensor-health", "station clock in step again")],
+    };
   },
 };
