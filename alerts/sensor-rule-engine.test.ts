@@ -125,4 +125,14 @@ describe("sensor rule engine", () => {
     db.close();
     expect(seen.map((t) => [t.state, (t.timeMs - T0) / MIN])).toEqual([["raised", 60]]);
   });
+
+  it("hands over the changed state of one station alone, leaving the others for the periodic save", () => {
+    const rules = config([{ id: "pm25-high", rule: "threshold", quantity: "pm25", params: { above: 150 } }]);
+    const engine = new SensorRuleEngine(rules, () => undefined);
+    engine.observe(...reading("aq-a", 0, { pm25: 200 }));
+    engine.observe(...reading("aq-b", 0, { pm25: 20 }));
+    expect(engine.takeChangesOf("aq-a").map(([key]) => key)).toEqual(["pm25-high|aq-a|pm25"]);
+    expect(engine.takeChangesOf("aq-a")).toEqual([]);
+    expect(engine.takeChanges().map(([key]) => key)).toEqual(["pm25-high|aq-b|pm25"]);
+  });
 });

@@ -30,6 +30,9 @@ interface Slot {
 
 const STATION_SCOPE = "*";
 
+/** The saved-state key of a slot: `<entry id>|<station>|<quantity>` (restore splits it). */
+const slotKey = (slot: Slot) => `${slot.compiled.entry.id}|${slot.station}|${slot.quantity}`;
+
 export class SensorRuleEngine {
   private entries: CompiledEntry[] = [];
   /** station → quantity (or "*" for station-scope rules) → slots in rule order. */
@@ -178,9 +181,24 @@ export class SensorRuleEngine {
   takeChanges(): [string, unknown][] {
     const changes: [string, unknown][] = this.dirty.map((slot) => {
       slot.dirty = false;
-      return [`${slot.compiled.entry.id}|${slot.station}|${slot.quantity}`, slot.state];
+      return [slotKey(slot), slot.state];
     });
     this.dirty = [];
+    return changes;
+  }
+
+  /** Like takeChanges, for one station only (its state is saved right after its alert transitions). */
+  takeChangesOf(station: string): [string, unknown][] {
+    const changes: [string, unknown][] = [];
+    const others: Slot[] = [];
+    for (const slot of this.dirty) {
+      if (slot.station !== station) others.push(slot);
+      else {
+        slot.dirty = false;
+        changes.push([slotKey(slot), slot.state]);
+      }
+    }
+    if (changes.length > 0) this.dirty = others;
     return changes;
   }
 

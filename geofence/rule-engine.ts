@@ -224,14 +224,30 @@ export class VesselRuleEngine {
 
   /** States changed since the last call (`ruleId/vessel` → state, `last/vessel` → time of the last fix, `outage/provider`). */
   takeChanges(): [string, unknown][] {
-    const changes: [string, unknown][] = [];
-    for (const key of this.dirty) {
-      if (key.startsWith("last/")) changes.push([key, this.lastSeen.get(key.slice(5))]);
-      else if (key.startsWith("outage/")) changes.push([key, this.outages.get(key.slice(7))]);
-      else changes.push([key, this.states.get(key)]);
-    }
+    const changes = [...this.dirty].map((key) => this.change(key));
     this.dirty.clear();
     return changes;
+  }
+
+  /**
+   * Like takeChanges, for one subject only — a vessel, or the receiver of a provider outage — whose
+   * state is saved right after its alert transitions (keys end in `/<subject>`).
+   */
+  takeChangesOf(subject: string): [string, unknown][] {
+    const suffix = `/${subject}`;
+    const changes: [string, unknown][] = [];
+    for (const key of this.dirty) {
+      if (!key.endsWith(suffix)) continue;
+      changes.push(this.change(key));
+      this.dirty.delete(key);
+    }
+    return changes;
+  }
+
+  private change(key: string): [string, unknown] {
+    if (key.startsWith("last/")) return [key, this.lastSeen.get(key.slice(5))];
+    if (key.startsWith("outage/")) return [key, this.outages.get(key.slice(7))];
+    return [key, this.states.get(key)];
   }
 
   restore(saved: Iterable<[string, unknown]>): void {

@@ -196,20 +196,31 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   lifecycle.onEvent(alertRecorder.record);
   alertRecorder.start();
   // A rule stage must never fail ingest: a transition that cannot be recorded is logged and counted.
-  // The rule state behind a transition is saved within 50 ms (not at the next periodic flush): an
-  // alert committed as raised while its rule state is lost at a kill would never be cleared. 50 ms
-  // rather than at once: a burst of transitions shares one save.
-  let transitionSave: NodeJS.Timeout | undefined;
+  // The rule state of a subject with a transition is saved right after it (not at the next periodic
+  // flush): an alert committed as raised while its rule state is lost at a kill would never be
+  // cleared. Only that subject's state: saving every changed state on each transition cost ~8 % of
+  // the fan-in benchmark's throughput.
+  const transitionSubjects = new Set<string>();
+  let transitionSave: NodeJS.Immediate | undefined;
   const applyTransition = (transition: AlertTransition) => {
     try {
       lifecycle.apply(transition);
     } catch (error) {
       alertLog.error({ err: error, rule: transition.rule, subject: transition.subject }, "could not record an alert transition");
     }
-    transitionSave ??= setTimeout(() => {
+    transitionSubjects.add(transition.subject);
+    transitionSave ??= setImmediate(() => {
       transitionSave = undefined;
-      saveRuleStates();
-    }, 50);
+      try {
+        for (const subject of transitionSubjects) {
+          ruleStates.sensor.save(sensorEngine.takeChangesOf(subject));
+          ruleStates.vessel.save(ruleEngine.takeChangesOf(subject));
+        }
+      } catch (error) {
+        alertLog.error({ err: error }, "could not save rule state");
+      }
+      transitionSubjects.clear();
+    });
   };
   const settingsRow = db.prepare("SELECT value FROM settings WHERE key = 'rules'").get() as { value: string } | undefined;
   let rules: RulesConfig = settingsRow
@@ -494,7 +505,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       clearInterval(identityFlush);
       clearInterval(ruleTimer);
       clearInterval(stateTimer);
-      clearTimeout(transitionSave);
+      if (transitionSave) clearImmediate(transitionSave);
       webhooks.stop();
       await adapters.stop(); // their queued lines still go through the pipeline into the spool
       // Stop accepting first; the server's close completes only once the broker has closed the clients.
