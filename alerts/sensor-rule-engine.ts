@@ -187,12 +187,12 @@ export class SensorRuleEngine {
     return changes;
   }
 
-  /** Like takeChanges, for one station only (its state is saved right after its alert transitions). */
-  takeChangesOf(station: string): [string, unknown][] {
+  /** Like takeChanges, for some stations only (their state is saved right after their alert transitions); one pass. */
+  takeChangesOf(stations: ReadonlySet<string>): [string, unknown][] {
     const changes: [string, unknown][] = [];
     const others: Slot[] = [];
     for (const slot of this.dirty) {
-      if (slot.station !== station) others.push(slot);
+      if (!stations.has(slot.station)) others.push(slot);
       else {
         slot.dirty = false;
         changes.push([slotKey(slot), slot.state]);

@@ -230,14 +230,13 @@ export class VesselRuleEngine {
   }
 
   /**
-   * Like takeChanges, for one subject only — a vessel, or the receiver of a provider outage — whose
-   * state is saved right after its alert transitions (keys end in `/<subject>`).
+   * Like takeChanges, for some subjects only — vessels, or receivers of a provider outage — whose
+   * state is saved right after their alert transitions (keys are `<kind>/<subject>`); one pass.
    */
-  takeChangesOf(subject: string): [string, unknown][] {
-    const suffix = `/${subject}`;
+  takeChangesOf(subjects: ReadonlySet<string>): [string, unknown][] {
     const changes: [string, unknown][] = [];
     for (const key of this.dirty) {
-      if (!key.endsWith(suffix)) continue;
+      if (!subjects.has(key.slice(key.indexOf("/") + 1))) continue;
       changes.push(this.change(key));
       this.dirty.delete(key);
     }

@@ -212,10 +212,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     transitionSave ??= setImmediate(() => {
       transitionSave = undefined;
       try {
-        for (const subject of transitionSubjects) {
-          ruleStates.sensor.save(sensorEngine.takeChangesOf(subject));
-          ruleStates.vessel.save(ruleEngine.takeChangesOf(subject));
-        }
+        ruleStates.sensor.save(sensorEngine.takeChangesOf(transitionSubjects));
+        ruleStates.vessel.save(ruleEngine.takeChangesOf(transitionSubjects));
       } catch (error) {
         alertLog.error({ err: error }, "could not save rule state");
       }

@@ -179,10 +179,10 @@ describe("going-dark", () => {
       "going-dark:TTH-5:raised",
     ]);
     // The state of one subject can be taken alone (saved right after its transitions).
-    const ofVessel = engine.takeChangesOf("TTH-1");
+    const ofVessel = engine.takeChangesOf(new Set(["TTH-1"]));
     expect(ofVessel.length).toBeGreaterThan(0);
     expect(ofVessel.every(([key]) => key.endsWith("/TTH-1"))).toBe(true);
-    const ofGateway = engine.takeChangesOf("vms-gateway-1");
+    const ofGateway = engine.takeChangesOf(new Set(["vms-gateway-1"]));
     expect(ofGateway.map(([key]) => key)).toContain("outage/vms-gateway-1");
     // State survives a restart: the same engine state restored raises nothing new.
     const saved = [...ofVessel, ...ofGateway, ...engine.takeChanges()];
