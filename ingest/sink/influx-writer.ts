@@ -85,9 +85,16 @@ export class InfluxWriter {
     // Up to `concurrency` batches are written at once (InfluxDB ingests them in parallel); they are
     // committed to the spool strictly in order, so the cursor never passes an unwritten batch.
     const inFlight: { batch: SpoolBatch; written: Promise<boolean> }[] = [];
+    // The cursor is persisted behind the writes (spool.commit coalesces them): waiting for each
+    // cursor file's fsync before reading on would bound the writer to one batch per fsync round.
+    let persisted: Promise<void> = Promise.resolve();
     const commitOldest = async () => {
       const oldest = inFlight.shift();
-      if (oldest && (await oldest.written)) await this.spool.commit(oldest.batch);
+      if (oldest && (await oldest.written)) {
+        persisted = this.spool.commit(oldest.batch).catch((error) => {
+          this.log.error({ err: error }, "spool: could not save the write cursor; the points may be written again after a restart");
+        });
+      }
     };
     while (this.running) {
       if (!this.spool.hasUnread()) {
@@ -108,6 +115,7 @@ export class InfluxWriter {
       if (inFlight.length >= this.options.concurrency) await commitOldest();
     }
     while (inFlight.length > 0) await commitOldest();
+    await persisted;
   }
 
   /** Writes one batch until InfluxDB has it (or has refused single points); false if stopped first. */

@@ -64,6 +64,30 @@ describe("Spool", () => {
     await spool.close();
   });
 
+  it("commits made without waiting share cursor writes; the newest cursor and the deletions land", async () => {
+    let spool = await Spool.open(dir.path, options);
+    for (let i = 0; i < 3000; i++) await spool.append(`${line(i)}\n`, 1);
+    const segments = readdirSync(dir.path).filter((f) => f.endsWith(".seg")).length;
+    expect(segments).toBeGreaterThan(2);
+    // As the InfluxDB writer does: commit each batch in order, read on without waiting for the cursor file.
+    const persisted: Promise<void>[] = [];
+    let committed = 0;
+    while (committed < 2500) {
+      const batch = await spool.read(Math.min(250, 2500 - committed));
+      if (!batch) throw new Error("the spool ran dry");
+      committed += batch.count;
+      persisted.push(spool.commit(batch));
+    }
+    await Promise.all(persisted);
+    expect(persisted.length).toBeGreaterThanOrEqual(10);
+    expect(spool.stats().points).toBe(500);
+    expect(readdirSync(dir.path).filter((f) => f.endsWith(".seg")).length).toBeLessThan(segments);
+    await spool.close();
+    spool = await Spool.open(dir.path, options);
+    expect(await drain(spool)).toEqual(Array.from({ length: 500 }, (_, i) => line(i + 2500)));
+    await spool.close();
+  });
+
   it("discards a torn tail left by a crash in the middle of an append", async () => {
     let spool = await Spool.open(dir.path, options);
     await spool.append(`${line(1)}\n${line(2)}\n`, 2);

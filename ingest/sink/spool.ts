@@ -175,6 +175,7 @@ export class Spool extends EventEmitter {
     this.head = { id: headId, fh: await open(join(this.dir, segmentName(headId)), SEGMENT_FLAGS) };
     await this.syncDir();
     this.readPos = { ...this.cursor };
+    this.durableCursor = { ...this.cursor };
     if (this.points > 0) {
       this.ages.push({ end: { segment: headId, offset: this.sizes.get(headId) as number }, at: oldestMtime });
       this.log?.info({ points: this.points, bytes: this.stats().bytes }, "spool: recovered unwritten points");
@@ -393,7 +394,12 @@ export class Spool extends EventEmitter {
     }
   }
 
-  /** InfluxDB acknowledged everything up to `batch.end`: move the cursor, delete finished segments. */
+  /**
+   * InfluxDB acknowledged everything up to `batch.end`: moves the cursor at once (commits must come
+   * in order), then persists it and deletes finished segments. The returned promise is for that
+   * persistence; the writer does not wait for it before reading on, since a cursor lost in a crash
+   * only makes InfluxDB store the same points again.
+   */
   async commit(batch: SpoolBatch): Promise<void> {
     this.inFlightPoints = Math.max(0, this.inFlightPoints - batch.count);
     if (!before(this.cursor, batch.end)) return; // already dropped by drop-oldest
@@ -405,12 +411,14 @@ export class Spool extends EventEmitter {
     }
     while (this.ages[0] && !before(this.cursor, this.ages[0].end)) this.ages.shift();
     await this.persistCursor();
+    // Only segments before the cursor that was just made durable.
     for (const id of [...this.sizes.keys()]) {
-      if (id < this.cursor.segment) {
+      if (id < this.durableCursor.segment) {
         this.sizes.delete(id);
-        if (this.reader?.id === id) {
-          await this.reader.fh.close();
+        const reader = this.reader;
+        if (reader?.id === id) {
           this.reader = undefined;
+          await reader.fh.close();
         }
         await rm(join(this.dir, segmentName(id)), { force: true });
       }
@@ -418,18 +426,27 @@ export class Spool extends EventEmitter {
   }
 
   private cursorWrites: Promise<void> = Promise.resolve();
+  /** A cursor write queued behind the one running: later commits share it (it writes the newest cursor). */
+  private queuedCursorWrite: Promise<void> | undefined;
+  /** The cursor as last written to disk. */
+  private durableCursor: SpoolPosition = { segment: 0, offset: 0 };
 
-  /** Writes the cursor atomically (temp file, fdatasync, rename); writes are serialised, the last one wins. */
+  /** Writes the cursor atomically (temp file, fdatasync, rename); writes are serialised, the newest cursor wins. */
   private persistCursor(): Promise<void> {
+    if (this.queuedCursorWrite) return this.queuedCursorWrite;
     const write = async () => {
+      this.queuedCursorWrite = undefined;
+      const cursor = { ...this.cursor };
       const tmp = join(this.dir, "cursor.json.tmp");
-      await writeFile(tmp, JSON.stringify(this.cursor));
+      await writeFile(tmp, JSON.stringify(cursor));
       const fh = await open(tmp, "r+");
       await fh.datasync();
       await fh.close();
       await rename(tmp, join(this.dir, "cursor.json"));
+      if (before(this.durableCursor, cursor)) this.durableCursor = cursor;
     };
     const next = this.cursorWrites.then(write, write);
+    this.queuedCursorWrite = next;
     this.cursorWrites = next.catch(() => undefined);
     return next;
   }
