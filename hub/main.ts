@@ -448,6 +448,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       metrics.spoolBytes.set(stats.bytes);
       metrics.spoolPoints.set(stats.points);
       metrics.spoolAge.set(stats.oldestAgeMs / 1000);
+      metrics.ingestWaiting.set(pipeline.waiting);
     },
   });
   let httpPort: number | null = null;

@@ -73,6 +73,11 @@ export class HubMetrics {
     help: "MQTT clients connected now",
     registers: [this.registry],
   });
+  readonly ingestWaiting = new Gauge({
+    name: "ioc_ingest_waiting_messages",
+    help: "Messages received and waiting for their turn in the ingest pipeline (past a turn's time budget)",
+    registers: [this.registry],
+  });
   readonly spoolBytes = new Gauge({
     name: "ioc_spool_depth_bytes",
     help: "Bytes in the spool not yet acknowledged by InfluxDB",

@@ -12,6 +12,7 @@ import type { SchemaRegistry } from "./schema-registry.js";
 import type { RulePartitions } from "./partitions/rule-partitions.js";
 import { SpoolFullError } from "./sink/spool.js";
 import { toLineProtocol } from "./sink/line-protocol.js";
+import { TurnBudget } from "./turn-budget.js";
 
 /** A rule stage: sees every accepted observation, in order, before it is stored. */
 export type ObservationRule = (observation: Observation, envelope: Envelope) => void;
@@ -54,12 +55,15 @@ export class NotAcceptedError extends Error {
 }
 
 const MAX_REPORTED_REJECTIONS = 20;
+/** Longest stretch of ingest in one event-loop turn before I/O is served (see turn-budget.ts). */
+const INGEST_TURN_BUDGET_MS = 20;
 /** Errors of the data directory itself: full, read-only, over quota, failing. */
 const STORAGE_ERRORS = new Set(["ENOSPC", "EROFS", "EDQUOT", "EIO", "EACCES", "EPERM"]);
 
 export class IngestPipeline {
   private readonly rules: ObservationRule[];
   private readonly views: ObservationRule[];
+  private readonly turns = new TurnBudget(INGEST_TURN_BUDGET_MS);
 
   constructor(private readonly deps: PipelineDeps) {
     this.rules = deps.rules ?? [];
@@ -71,7 +75,17 @@ export class IngestPipeline {
     for (const observation of observations) for (const rule of this.rules) rule(observation, envelope);
   }
 
-  async ingest(envelope: Envelope): Promise<IngestOutcome> {
+  /** Messages received and not yet started (a burst past one turn's budget). */
+  get waiting(): number {
+    return this.turns.waiting;
+  }
+
+  /** Decodes, checks, runs the rules and spools one message; resolves once it is durable (or refused). */
+  ingest(envelope: Envelope): Promise<IngestOutcome> {
+    return this.turns.run(() => this.process(envelope));
+  }
+
+  private async process(envelope: Envelope): Promise<IngestOutcome> {
     const { metrics } = this.deps;
     metrics.messagesReceived.inc(envelope.via);
     const accepted: Observation[] = [];

@@ -112,6 +112,7 @@ describe("durability", () => {
     const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/ioc_influx_write_errors_total\{kind="network"\} [1-9]/);
     expect(metrics).toMatch(/ioc_spool_depth_points 0/);
+    expect(metrics).toMatch(/ioc_ingest_waiting_messages 0/);
   }, 120_000);
 
   it("without any InfluxDB says so once, keeps accepted readings in the spool, and writes them when one is configured", async () => {
