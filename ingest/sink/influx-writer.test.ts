@@ -55,6 +55,21 @@ describe("InfluxWriter", () => {
     dir.remove();
   });
 
+  it("gathers a trickle of small group commits into few writes (each waits up to the flush interval)", async () => {
+    await setUp();
+    // 150 appends about 2 ms apart, each its own group commit: sent as they come, that is ~150 writes.
+    for (let i = 0; i < 150; i++) {
+      await spool.append(`trickle value=${i} ${1795392000000 + i}\n`, 1);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await waitDrained();
+    const histogram = await metrics.influxWriteDuration.get();
+    const writes = histogram.values.find((v) => v.metricName?.endsWith("_count"))?.value ?? 0;
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeLessThan(50);
+    expect((await influx.rows("SELECT count(value) FROM trickle"))[0]?.count).toBe(150);
+  });
+
   it("drains the spool in batches and moves the cursor only after InfluxDB acknowledged", async () => {
     await setUp();
     for (let i = 0; i < 2000; i++) await spool.append(`w value=${i} ${1795392000000 + i}\n`, 1);

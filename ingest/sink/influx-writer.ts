@@ -96,6 +96,9 @@ export class InfluxWriter {
         });
       }
     };
+    // A batch may fill for up to flushIntervalMs from here (the previous read, or data arriving at
+    // an idle writer): without it a trickle of group commits would go out as many tiny writes.
+    let lingerFrom = Date.now();
     while (this.running) {
       if (!this.spool.hasUnread()) {
         while (inFlight.length > 0) await commitOldest();
@@ -104,13 +107,17 @@ export class InfluxWriter {
         await Promise.race([this.spool.waitForData(), new Promise<void>((r) => (this.wake = r))]);
         this.wake = undefined;
         if (!this.running) break;
-        // Let a batch fill unless one is already waiting.
-        if (this.options.flushIntervalMs > 0 && this.spool.unreadPoints < this.options.batchSize) {
-          await this.sleepInterruptibly(this.options.flushIntervalMs);
-        }
+        lingerFrom = Date.now();
+      }
+      // Let a batch fill unless one is already waiting.
+      if (this.options.flushIntervalMs > 0 && this.spool.unreadPoints < this.options.batchSize) {
+        const wait = lingerFrom + this.options.flushIntervalMs - Date.now();
+        if (wait > 0) await this.sleepInterruptibly(wait);
+        if (!this.running) break;
       }
       const batch = await this.spool.read(this.options.batchSize);
       if (!batch) continue;
+      lingerFrom = Date.now();
       inFlight.push({ batch, written: this.deliver(batch) });
       if (inFlight.length >= this.options.concurrency) await commitOldest();
     }
