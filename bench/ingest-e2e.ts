@@ -35,6 +35,8 @@ export async function ingestEndToEnd(ctx: BenchContext, bareAedesQos1: number): 
     const single: number[] = [];
     const packs: number[] = [];
     const raw: number[] = [];
+    const stallMax: number[] = [];
+    const stallP50: number[] = [];
     for (let r = 0; r < repeats; r++) {
       for (const mode of ["single", "senml"] as const) {
         const db = `bench_${mode}_${r}`;
@@ -48,6 +50,8 @@ export async function ingestEndToEnd(ctx: BenchContext, bareAedesQos1: number): 
           const perMessage = mode === "single" ? 1 : 100;
           const expected = PUBLISHERS * messages * perMessage;
           const baseTime = Date.now() - 6 * 3_600_000;
+          // The event-loop delay histogram restarts at every scrape: this one opens the burst's window.
+          if (mode === "senml") await loopDelay(hub.httpPort);
           const loadPromise = runLoad({
             port: hub.port,
             publishers: PUBLISHERS,
@@ -58,6 +62,12 @@ export async function ingestEndToEnd(ctx: BenchContext, bareAedesQos1: number): 
             baseTime,
           });
           const load = await loadPromise;
+          if (mode === "senml") {
+            const delay = await loopDelay(hub.httpPort);
+            stallMax.push(delay.maxMs);
+            stallP50.push(delay.p50Ms);
+            ctx.log(`  senml burst: event loop delayed ${delay.maxMs.toFixed(0)} ms at most (p50 ${delay.p50Ms.toFixed(1)} ms)`);
+          }
           const doneAt = await waitForCount(client, expected, 120_000);
           const stored = await countPoints(client);
           const rate = (stored / (doneAt - load.startedAtEpochMs)) * 1000;
@@ -98,11 +108,28 @@ export async function ingestEndToEnd(ctx: BenchContext, bareAedesQos1: number): 
         detail: { publishers: PUBLISHERS, packsPerPublisher: packMessages, readingsPerPack: 100, repeats },
       }),
     );
+    results.push(
+      result("ingest-burst-loop-delay-max", "ms", median(stallMax), "p50 loop delay, same run", median(stallP50), {
+        target: "value < 200 ms (set here: a burst must not hold up the API, the alert fan-out and the writer)",
+        detail: {
+          burst: `${PUBLISHERS} publishers x ${packMessages} SenML packs of 100 readings, 32 in flight each`,
+          turnBudgetMs: 20,
+          repeats,
+        },
+      }),
+    );
     results.push(await hubMemory(ctx, influxd));
   } finally {
     await influxd.stop();
   }
   return results;
+}
+
+/** The hub's event-loop delay since the previous scrape (prom-client's monitorEventLoopDelay, 10-ms resolution). */
+async function loopDelay(httpPort: number | undefined): Promise<{ maxMs: number; p50Ms: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const seconds = (name: string) => Number(new RegExp(`^ioc_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, "m").exec(text)?.[1]);
+  return { maxMs: seconds("max") * 1000, p50Ms: seconds("p50") * 1000 };
 }
 
 /** (c) Peak RSS of the hub while the load generator offers 50,000 readings/s for a few seconds. */
