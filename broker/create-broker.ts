@@ -16,6 +16,7 @@ import { createAuthorizeForward } from "./authorize-forward.js";
 import { createAuthorizePublish } from "./authorize-publish.js";
 import { createAuthorizeSubscribe } from "./authorize-subscribe.js";
 import type { BrokerContext } from "./broker-context.js";
+import { coalesceWrites } from "./coalesced-writes.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import { duplexPair } from "./in-process-link.js";
 import { enforceMaxPacketSize } from "./max-packet-size.js";
@@ -163,6 +164,7 @@ export class HubBroker {
         else this.connectionsByIp.set(ip, left);
       });
     }
+    coalesceWrites(stream);
     const client = this.aedes.handle(stream, request);
     this.context.transports.set(client, via);
     enforceMaxPacketSize(client, this.options.maxPacketBytes, (length) => {
