@@ -1,6 +1,8 @@
 // (a) Broker fan-in: 100 publishers → 1 subscriber, 64-byte payloads, QoS 0 and QoS 1, for the hub's
 // broker (auth, ACL, ingest into the durable spool; no InfluxDB, so the writer is not in the way),
-// bare aedes with default options, and Debian's mosquitto, under the same client load.
+// bare aedes with default options, and Debian's mosquitto, under the same client load. Then, to
+// tell the broker's own cost from ingest's, QoS 1 on the device status topics, which the hub
+// authenticates, checks against the ACL and forwards but does not ingest.
 import { join } from "node:path";
 import type { BenchContext } from "./run.js";
 import { type BrokerUnderTest, runLoad, startBareAedes, startHub, startMosquitto } from "./support/processes.js";
@@ -66,5 +68,40 @@ export async function brokerFanIn(ctx: BenchContext): Promise<{ results: BenchRe
     );
     results.push(result(`broker-fan-in-qos${qos}-vs-mosquitto`, "msg/s", hub, "mosquitto", mosquitto, { detail }));
   }
+  results.push(await statusFanIn(ctx, messages, repeats));
   return { results, bareAedesQos1 };
+}
+
+/** QoS 1 fan-in on ioc/v1/devices/{id}/status: the hub without ingest (auth, ACL, forwarding) vs bare aedes. */
+async function statusFanIn(ctx: BenchContext, messages: number, repeats: number): Promise<BenchResult> {
+  const rates: Record<string, number[]> = { "ioc-hub": [], "bare aedes": [] };
+  for (let r = 0; r < repeats; r++) {
+    for (const name of ["bare aedes", "ioc-hub"]) {
+      const isHub = name === "ioc-hub";
+      const broker = isHub
+        ? await startHub(ctx.registryDir, join(ctx.workDir, `hub-status-${r}`), { IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" })
+        : await startBareAedes();
+      try {
+        const load = await runLoad({
+          port: broker.port,
+          publishers: PUBLISHERS,
+          messages,
+          qos: 1,
+          topicPrefix: "ioc/v1/devices/",
+          topicSuffix: "/status",
+          credentials: isHub ? ctx.credentials.publishers : undefined,
+          subscribe: isHub ? { filter: "ioc/v1/devices/+/status", ...ctx.credentials.subscriber } : { filter: "ioc/v1/devices/+/status" },
+        });
+        const rate = load.receiveMs > 0 ? (load.received / load.receiveMs) * 1000 : 0;
+        if (load.received < load.expectedReceived) ctx.log(`  ${name} status: only ${load.received}/${load.expectedReceived} delivered`);
+        rates[name]?.push(rate);
+        ctx.log(`  fan-in qos1 status topics ${name}: ${Math.round(rate)} msg/s (${load.received} delivered)`);
+      } finally {
+        await broker.stop();
+      }
+    }
+  }
+  return result("broker-fan-in-qos1-no-ingest", "msg/s", median(rates["ioc-hub"] ?? []), "bare aedes", median(rates["bare aedes"] ?? []), {
+    detail: { publishers: PUBLISHERS, messagesPerPublisher: messages, payloadBytes: 64, repeats, topic: "ioc/v1/devices/{id}/status" },
+  });
 }

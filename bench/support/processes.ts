@@ -162,6 +162,9 @@ export interface LoadOptions {
   timeoutS?: number;
   /** QoS 1 messages in flight per publisher (default 32). */
   window?: number;
+  /** Publish to `${topicPrefix}${deviceId}${topicSuffix}` (default: the sensor data topic). */
+  topicPrefix?: string;
+  topicSuffix?: string;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -180,6 +183,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     "base-time": options.baseTime,
     rate: options.rate,
     window: options.window,
+    "topic-prefix": options.topicPrefix,
+    "topic-suffix": options.topicSuffix,
   };
   const args = [
     dist("simulators/load-generator.js"),
