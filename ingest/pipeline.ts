@@ -85,7 +85,9 @@ export class IngestPipeline {
     return this.turns.run(() => this.process(envelope));
   }
 
-  private async process(envelope: Envelope): Promise<IngestOutcome> {
+  // Synchronous up to the spool, then one promise chain: no async function, whose frame would keep
+  // every local of each of the ~3,200 messages in flight alive until its group commit.
+  private process(envelope: Envelope): Promise<IngestOutcome> {
     const { metrics } = this.deps;
     metrics.messagesReceived.inc(envelope.via);
     const accepted: Observation[] = [];
@@ -96,7 +98,7 @@ export class IngestPipeline {
     } else {
       try {
         const result = decoder.decode(envelope, { schemas: this.deps.schemas, limits: this.deps.limits });
-        rejections.push(...result.rejections);
+        for (const rejection of result.rejections) rejections.push(rejection);
         for (const observation of result.observations) {
           const problem = checkObservation(observation, envelope.receivedAt, this.deps.limits);
           if (problem) rejections.push(problem);
@@ -119,42 +121,61 @@ export class IngestPipeline {
       if (elsewhere.length > 0) forwarded = partitions.forward(elsewhere, envelope);
     }
     for (const observation of accepted) for (const view of this.views) view(observation, envelope);
-    if (accepted.length > 0) {
-      let text = "";
-      for (const observation of accepted) text += `${toLineProtocol(observation)}\n`;
-      // The spool and the hand-over to other instances' rules run together; both must succeed
-      // before the sender gets its acknowledgement.
-      forwarded?.catch(() => undefined); // awaited below, after the spool
-      try {
-        await this.deps.sink.append(text, accepted.length);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const rejection =
-          error instanceof SpoolFullError
-            ? reject("spool_full", error.message)
-            : code !== undefined && STORAGE_ERRORS.has(code)
-              ? reject("storage_unavailable", `the hub cannot write to its disk (${code}); resend later`)
-              : reject("internal_error", `the spool could not store the message: ${(error as Error).message}`);
-        await this.refuse(envelope, [rejection]);
-        throw new NotAcceptedError(rejection);
-      }
-      if (forwarded) {
-        try {
-          await forwarded;
-        } catch (error) {
-          const rejection = reject(
-            "rules_unavailable",
-            `the observations could not be handed to their rule partition: ${(error as Error).message}; resend later`,
-          );
-          await this.refuse(envelope, [rejection]);
-          throw new NotAcceptedError(rejection);
-        }
-      }
-      metrics.messagesAccepted.inc(envelope.via);
-      for (const observation of accepted) metrics.observationsAccepted.inc(observation.type);
-    }
-    if (rejections.length > 0) await this.refuse(envelope, rejections);
-    return { accepted, rejections };
+    const outcome: IngestOutcome = { accepted, rejections };
+    if (accepted.length === 0) return this.settle(envelope, outcome);
+    let text = "";
+    for (const observation of accepted) text += `${toLineProtocol(observation)}\n`;
+    // The spool and the hand-over to other instances' rules run together; both must succeed
+    // before the sender gets its acknowledgement.
+    forwarded?.catch(() => undefined); // awaited below, after the spool
+    return this.deps.sink.append(text, accepted.length).then(
+      () =>
+        forwarded
+          ? forwarded.then(
+              () => this.stored(envelope, outcome),
+              (error) => this.handOverFailed(envelope, error),
+            )
+          : this.stored(envelope, outcome),
+      (error) => this.spoolFailed(envelope, error),
+    );
+  }
+
+  private stored(envelope: Envelope, outcome: IngestOutcome): Promise<IngestOutcome> | IngestOutcome {
+    const { metrics } = this.deps;
+    metrics.messagesAccepted.inc(envelope.via);
+    for (const observation of outcome.accepted) metrics.observationsAccepted.inc(observation.type);
+    return this.settle(envelope, outcome);
+  }
+
+  /** The outcome, once the message's rejections (if any) are reported. */
+  private settle(envelope: Envelope, outcome: IngestOutcome): Promise<IngestOutcome> {
+    if (outcome.rejections.length === 0) return Promise.resolve(outcome);
+    return this.refuse(envelope, outcome.rejections).then(() => outcome);
+  }
+
+  private spoolFailed(envelope: Envelope, error: unknown): Promise<never> {
+    const code = (error as NodeJS.ErrnoException).code;
+    const rejection =
+      error instanceof SpoolFullError
+        ? reject("spool_full", error.message)
+        : code !== undefined && STORAGE_ERRORS.has(code)
+          ? reject("storage_unavailable", `the hub cannot write to its disk (${code}); resend later`)
+          : reject("internal_error", `the spool could not store the message: ${(error as Error).message}`);
+    return this.notAccepted(envelope, rejection);
+  }
+
+  private handOverFailed(envelope: Envelope, error: unknown): Promise<never> {
+    const rejection = reject(
+      "rules_unavailable",
+      `the observations could not be handed to their rule partition: ${(error as Error).message}; resend later`,
+    );
+    return this.notAccepted(envelope, rejection);
+  }
+
+  private notAccepted(envelope: Envelope, rejection: Rejection): Promise<never> {
+    return this.refuse(envelope, [rejection]).then(() => {
+      throw new NotAcceptedError(rejection);
+    });
   }
 
   /** Counts, logs, dead-letters and reports the rejections of one message. */

@@ -4,7 +4,7 @@ import { elementPrefix, jsonElements } from "../json-batch.js";
 import type { Observation } from "../observation.js";
 import { type Rejection, reject } from "../rejection.js";
 import { schemaRejection } from "../schema-registry.js";
-import { buildSensorReading } from "../sensor-reading-builder.js";
+import { type ReadingEntry, buildSensorReading } from "../sensor-reading-builder.js";
 import type { Decoder } from "./decoder.js";
 
 interface ReadingPayload {
@@ -30,11 +30,12 @@ export const sensorJsonDecoder: Decoder = {
     const validate = schemas.validator("sensor-reading");
     const observations: Observation[] = [];
     const rejections: Rejection[] = [];
-    elements.forEach((element, index) => {
+    for (let index = 0; index < elements.length; index++) {
+      const element = elements[index];
       const prefix = elementPrefix(batch, index);
       if (!validate(element)) {
         rejections.push(schemaRejection(validate.errors, prefix, "sensor-reading"));
-        return;
+        continue;
       }
       const payload = element as ReadingPayload;
       let timeMs = envelope.receivedAt;
@@ -42,15 +43,22 @@ export const sensorJsonDecoder: Decoder = {
         timeMs = typeof payload.time === "number" ? payload.time : Date.parse(payload.time);
         if (!Number.isFinite(timeMs)) {
           rejections.push(reject("time_invalid", `time "${payload.time}" cannot be read`, { path: `${prefix}/time` }));
-          return;
+          continue;
         }
       }
-      const units = payload.units ?? {};
-      for (const name of Object.keys(units)) {
-        if (!Object.hasOwn(payload.values, name)) {
-          rejections.push(reject("schema_violation", `a unit is given for "${name}" but no value`, { path: `${prefix}/units/${name}` }));
-          return;
-        }
+      const units = payload.units;
+      const unitWithoutValue = units && Object.keys(units).find((name) => !Object.hasOwn(payload.values, name));
+      if (unitWithoutValue !== undefined) {
+        rejections.push(
+          reject("schema_violation", `a unit is given for "${unitWithoutValue}" but no value`, {
+            path: `${prefix}/units/${unitWithoutValue}`,
+          }),
+        );
+        continue;
+      }
+      const entries: ReadingEntry[] = [];
+      for (const name in payload.values) {
+        entries.push({ name, value: payload.values[name] as number, unit: units?.[name], path: `${prefix}/values/${name}` });
       }
       const built = buildSensorReading({
         station: envelope.subjectId,
@@ -59,16 +67,11 @@ export const sensorJsonDecoder: Decoder = {
         kind: payload.kind,
         deviceKind: envelope.deviceKind,
         path: prefix || "/",
-        entries: Object.entries(payload.values).map(([name, value]) => ({
-          name,
-          value,
-          unit: units[name],
-          path: `${prefix}/values/${name}`,
-        })),
+        entries,
       });
       if ("rejection" in built) rejections.push(built.rejection);
       else observations.push(built.reading);
-    });
+    }
     return { observations, rejections };
   },
 };
