@@ -2,6 +2,7 @@
 // Point, the library the design names, with millisecond timestamps (writes use precision=ms).
 import { Point } from "@influxdata/influxdb-client";
 import type { Observation } from "../observation.js";
+import { SeriesKeys } from "./series-keys.js";
 
 /** Timestamps given in ms are written as they are (writes use precision=ms). */
 export const msTime = { convertTime: (value: string | number | Date | undefined) => (value === undefined ? undefined : String(value)) };
@@ -17,31 +18,48 @@ function optionalString(point: Point, name: string, value: string | undefined): 
   if (value !== undefined && value !== "") point.stringField(name, oneLine(value));
 }
 
+/** Name of the fields-only Point whose line is appended to a cached series key (see series-keys.ts). */
+const FIELDS_ONLY = "m";
+const seriesKeys = new SeriesKeys();
+
+/** A series key and a Point carrying only fields and the timestamp: the line is key + the fields part. */
+function joined(key: string, fields: Point, timeMs: number): string {
+  const line = fields.timestamp(Math.round(timeMs)).toLineProtocol(msTime);
+  if (line === undefined) throw new Error("an observation with no fields cannot be stored");
+  return key + line.slice(FIELDS_ONLY.length);
+}
+
 export function toLineProtocol(observation: Observation): string {
-  let point: Point;
   switch (observation.type) {
-    case "sensor_reading":
-      point = new Point("env_reading").tag("station", observation.station).tag("kind", observation.kind).tag("source", observation.source);
-      for (const name in observation.values) point.floatField(name, observation.values[name] as number);
-      break;
-    case "vessel_position":
-      point = new Point("vessel_position")
-        .tag("vessel", observation.vessel)
-        .tag("source", observation.source)
-        .floatField("lat", observation.lat)
-        .floatField("lon", observation.lon);
-      if (observation.mmsi !== undefined) point.tag("mmsi", String(observation.mmsi));
-      optionalFloat(point, "sog", observation.sogKn);
-      optionalFloat(point, "cog", observation.cogDeg);
-      optionalFloat(point, "heading", observation.headingDeg);
-      optionalFloat(point, "nav_status", observation.navStatus);
-      optionalString(point, "receiver", observation.receiver);
-      optionalFloat(point, "battery", observation.batteryV);
-      optionalString(point, "power", observation.power);
-      if (observation.alarms && observation.alarms.length > 0) point.stringField("alarms", observation.alarms.join(","));
-      break;
-    case "vessel_static":
-      point = new Point("vessel_static").tag("vessel", observation.vessel).tag("mmsi", String(observation.mmsi));
+    case "sensor_reading": {
+      const { station, kind, source } = observation;
+      const key = seriesKeys.get(station, `${kind.length}:${kind}${source}`, () =>
+        new Point("env_reading").tag("station", station).tag("kind", kind).tag("source", source),
+      );
+      const fields = new Point(FIELDS_ONLY);
+      for (const name in observation.values) fields.floatField(name, observation.values[name] as number);
+      return joined(key, fields, observation.timeMs);
+    }
+    case "vessel_position": {
+      const { vessel, source, mmsi } = observation;
+      const key = seriesKeys.get(vessel, `${source}${mmsi ?? ""}`, () => {
+        const point = new Point("vessel_position").tag("vessel", vessel).tag("source", source);
+        return mmsi === undefined ? point : point.tag("mmsi", String(mmsi));
+      });
+      const fields = new Point(FIELDS_ONLY).floatField("lat", observation.lat).floatField("lon", observation.lon);
+      optionalFloat(fields, "sog", observation.sogKn);
+      optionalFloat(fields, "cog", observation.cogDeg);
+      optionalFloat(fields, "heading", observation.headingDeg);
+      optionalFloat(fields, "nav_status", observation.navStatus);
+      optionalString(fields, "receiver", observation.receiver);
+      optionalFloat(fields, "battery", observation.batteryV);
+      optionalString(fields, "power", observation.power);
+      if (observation.alarms && observation.alarms.length > 0) fields.stringField("alarms", observation.alarms.join(","));
+      return joined(key, fields, observation.timeMs);
+    }
+    case "vessel_static": {
+      // Rare (one per vessel every few minutes): a Point of its own.
+      const point = new Point("vessel_static").tag("vessel", observation.vessel).tag("mmsi", String(observation.mmsi));
       optionalString(point, "name", observation.name);
       optionalString(point, "callsign", observation.callsign);
       optionalFloat(point, "ship_type", observation.shipType);
@@ -49,11 +67,11 @@ export function toLineProtocol(observation: Observation): string {
       optionalFloat(point, "length", observation.lengthM);
       optionalFloat(point, "beam", observation.beamM);
       optionalString(point, "destination", observation.destination);
-      break;
+      const line = point.timestamp(Math.round(observation.timeMs)).toLineProtocol(msTime);
+      if (line === undefined) throw new Error("a vessel_static observation with no fields cannot be stored");
+      return line;
+    }
   }
-  const line = point.timestamp(Math.round(observation.timeMs)).toLineProtocol(msTime);
-  if (line === undefined) throw new Error(`a ${observation.type} observation with no fields cannot be stored`);
-  return line;
 }
 
 /** Timestamp (ms) of a line written by toLineProtocol, for logs and dead letters. */
