@@ -114,14 +114,16 @@ export const senmlDecoder: Decoder = {
     const observations: Observation[] = [];
     for (const [timeMs, entries] of byTime) {
       // A quantity repeated at one time is ambiguous; keep the last record, as §4.6 resolves later records over earlier.
-      const unique = new Map(entries.map((e) => [e.name, e]));
+      // (Most packs have one record per time: no map for those.)
+      const unique = entries.length === 1 ? entries : [...new Map(entries.map((e) => [e.name, e])).values()];
+      const first = (entries[0] as ReadingEntry).path; // "/{index}/v"
       const built = buildSensorReading({
         station: envelope.subjectId,
         source: envelope.via,
         timeMs,
         deviceKind: envelope.deviceKind,
-        path: (entries[0] as ReadingEntry).path.replace(/\/v$/, ""),
-        entries: [...unique.values()],
+        path: first.slice(0, first.length - 2),
+        entries: unique,
       });
       if ("rejection" in built) rejections.push(built.rejection);
       else observations.push(built.reading);
