@@ -20,6 +20,7 @@ import { coalesceWrites } from "./coalesced-writes.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import { duplexPair } from "./in-process-link.js";
 import { enforceMaxPacketSize } from "./max-packet-size.js";
+import { useDequeForWaitingMessages } from "./message-bus-queue.js";
 import { ingestErrorPayload } from "./ingest-error-payload.js";
 import type { RedisBackends } from "./redis-backends.js";
 import { createPreConnect } from "./pre-connect.js";
@@ -66,6 +67,8 @@ export class HubBroker {
       connectTimeout: deps.options.connectTimeoutMs ?? 10_000,
       drainTimeout: deps.options.drainTimeoutMs ?? 60_000,
     });
+    // The in-memory bus only (with Redis, aedes' mq is mqemitter-redis and stays as it is).
+    if (!deps.redis) useDequeForWaitingMessages((aedes as unknown as { mq: object }).mq); // mq: not in its type declarations
     const context: BrokerContext = {
       principals: new WeakMap(),
       transports: new WeakMap(),
