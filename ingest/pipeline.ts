@@ -128,7 +128,13 @@ export class IngestPipeline {
     // The spool and the hand-over to other instances' rules run together; both must succeed
     // before the sender gets its acknowledgement.
     forwarded?.catch(() => undefined); // awaited below, after the spool
-    return this.deps.sink.append(text, accepted.length).then(
+    let spooled: Promise<void>;
+    try {
+      spooled = this.deps.sink.append(text, accepted.length);
+    } catch (error) {
+      spooled = Promise.reject(error); // a sink that throws is refused like one that rejects
+    }
+    return spooled.then(
       () =>
         forwarded
           ? forwarded.then(
@@ -140,7 +146,7 @@ export class IngestPipeline {
     );
   }
 
-  private stored(envelope: Envelope, outcome: IngestOutcome): Promise<IngestOutcome> | IngestOutcome {
+  private stored(envelope: Envelope, outcome: IngestOutcome): Promise<IngestOutcome> {
     const { metrics } = this.deps;
     metrics.messagesAccepted.inc(envelope.via);
     for (const observation of outcome.accepted) metrics.observationsAccepted.inc(observation.type);
