@@ -33,19 +33,22 @@ export function toLineProtocol(observation: Observation): string {
   switch (observation.type) {
     case "sensor_reading": {
       const { station, kind, source } = observation;
-      const key = seriesKeys.get(station, `${kind.length}:${kind}${source}`, () =>
-        new Point("env_reading").tag("station", station).tag("kind", kind).tag("source", source),
-      );
+      const rest = `${kind.length}:${kind}${source}`;
+      const key =
+        seriesKeys.get(station, rest) ??
+        seriesKeys.add(station, rest, new Point("env_reading").tag("station", station).tag("kind", kind).tag("source", source));
       const fields = new Point(FIELDS_ONLY);
       for (const name in observation.values) fields.floatField(name, observation.values[name] as number);
       return joined(key, fields, observation.timeMs);
     }
     case "vessel_position": {
       const { vessel, source, mmsi } = observation;
-      const key = seriesKeys.get(vessel, `${source}${mmsi ?? ""}`, () => {
-        const point = new Point("vessel_position").tag("vessel", vessel).tag("source", source);
-        return mmsi === undefined ? point : point.tag("mmsi", String(mmsi));
-      });
+      const rest = `${source}${mmsi ?? ""}`;
+      let key = seriesKeys.get(vessel, rest);
+      if (key === undefined) {
+        const tagged = new Point("vessel_position").tag("vessel", vessel).tag("source", source);
+        key = seriesKeys.add(vessel, rest, mmsi === undefined ? tagged : tagged.tag("mmsi", String(mmsi)));
+      }
       const fields = new Point(FIELDS_ONLY).floatField("lat", observation.lat).floatField("lon", observation.lon);
       optionalFloat(fields, "sog", observation.sogKn);
       optionalFloat(fields, "cog", observation.cogDeg);

@@ -16,24 +16,26 @@ export class SeriesKeys {
   constructor(private readonly maxSubjects = 20_000) {}
 
   /**
-   * The series key for `subject` and `rest` (the other tag values, encoded so that different
-   * values never give the same string); `tagged` builds the Point with the measurement and tags.
+   * The series key for `subject` and `rest` (the other tag values, encoded so that different values
+   * never give the same string), if it has been added.
    */
-  get(subject: string, rest: string, tagged: () => Point): string {
+  get(subject: string, rest: string): string | undefined {
+    return this.keys.get(subject)?.get(rest);
+  }
+
+  /** Serialises `tagged` (measurement and tags, no fields) and keeps its series key; returns it. */
+  add(subject: string, rest: string, tagged: Point): string {
     let bySubject = this.keys.get(subject);
     if (!bySubject) {
       if (this.keys.size >= this.maxSubjects) this.keys.clear();
       bySubject = new Map();
       this.keys.set(subject, bySubject);
     }
-    let key = bySubject.get(rest);
-    if (key === undefined) {
-      // With one field and no timestamp, Point's line is the series key followed by exactly PROBE.
-      const line = tagged().floatField("probe", 0).toLineProtocol(NO_TIME);
-      if (!line?.endsWith(PROBE)) throw new Error(`unexpected line from Point: ${line}`);
-      key = line.slice(0, line.length - PROBE.length);
-      bySubject.set(rest, key);
-    }
+    // With one field and no timestamp, Point's line is the series key followed by exactly PROBE.
+    const line = tagged.floatField("probe", 0).toLineProtocol(NO_TIME);
+    if (!line?.endsWith(PROBE)) throw new Error(`unexpected line from Point: ${line}`);
+    const key = line.slice(0, line.length - PROBE.length);
+    bySubject.set(rest, key);
     return key;
   }
 
