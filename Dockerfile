@@ -32,5 +32,5 @@ VOLUME ["/var/lib/ioc-hub"]
 EXPOSE 1883 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:8080/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "--max-old-space-size=256", "dist/hub/cli.js"]
+ENTRYPOINT ["node", "--max-old-space-size=256", "--heap-growing-percent=60", "dist/hub/cli.js"]
 CMD ["start"]

@@ -4,7 +4,6 @@
 // goes through the ingest pipeline as a `modbus-registers` envelope. A slave that times out or
 // answers with a bad CRC is counted per slave and kind; the bus stays up for the others.
 import { setTimeout as sleep } from "node:timers/promises";
-import ModbusRTU from "modbus-serial";
 import { worthLogging } from "../hub/log-throttle.js";
 import type { Logger } from "../hub/logger.js";
 import type { RegisterBlock } from "../ingest/decoders/modbus-registers.js";
@@ -97,6 +96,8 @@ export class ModbusAdapter {
   }
 
   private readonly session: Session = async (signal, up) => {
+    // modbus-serial (and serialport under it) is loaded by the first Modbus session, not by every hub.
+    const ModbusRTU = (await import("modbus-serial")).default;
     const client = new (ModbusRTU as unknown as new () => ModbusClient)();
     let closed: Error | undefined;
     let wake: () => void = () => undefined;

@@ -1,7 +1,7 @@
 // A serial port (USB AIS receiver, RS-232/RS-485 data logger) through the serialport library.
 // Unplugging a USB adapter (or a pty losing its other end) shows up as an error or a close with
 // `disconnected`; both end the source, and the adapter reopens the same path with backoff.
-import { SerialPort } from "serialport";
+import type { SerialPort } from "serialport";
 import type { SerialFraming } from "./adapter-config.js";
 import { type ByteSource, type ByteSourceHandlers, onceEnd } from "./byte-source.js";
 
@@ -20,7 +20,9 @@ export class SerialSource implements ByteSource {
     return this.path;
   }
 
-  open(handlers: ByteSourceHandlers): Promise<void> {
+  async open(handlers: ByteSourceHandlers): Promise<void> {
+    // The driver (a native addon) is loaded by the first serial adapter, not by every hub.
+    const { SerialPort } = await import("serialport");
     const port = new SerialPort({
       path: this.path,
       baudRate: this.framing.baudRate,

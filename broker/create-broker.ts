@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
-import { MqttClient } from "mqtt";
+import type { MqttClient } from "mqtt";
 import { worthLogging } from "../hub/log-throttle.js";
 import type { Logger } from "../hub/logger.js";
 import type { HubMetrics } from "../hub/metrics.js";
@@ -48,6 +48,8 @@ export class HubBroker {
     context: BrokerContext,
     private readonly options: BrokerOptions,
     private readonly redis?: RedisBackends,
+    /** The mqtt client class, loaded only for the shared broker (the one user of openSession). */
+    private readonly mqttClient?: typeof MqttClient,
   ) {
     this.context = context;
   }
@@ -118,7 +120,7 @@ export class HubBroker {
         "MQTT client error; connection closed",
       );
     });
-    const broker = new HubBroker(aedes, context, deps.options, deps.redis);
+    const broker = new HubBroker(aedes, context, deps.options, deps.redis, deps.redis && (await import("mqtt")).MqttClient);
     // Credentials changed while connected (disabled, removed or rotated — by the CLI, which writes the
     // same database, or by REST): the connection is closed at the next sweep, so a revoked device does
     // not keep publishing on an old session.
@@ -193,7 +195,8 @@ export class HubBroker {
    * an in-process stream: no socket, no password; a reconnect opens a new stream.
    */
   openSession(clientId: string): MqttClient {
-    return new MqttClient(
+    if (!this.mqttClient) throw new Error("hub sessions on the broker exist only with the shared (Redis) broker");
+    return new this.mqttClient(
       () => {
         const [hubSide, brokerSide] = duplexPair();
         this.context.internal.add(this.aedes.handle(brokerSide));

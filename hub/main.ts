@@ -10,10 +10,8 @@ import type { FastifyInstance } from "fastify";
 import { createApp } from "../api/create-app.js";
 import type { Readiness } from "../api/routes/health.js";
 import { HubBroker } from "../broker/create-broker.js";
-import { ExternalBroker } from "../broker/external-broker.js";
 import { DeviceRegistry } from "../broker/device-registry.js";
 import { LoginGuard } from "../broker/login-guard.js";
-import { createRedisBackends } from "../broker/redis-backends.js";
 import type { MqttClient } from "mqtt";
 import { PartitionConsumer } from "../ingest/partitions/partition-consumer.js";
 import { parseOwnedPartitions, partitionOf, stationSubject, vesselSubject } from "../ingest/partitions/partition-of.js";
@@ -330,8 +328,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     onRejected: (envelope, rejection) => bus?.reportRejection(envelope, rejection),
   });
   // The embedded broker, or (mqtt.external.url) an ingest worker on an external broker cluster.
+  // The scale-out modules (mqtt client, ioredis, …) load only when configured: ~10 MB of heap a
+  // single hub does not carry.
   const external = config.mqtt.external.url
-    ? new ExternalBroker(
+    ? new (await import("../broker/external-broker.js")).ExternalBroker(
         {
           url: config.mqtt.external.url,
           username: config.mqtt.external.username,
@@ -355,7 +355,11 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         options: config.mqtt,
         pipeline,
         ...(config.mqtt.redis.url && {
-          redis: createRedisBackends(config.mqtt.redis.url, config.mqtt.redis, log.child({ component: "redis" })),
+          redis: (await import("../broker/redis-backends.js")).createRedisBackends(
+            config.mqtt.redis.url,
+            config.mqtt.redis,
+            log.child({ component: "redis" }),
+          ),
         }),
       });
   const bus: MessageBus = external ?? (embedded as HubBroker);
