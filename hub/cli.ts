@@ -3,9 +3,10 @@
 // The old-space cap in the line above keeps V8 from letting short-lived message garbage grow the
 // heap to hundreds of MB under load (measured: peak RSS 300 → 170 MB at 50,000 readings/s offered);
 // the hub's live state is small and its backlog is on disk, not in memory. But under a 256 MB cap
-// V8 grows the heap by only ~1.3× after each full collection, so a burst of messages in flight ran
-// 5–10 mark-compacts (a 300,000-reading SenML burst) whose marking took a core from the writer and
-// influxd; growing by 1.6× runs 2 and measured +13 % end to end, for ~8 MB more peak RSS.
+// V8 grows the heap by only ~1.3× after each full collection, and a burst of messages in flight
+// (300,000 SenML readings) ran 8–10 full collections from start-up on, whose concurrent marking took
+// a core from the writer and influxd; growing by 1.6× runs 5, and measured +6–8 % end to end for
+// ~5 MB more peak RSS (paid for by loading the scale-out and serial modules only when configured).
 // First: before any dependency requires `debug` (see silent-debug.ts).
 import "./silent-debug.js";
 import { readFileSync } from "node:fs";
