@@ -74,12 +74,11 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: "http" }) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
     // A reverse proxy's X-Request-Id is kept; otherwise fastify numbers requests. Every log line of a
     // request carries it (reqId) and every response returns it, so an operator's report finds the log.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "reqId" }),
     requestIdHeader: "x-request-id",
-    requestIdLogLabel: "reqId",
+    bodyLimit: 1024 * 1024,
   });
   // Hardening (docs/security.md): no CORS headers at all (the console is same-origin), no sniffing,
   // no framing, no referrer, a CSP that allows only the hub's own scripts, styles and sockets.

@@ -74,6 +74,69 @@ describe("InfluxWriter", () => {
     expect((await influx.rows("SELECT count(value) FROM trickle"))[0]?.count).toBe(150);
   });
 
+  it("ends the wait for a batch as soon as one is full, however long the flush interval", async () => {
+    influx = await startTestInfluxd();
+    spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
+    deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
+    metrics = new HubMetrics({ processMetrics: false });
+    // A flush interval far longer than the test's timeout: only a full batch can start the write.
+    writer = new InfluxWriter(
+      spool,
+      new InfluxClient({ url: influx.url, db: influx.db }),
+      { batchSize: 500, concurrency: 2, flushIntervalMs: 600_000, maxRetryDelayMs: 500 },
+      deadLetter,
+      metrics,
+      log,
+    );
+    writer.start();
+    for (let group = 0; group < 5; group++) {
+      await spool.append(
+        Array.from({ length: 100 }, (_, i) => `full value=${group * 100 + i} ${1795392000000 + group * 100 + i}\n`).join(""),
+        100,
+      );
+    }
+    await waitDrained(15_000);
+    expect((await influx.rows("SELECT count(value) FROM full"))[0]?.count).toBe(500);
+  });
+
+  it("prepares the server when it starts, before there is anything to write", async () => {
+    influx = await startTestInfluxd();
+    spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
+    deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
+    metrics = new HubMetrics({ processMetrics: false });
+    const client = new InfluxClient({ url: influx.url, db: "made_at_start" });
+    let preparations = 0;
+    writer = new InfluxWriter(
+      spool,
+      client,
+      {
+        batchSize: 500,
+        concurrency: 4,
+        flushIntervalMs: 20,
+        maxRetryDelayMs: 500,
+        prepare: async () => {
+          preparations++;
+          await client.ensureDatabase();
+        },
+      },
+      deadLetter,
+      metrics,
+      log,
+    );
+    expect(writer.healthy).toBe(false);
+    writer.start();
+    const deadline = Date.now() + 10_000;
+    while (!writer.healthy && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(writer.healthy).toBe(true);
+    expect(spool.stats().points).toBe(0);
+    const databases = (await influx.rows("SHOW DATABASES")).map((row) => row.name);
+    expect(databases).toContain("made_at_start");
+    // Four batches at once share that one preparation.
+    for (let i = 0; i < 2000; i++) await spool.append(`early value=${i} ${1795392000000 + i}\n`, 1);
+    await waitDrained();
+    expect(preparations).toBe(1);
+  });
+
   it("drains the spool in batches and moves the cursor only after InfluxDB acknowledged", async () => {
     await setUp();
     for (let i = 0; i < 2000; i++) await spool.append(`w value=${i} ${1795392000000 + i}\n`, 1);

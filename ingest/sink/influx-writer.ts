@@ -28,6 +28,7 @@ export class InfluxWriter {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private prepared = false;
+  private preparing: Promise<void> | undefined;
   private failures = 0;
   state: WriterState = "idle";
   lastError: string | undefined;
@@ -50,7 +51,26 @@ export class InfluxWriter {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Prepared now rather than at the first batch: the database is there before data arrives (the
+    // first writes of a burst no longer wait behind it), and a server that cannot be prepared (bad
+    // credentials, no rights) is reported at start. Failing here, it is tried again by the first write.
+    this.prepare().catch((error) =>
+      this.log.warn({ err: error }, "InfluxDB not ready at start; the spool keeps the data and the writer tries again"),
+    );
     this.loop = this.run().catch((error) => this.log.fatal({ err: error }, "influx writer stopped on an unexpected error"));
+  }
+
+  /** The server's preparation, once; concurrent callers share it, and a failed one is tried again. */
+  private prepare(): Promise<void> {
+    if (this.prepared) return Promise.resolve();
+    this.preparing ??= Promise.resolve(this.options.prepare?.())
+      .then(() => {
+        this.prepared = true;
+      })
+      .finally(() => {
+        this.preparing = undefined;
+      });
+    return this.preparing;
   }
 
   /**
@@ -81,10 +101,28 @@ export class InfluxWriter {
     this.wake = undefined;
   }
 
+  /** Waits up to `ms` for a full batch in the spool; stop() ends the wait too. */
+  private async lingerForBatch(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.spool.off("data", onData);
+        resolve();
+      };
+      const onData = () => {
+        if (this.spool.unreadPoints >= this.options.batchSize) done();
+      };
+      const timer = setTimeout(done, ms);
+      this.spool.on("data", onData);
+      this.wake = done;
+    });
+    this.wake = undefined;
+  }
+
   private async run(): Promise<void> {
     // Up to `concurrency` batches are written at once (InfluxDB ingests them in parallel); they are
     // committed to the spool strictly in order, so the cursor never passes an unwritten batch.
-    const inFlight: { batch: SpoolBatch; written: Promise<boolean> }[] = [];
+    const inFlight: { batch: SpoolBatch; written: Promise<boolean>; settled: boolean }[] = [];
     // The cursor is persisted behind the writes (spool.commit coalesces them): waiting for each
     // cursor file's fsync before reading on would bound the writer to one batch per fsync round.
     let persisted: Promise<void> = Promise.resolve();
@@ -109,17 +147,29 @@ export class InfluxWriter {
         if (!this.running) break;
         lingerFrom = Date.now();
       }
-      // Let a batch fill unless one is already waiting.
+      // Let a batch fill unless one is already waiting: until it is full or the interval is over.
       if (this.options.flushIntervalMs > 0 && this.spool.unreadPoints < this.options.batchSize) {
         const wait = lingerFrom + this.options.flushIntervalMs - Date.now();
-        if (wait > 0) await this.sleepInterruptibly(wait);
+        if (wait > 0) await this.lingerForBatch(wait);
         if (!this.running) break;
       }
-      const batch = await this.spool.read(this.options.batchSize);
-      if (!batch) continue;
+      // Every free slot is filled from one read.
+      const batches = await this.spool.readBatches(this.options.batchSize, this.options.concurrency - inFlight.length);
+      if (batches.length === 0) continue;
       lingerFrom = Date.now();
-      inFlight.push({ batch, written: this.deliver(batch) });
-      if (inFlight.length >= this.options.concurrency) await commitOldest();
+      for (const batch of batches) {
+        const entry = { batch, written: this.deliver(batch), settled: false };
+        const settle = () => {
+          entry.settled = true;
+        };
+        entry.written.then(settle, settle);
+        inFlight.push(entry);
+      }
+      // At least one slot free for the next read; more if the batches after the oldest are done too.
+      if (inFlight.length >= this.options.concurrency) {
+        await commitOldest();
+        while (inFlight[0]?.settled) await commitOldest();
+      }
     }
     while (inFlight.length > 0) await commitOldest();
     await persisted;
@@ -130,10 +180,7 @@ export class InfluxWriter {
     for (let attempt = 0; ; attempt++) {
       this.state = attempt === 0 ? "writing" : "retrying";
       try {
-        if (!this.prepared) {
-          await this.options.prepare?.();
-          this.prepared = true;
-        }
+        await this.prepare();
         const result = await this.writeResolving(batch.body);
         if (result === "done") {
           if (this.failures > 0) this.log.info({ attempts: attempt + 1 }, "InfluxDB is writable again; draining the spool");

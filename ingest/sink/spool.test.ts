@@ -38,6 +38,37 @@ describe("Spool", () => {
     await spool.close();
   });
 
+  it("hands out several full batches from one read, and a partial one only on its own", async () => {
+    const spool = await Spool.open(dir.path, { ...options, segmentBytes: 1 << 20 });
+    await Promise.all(Array.from({ length: 2350 }, (_, i) => spool.append(`${line(i)}\n`, 1)));
+    const first = await spool.readBatches(500, 4);
+    expect(first.map((b) => b.count)).toEqual([500, 500, 500, 500]);
+    // Consecutive and complete: each batch ends where the next begins, bodies without the newline.
+    expect(first.flatMap((b) => batchLines(b))).toEqual(Array.from({ length: 2000 }, (_, i) => line(i)));
+    for (let i = 1; i < first.length; i++) {
+      const previous = first[i - 1] as (typeof first)[number];
+      expect((first[i] as (typeof first)[number]).end.offset - previous.end.offset).toBe((first[i] as (typeof first)[number]).bytes);
+    }
+    expect(spool.unreadPoints).toBe(350);
+    // 350 left: less than a batch, returned alone (the writer lingers before asking for it).
+    const rest = await spool.readBatches(500, 4);
+    expect(rest.map((b) => b.count)).toEqual([350]);
+    expect(batchLines(rest[0] as (typeof rest)[number])).toEqual(Array.from({ length: 350 }, (_, i) => line(2000 + i)));
+    expect(await spool.readBatches(500, 4)).toEqual([]);
+    for (const batch of [...first, ...rest]) await spool.commit(batch);
+    expect(spool.stats()).toMatchObject({ points: 0, bytes: 0 });
+    await spool.close();
+  });
+
+  it("does not hand out a partial batch behind full ones", async () => {
+    const spool = await Spool.open(dir.path, options);
+    await Promise.all(Array.from({ length: 1200 }, (_, i) => spool.append(`${line(i)}\n`, 1)));
+    const batches = await spool.readBatches(500, 4);
+    expect(batches.map((b) => b.count)).toEqual([500, 500]);
+    expect(spool.unreadPoints).toBe(200);
+    await spool.close();
+  });
+
   it("rotates segments and deletes them once InfluxDB has them", async () => {
     const spool = await Spool.open(dir.path, options);
     for (let i = 0; i < 3000; i++) await spool.append(`${line(i)}\n`, 1);

@@ -355,12 +355,23 @@ export class Spool extends EventEmitter {
   }
 
   /** Takes up to maxLines durable lines after the last read (not yet acknowledged: see commit). */
+  /** The next batch of at most `maxLines` lines, or undefined when everything has been read. */
   async read(maxLines: number): Promise<SpoolBatch | undefined> {
+    return (await this.readBatches(maxLines, 1))[0];
+  }
+
+  /**
+   * Up to `maxBatches` consecutive batches of at most `maxLines` lines, from one file read: a writer
+   * with several free slots fills them in one event-loop turn instead of one turn per batch, which
+   * under an ingest burst (each turn waits behind ingest's time slice) left it far behind. Past the
+   * first, only full batches are returned, so a partial tail still waits for the writer's linger.
+   */
+  async readBatches(maxLines: number, maxBatches: number): Promise<SpoolBatch[]> {
     for (;;) {
       const size = this.sizes.get(this.readPos.segment);
       if (size === undefined || this.readPos.offset >= size) {
         const next = [...this.sizes.keys()].filter((id) => id > this.readPos.segment).sort((a, b) => a - b)[0];
-        if (next === undefined) return undefined;
+        if (next === undefined) return [];
         this.readPos = { segment: next, offset: 0 };
         continue;
       }
@@ -368,29 +379,46 @@ export class Spool extends EventEmitter {
         await this.reader?.fh.close();
         this.reader = { id: this.readPos.segment, fh: await open(join(this.dir, segmentName(this.readPos.segment)), "r") };
       }
-      const want = Math.min(READ_CHUNK_MAX, Math.max(READ_CHUNK_MIN, Math.ceil(maxLines * this.avgLineBytes * 1.25)));
-      let length = Math.min(size - this.readPos.offset, want);
+      const want = Math.min(READ_CHUNK_MAX, Math.max(READ_CHUNK_MIN, Math.ceil(maxLines * maxBatches * this.avgLineBytes * 1.25)));
+      const start = this.readPos;
+      let length = Math.min(size - start.offset, want);
       let buffer = Buffer.allocUnsafe(length);
-      await this.reader.fh.read(buffer, 0, length, this.readPos.offset);
+      await this.reader.fh.read(buffer, 0, length, start.offset);
+      const batches: SpoolBatch[] = [];
+      const take = (from: number, cut: number, count: number) =>
+        batches.push({
+          body: buffer.subarray(from, cut),
+          count,
+          end: { segment: start.segment, offset: start.offset + cut + 1 },
+          bytes: cut + 1 - from,
+        });
+      let from = 0;
       let cut = -1;
       let count = 0;
       for (let i = buffer.indexOf(NEWLINE); i !== -1 && i < length; i = buffer.indexOf(NEWLINE, i + 1)) {
         cut = i;
-        if (++count === maxLines) break;
+        if (++count === maxLines) {
+          take(from, cut, count);
+          from = cut + 1;
+          count = 0;
+          if (batches.length === maxBatches) break;
+        }
       }
-      if (cut === -1) {
+      if (count > 0 && batches.length === 0) take(from, cut, count);
+      if (batches.length === 0) {
         // A line longer than one chunk: read to the segment's end (appends always end on a newline).
-        length = size - this.readPos.offset;
+        length = size - start.offset;
         buffer = Buffer.allocUnsafe(length);
-        await this.reader.fh.read(buffer, 0, length, this.readPos.offset);
-        cut = buffer.indexOf(NEWLINE);
-        count = 1;
+        await this.reader.fh.read(buffer, 0, length, start.offset);
+        take(0, buffer.indexOf(NEWLINE), 1);
       }
-      this.avgLineBytes = 0.8 * this.avgLineBytes + (0.2 * (cut + 1)) / count;
-      const end = { segment: this.readPos.segment, offset: this.readPos.offset + cut + 1 };
-      this.readPos = end;
-      this.inFlightPoints += count;
-      return { body: buffer.subarray(0, cut), count, end, bytes: cut + 1 };
+      const last = batches[batches.length - 1] as SpoolBatch;
+      let lines = 0;
+      for (const batch of batches) lines += batch.count;
+      this.avgLineBytes = 0.8 * this.avgLineBytes + (0.2 * (last.end.offset - start.offset)) / lines;
+      this.readPos = last.end;
+      this.inFlightPoints += lines;
+      return batches;
     }
   }
 
