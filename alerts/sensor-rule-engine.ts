@@ -141,18 +141,27 @@ export class SensorRuleEngine {
     for (let i = 0; i < list.length; i++) if (this.step(list[i] as Slot, input)) return;
   }
 
+  /**
+   * The input of every step, refilled for each value: rules copy what they keep, never the input
+   * (sensor-rule.ts), and steps run one at a time, so one object serves every reading.
+   */
+  private readonly input: SensorInput = { station: "", kind: "air", quantity: "", value: 0, timeMs: 0, receivedAtMs: 0 };
+
   /** The pipeline's rule stage. */
   observe = (observation: Observation, envelope: Envelope): void => {
     if (observation.type !== "sensor_reading") return;
-    const { station, kind, timeMs, values } = observation;
-    const receivedAtMs = envelope.receivedAt;
+    const { station, values } = observation;
+    const input = this.input;
+    input.station = station;
+    input.kind = observation.kind;
+    input.timeMs = observation.timeMs;
+    input.receivedAtMs = envelope.receivedAt;
     const perStation = this.slotsFor(station, STATION_SCOPE);
     if (perStation.length > 0) {
-      const input: SensorInput = { station, kind, quantity: STATION_SCOPE, value: Number.NaN, timeMs, receivedAtMs };
+      input.quantity = STATION_SCOPE;
+      input.value = Number.NaN;
       for (let i = 0; i < perStation.length; i++) this.step(perStation[i] as Slot, input);
     }
-    // One input object for all values of the reading: rules copy what they keep, never the input.
-    const input: SensorInput = { station, kind, quantity: "", value: 0, timeMs, receivedAtMs };
     for (const quantity in values) {
       input.quantity = quantity;
       input.value = values[quantity] as number;

@@ -8,6 +8,7 @@ import { ManagedInfluxd } from "../ingest/sink/managed-influxd.js";
 import type { BenchContext } from "./run.js";
 import { countPoints, waitForCount } from "./support/influx-count.js";
 import { rssBytes, runLoad, startHub } from "./support/processes.js";
+import { waitForSpoolDrained } from "./support/spool-drained.js";
 import { type BenchResult, median, result } from "./support/result.js";
 
 const PUBLISHERS = 100;
@@ -84,8 +85,11 @@ export async function ingestEndToEnd(ctx: BenchContext, bareAedesQos1: number): 
             stallP50.push(delay.p50Ms);
             ctx.log(`  senml burst: event loop delayed ${delay.maxMs.toFixed(0)} ms at most (p50 ${delay.p50Ms.toFixed(1)} ms)`);
           }
-          const doneAt = await waitForCount(client, expected, 120_000);
+          // Timed to the moment InfluxDB has acknowledged everything; then checked by counting.
+          const doneAt = await waitForSpoolDrained(hub.httpPort as number, 120_000);
+          await waitForCount(client, expected, 10_000);
           const stored = (await countPoints(client)) - warm;
+          if (stored !== expected - warm) ctx.log(`  e2e ${mode}: only ${stored} of ${expected - warm} readings stored`);
           const rate = (stored / (doneAt - load.startedAtEpochMs)) * 1000;
           (mode === "single" ? single : packs).push(rate);
           ctx.log(`  e2e ${mode}: ${Math.round(rate)} readings/s (${stored}/${expected - warm} stored, ${load.acked} acked)`);

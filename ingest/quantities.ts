@@ -138,10 +138,11 @@ export function toCanonical(name: string, value: number, unit: string | undefine
 }
 
 /** The station kind a set of quantities implies, or undefined when they only hold shared quantities. */
-export function impliedKind(names: Iterable<string>): SensorKind | "mixed" | undefined {
+export function impliedKind(named: Iterable<string | { name: string }>): SensorKind | "mixed" | undefined {
   let kind: SensorKind | undefined;
-  for (const name of names) {
-    const domain = quantities[name]?.domain;
+  for (const item of named) {
+    const name = typeof item === "string" ? item : item.name;
+    const domain = Object.hasOwn(quantities, name) ? quantities[name]?.domain : undefined;
     if (domain === "air" || domain === "water") {
       if (kind && kind !== domain) return "mixed";
       kind = domain;

@@ -8,20 +8,26 @@ export interface ReadingEntry {
   name: string;
   value: number;
   unit?: string | undefined;
-  /** JSON pointer of the entry, for the rejection. */
-  path: string;
+  /** JSON pointer of the entry, for the rejection; or left to the draft's entryPath. */
+  path?: string;
 }
 
-export interface ReadingDraft {
+export interface ReadingDraft<E extends ReadingEntry = ReadingEntry> {
   station: string;
   source: string;
   timeMs: number;
-  entries: ReadingEntry[];
+  entries: E[];
   /** Kind stated in the payload. */
   kind?: SensorKind | undefined;
   /** Kind the sending device is registered with, when it is a station. */
   deviceKind?: string | undefined;
-  path: string;
+  /**
+   * JSON pointer of the reading, for the rejection; a function is only called for one. Formats with
+   * many readings per message (SenML) build no pointer for the readings that are accepted.
+   */
+  path: string | ((entries: readonly E[]) => string);
+  /** JSON pointer of an entry without its own path. */
+  entryPath?: (entry: E) => string;
 }
 
 /**
@@ -33,32 +39,33 @@ export function scaled(raw: number, scale = 1, offset = 0): number {
   return Number((raw * scale + offset).toPrecision(12));
 }
 
-export function buildSensorReading(draft: ReadingDraft): { reading: SensorReading } | { rejection: Rejection } {
+export function buildSensorReading<E extends ReadingEntry>(draft: ReadingDraft<E>): { reading: SensorReading } | { rejection: Rejection } {
   const values: Record<string, number> = {};
+  const entryPath = (entry: E) => entry.path ?? draft.entryPath?.(entry);
   for (const entry of draft.entries) {
     if (!Number.isFinite(entry.value)) {
-      return { rejection: reject("value_not_finite", `${entry.name} is ${entry.value}`, { path: entry.path }) };
+      return { rejection: reject("value_not_finite", `${entry.name} is ${entry.value}`, { path: entryPath(entry) }) };
     }
     const converted = toCanonical(entry.name, entry.value, entry.unit);
-    if (!converted.ok) return { rejection: reject(converted.reason, converted.message, { path: entry.path }) };
+    if (!converted.ok) return { rejection: reject(converted.reason, converted.message, { path: entryPath(entry) }) };
     if (!Number.isFinite(converted.value)) {
-      return { rejection: reject("value_not_finite", `${entry.name} overflows after unit conversion`, { path: entry.path }) };
+      return { rejection: reject("value_not_finite", `${entry.name} overflows after unit conversion`, { path: entryPath(entry) }) };
     }
     values[entry.name] = converted.value;
   }
-  const implied = impliedKind(Object.keys(values));
+  const path = () => (typeof draft.path === "string" ? draft.path : draft.path(draft.entries));
+  const implied = impliedKind(draft.entries);
   if (implied === "mixed") {
-    return { rejection: reject("kind_mismatch", "a reading mixes air and water quantities", { path: draft.path }) };
+    return { rejection: reject("kind_mismatch", "a reading mixes air and water quantities", { path: path() }) };
   }
   const registered = draft.deviceKind === "air" || draft.deviceKind === "water" ? draft.deviceKind : undefined;
   const kind = draft.kind ?? registered ?? implied;
   if (!kind) {
-    return { rejection: reject("kind_mismatch", 'the station kind cannot be told: add "kind": "air" or "water"', { path: draft.path }) };
+    return { rejection: reject("kind_mismatch", 'the station kind cannot be told: add "kind": "air" or "water"', { path: path() }) };
   }
-  for (const other of [registered, implied]) {
-    if (other && other !== kind) {
-      return { rejection: reject("kind_mismatch", `the reading is ${other} data but was sent as ${kind}`, { path: draft.path }) };
-    }
+  if ((registered && registered !== kind) || (implied && implied !== kind)) {
+    const other = registered && registered !== kind ? registered : implied;
+    return { rejection: reject("kind_mismatch", `the reading is ${other} data but was sent as ${kind}`, { path: path() }) };
   }
   return {
     reading: { type: "sensor_reading", station: draft.station, kind, source: draft.source, timeMs: draft.timeMs, values },

@@ -21,6 +21,10 @@ export interface SustainedState {
   count: number;
 }
 
+/** What the rule watches, for its messages (built only for a transition: steps run for every value). */
+const watched = (config: SustainedConfig, quantity: string) =>
+  config.mode === "mean" ? `${config.forMinutes}-min mean of ${quantity}` : quantity;
+
 export const sustained: SensorRule<SustainedConfig, SustainedState> = {
   type: "sustained",
   parameters: {
@@ -84,16 +88,15 @@ export const sustained: SensorRule<SustainedConfig, SustainedState> = {
       else state.sinceMs = sinceMs;
       next = state;
     }
-    const what = config.mode === "mean" ? `${config.forMinutes}-min mean of ${input.quantity}` : input.quantity;
     if (!state.active && holds) {
-      const message = `${what} above ${config.above} for ${config.forMinutes} min (now ${Math.round(level * 100) / 100})`;
+      const message = `${watched(config, input.quantity)} above ${config.above} for ${config.forMinutes} min (now ${Math.round(level * 100) / 100})`;
       return {
         state: Object.assign(next, { active: true }),
         transitions: [sensorAlert(entry, { ...input, value: level }, "raised", "quality", message, config.above)],
       };
     }
     if (state.active && level < clearAt) {
-      const message = `${what} back below ${clearAt} (now ${Math.round(level * 100) / 100})`;
+      const message = `${watched(config, input.quantity)} back below ${clearAt} (now ${Math.round(level * 100) / 100})`;
       return {
         state: Object.assign(next, { active: false }),
         transitions: [sensorAlert(entry, { ...input, value: level }, "cleared", "quality", message, config.above)],

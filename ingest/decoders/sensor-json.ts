@@ -14,6 +14,8 @@ interface ReadingPayload {
   units?: Record<string, string>;
 }
 
+const singleEntryPath = (entry: ReadingEntry) => `/values/${entry.name}`;
+
 export const sensorJsonDecoder: Decoder = {
   name: "sensor-json",
   schema: "sensor-reading",
@@ -57,9 +59,7 @@ export const sensorJsonDecoder: Decoder = {
         continue;
       }
       const entries: ReadingEntry[] = [];
-      for (const name in payload.values) {
-        entries.push({ name, value: payload.values[name] as number, unit: units?.[name], path: `${prefix}/values/${name}` });
-      }
+      for (const name in payload.values) entries.push({ name, value: payload.values[name] as number, unit: units?.[name] });
       const built = buildSensorReading({
         station: envelope.subjectId,
         source: envelope.via,
@@ -67,6 +67,8 @@ export const sensorJsonDecoder: Decoder = {
         kind: payload.kind,
         deviceKind: envelope.deviceKind,
         path: prefix || "/",
+        // Pointers are built only for a rejection.
+        entryPath: batch ? (entry) => `${prefix}/values/${entry.name}` : singleEntryPath,
         entries,
       });
       if ("rejection" in built) rejections.push(built.rejection);

@@ -2,6 +2,7 @@
 // Point, the library the design names, with millisecond timestamps (writes use precision=ms).
 import { Point } from "@influxdata/influxdb-client";
 import type { Observation } from "../observation.js";
+import { FieldKeys } from "./field-keys.js";
 import { SeriesKeys } from "./series-keys.js";
 
 /** Timestamps given in ms are written as they are (writes use precision=ms). */
@@ -21,6 +22,7 @@ function optionalString(point: Point, name: string, value: string | undefined): 
 /** Name of the fields-only Point whose line is appended to a cached series key (see series-keys.ts). */
 const FIELDS_ONLY = "m";
 const seriesKeys = new SeriesKeys();
+const fieldKeys = new FieldKeys();
 
 /** A series key and a Point carrying only fields and the timestamp: the line is key + the fields part. */
 function joined(key: string, fields: Point, timeMs: number): string {
@@ -29,17 +31,33 @@ function joined(key: string, fields: Point, timeMs: number): string {
   return key + line.slice(FIELDS_ONLY.length);
 }
 
+/** A sensor series' tags besides the station, unambiguously joined; memoised (a few kinds × sources). */
+const sensorRests = new Map<string, Map<string, string>>();
+function sensorRest(kind: string, source: string): string {
+  let bySource = sensorRests.get(kind);
+  if (!bySource) {
+    bySource = new Map();
+    sensorRests.set(kind, bySource);
+  }
+  let rest = bySource.get(source);
+  if (rest === undefined) {
+    rest = `${kind.length}:${kind}${source}`;
+    bySource.set(source, rest);
+  }
+  return rest;
+}
+
 export function toLineProtocol(observation: Observation): string {
   switch (observation.type) {
     case "sensor_reading": {
       const { station, kind, source } = observation;
-      const rest = `${kind.length}:${kind}${source}`;
+      const rest = sensorRest(kind, source);
       const key =
         seriesKeys.get(station, rest) ??
         seriesKeys.add(station, rest, new Point("env_reading").tag("station", station).tag("kind", kind).tag("source", source));
-      const fields = new Point(FIELDS_ONLY);
-      for (const name in observation.values) fields.floatField(name, observation.values[name] as number);
-      return joined(key, fields, observation.timeMs);
+      const fields = fieldKeys.numberFields(observation.values);
+      if (fields === "") throw new Error("an observation with no fields cannot be stored");
+      return `${key} ${fields} ${Math.round(observation.timeMs)}`;
     }
     case "vessel_position": {
       const { vessel, source, mmsi } = observation;
