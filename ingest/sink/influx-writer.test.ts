@@ -99,6 +99,26 @@ describe("InfluxWriter", () => {
     expect((await influx.rows("SELECT count(value) FROM full"))[0]?.count).toBe(500);
   });
 
+  it("writes the rest of a backlog at once, without waiting for the flush interval", async () => {
+    influx = await startTestInfluxd();
+    spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
+    deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
+    metrics = new HubMetrics({ processMetrics: false });
+    writer = new InfluxWriter(
+      spool,
+      new InfluxClient({ url: influx.url, db: influx.db }),
+      { batchSize: 500, concurrency: 2, flushIntervalMs: 600_000, maxRetryDelayMs: 500 },
+      deadLetter,
+      metrics,
+      log,
+    );
+    writer.start();
+    // Two full batches and 250 points: the 250 follow the full batches instead of lingering.
+    await spool.append(Array.from({ length: 1250 }, (_, i) => `backlog value=${i} ${1795392000000 + i}\n`).join(""), 1250);
+    await waitDrained(15_000);
+    expect((await influx.rows("SELECT count(value) FROM backlog"))[0]?.count).toBe(1250);
+  });
+
   it("prepares the server when it starts, before there is anything to write", async () => {
     influx = await startTestInfluxd();
     spool = await Spool.open(join(dir.path, "spool"), spoolOptions);

@@ -137,8 +137,12 @@ export class InfluxWriter {
     // A batch may fill for up to flushIntervalMs from here (the previous read, or data arriving at
     // an idle writer): without it a trickle of group commits would go out as many tiny writes.
     let lingerFrom = Date.now();
+    // The previous read took full batches: the writer is working off a backlog (a burst, or the
+    // spool after an outage), and its last partial batch goes out at once rather than lingering.
+    let backlog = false;
     while (this.running) {
       if (!this.spool.hasUnread()) {
+        backlog = false;
         while (inFlight.length > 0) await commitOldest();
         if (!this.running) break;
         this.state = "idle";
@@ -148,7 +152,7 @@ export class InfluxWriter {
         lingerFrom = Date.now();
       }
       // Let a batch fill unless one is already waiting: until it is full or the interval is over.
-      if (this.options.flushIntervalMs > 0 && this.spool.unreadPoints < this.options.batchSize) {
+      if (this.options.flushIntervalMs > 0 && !backlog && this.spool.unreadPoints < this.options.batchSize) {
         const wait = lingerFrom + this.options.flushIntervalMs - Date.now();
         if (wait > 0) await this.lingerForBatch(wait);
         if (!this.running) break;
@@ -157,6 +161,7 @@ export class InfluxWriter {
       const batches = await this.spool.readBatches(this.options.batchSize, this.options.concurrency - inFlight.length);
       if (batches.length === 0) continue;
       lingerFrom = Date.now();
+      backlog = (batches[batches.length - 1] as SpoolBatch).count === this.options.batchSize;
       for (const batch of batches) {
         const entry = { batch, written: this.deliver(batch), settled: false };
         const settle = () => {
