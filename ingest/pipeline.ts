@@ -146,11 +146,12 @@ export class IngestPipeline {
     );
   }
 
-  private stored(envelope: Envelope, outcome: IngestOutcome): Promise<IngestOutcome> {
+  /** Called from the spool's promise: a plain outcome (the common case) resolves it without another promise. */
+  private stored(envelope: Envelope, outcome: IngestOutcome): IngestOutcome | Promise<IngestOutcome> {
     const { metrics } = this.deps;
     metrics.messagesAccepted.inc(envelope.via);
     for (const observation of outcome.accepted) metrics.observationsAccepted.inc(observation.type);
-    return this.settle(envelope, outcome);
+    return outcome.rejections.length === 0 ? outcome : this.settle(envelope, outcome);
   }
 
   /** The outcome, once the message's rejections (if any) are reported. */
