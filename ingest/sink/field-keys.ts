@@ -45,7 +45,7 @@ export class FieldKeys {
     }
     if (only === undefined) return "";
     if (names === undefined) return this.field(only, values[only] as number);
-    names.sort();
+    sortNames(names);
     let fields = "";
     for (const name of names) fields += (fields === "" ? "" : ",") + this.field(name, values[name] as number);
     return fields;
@@ -54,5 +54,26 @@ export class FieldKeys {
   private field(name: string, value: number): string {
     if (!Number.isFinite(value)) throw new Error(`invalid float value for field '${name}': ${value}`);
     return `${this.key(name)}=${String(value)}`;
+  }
+}
+
+/**
+ * Sorts field names in place as Array.prototype.sort() would (UTF-16 code units). A reading has a few
+ * fields: insertion sort, since the built-in sort allocated ~600 bytes of work space per call (V8's
+ * sampling heap profiler), for two names.
+ */
+function sortNames(names: string[]): void {
+  if (names.length > 16) {
+    names.sort();
+    return;
+  }
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (names[j] as string) > name) {
+      names[j + 1] = names[j] as string;
+      j--;
+    }
+    names[j + 1] = name;
   }
 }
