@@ -8,7 +8,7 @@ import { type TestInfluxd, startTestInfluxd } from "../../test/support/influxd.j
 import { tempDir } from "../../test/support/temp-dir.js";
 import { DeadLetterLog } from "../dead-letter.js";
 import { InfluxClient } from "./influx-client.js";
-import { InfluxWriter } from "./influx-writer.js";
+import { InfluxWriter, type WriterOptions } from "./influx-writer.js";
 import { Spool } from "./spool.js";
 
 const log = pino({ level: "silent" });
@@ -22,15 +22,18 @@ describe("InfluxWriter", () => {
   let writer: InfluxWriter;
   let metrics: HubMetrics;
 
-  async function setUp(maxBodyBytes?: number) {
-    influx = await startTestInfluxd({ maxBodyBytes });
+  /** A real influxd, a spool and a started writer; `client` and `options` change the writer's. */
+  async function setUp(
+    setup: { maxBodyBytes?: number; client?: (influx: TestInfluxd) => InfluxClient; options?: Partial<WriterOptions> } = {},
+  ) {
+    influx = await startTestInfluxd({ maxBodyBytes: setup.maxBodyBytes });
     spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
     deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
     metrics = new HubMetrics({ processMetrics: false });
     writer = new InfluxWriter(
       spool,
-      new InfluxClient({ url: influx.url, db: influx.db }),
-      { batchSize: 500, concurrency: 2, flushIntervalMs: 20, maxRetryDelayMs: 500 },
+      setup.client?.(influx) ?? new InfluxClient({ url: influx.url, db: influx.db }),
+      { batchSize: 500, concurrency: 2, flushIntervalMs: 20, maxRetryDelayMs: 500, ...setup.options },
       deadLetter,
       metrics,
       log,
@@ -75,20 +78,8 @@ describe("InfluxWriter", () => {
   });
 
   it("ends the wait for a batch as soon as one is full, however long the flush interval", async () => {
-    influx = await startTestInfluxd();
-    spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
-    deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
-    metrics = new HubMetrics({ processMetrics: false });
     // A flush interval far longer than the test's timeout: only a full batch can start the write.
-    writer = new InfluxWriter(
-      spool,
-      new InfluxClient({ url: influx.url, db: influx.db }),
-      { batchSize: 500, concurrency: 2, flushIntervalMs: 600_000, maxRetryDelayMs: 500 },
-      deadLetter,
-      metrics,
-      log,
-    );
-    writer.start();
+    await setUp({ options: { flushIntervalMs: 600_000 } });
     for (let group = 0; group < 5; group++) {
       await spool.append(
         Array.from({ length: 100 }, (_, i) => `full value=${group * 100 + i} ${1795392000000 + group * 100 + i}\n`).join(""),
@@ -100,19 +91,7 @@ describe("InfluxWriter", () => {
   });
 
   it("writes the rest of a backlog at once, without waiting for the flush interval", async () => {
-    influx = await startTestInfluxd();
-    spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
-    deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
-    metrics = new HubMetrics({ processMetrics: false });
-    writer = new InfluxWriter(
-      spool,
-      new InfluxClient({ url: influx.url, db: influx.db }),
-      { batchSize: 500, concurrency: 2, flushIntervalMs: 600_000, maxRetryDelayMs: 500 },
-      deadLetter,
-      metrics,
-      log,
-    );
-    writer.start();
+    await setUp({ options: { flushIntervalMs: 600_000 } });
     // Two full batches and 250 points: the 250 follow the full batches instead of lingering.
     await spool.append(Array.from({ length: 1250 }, (_, i) => `backlog value=${i} ${1795392000000 + i}\n`).join(""), 1250);
     await waitDrained(15_000);
@@ -120,31 +99,21 @@ describe("InfluxWriter", () => {
   });
 
   it("prepares the server when it starts, before there is anything to write", async () => {
-    influx = await startTestInfluxd();
-    spool = await Spool.open(join(dir.path, "spool"), spoolOptions);
-    deadLetter = new DeadLetterLog(join(dir.path, "dead"), { maxFileBytes: 1 << 20, maxFiles: 2 });
-    metrics = new HubMetrics({ processMetrics: false });
-    const client = new InfluxClient({ url: influx.url, db: "made_at_start" });
+    let client: InfluxClient | undefined;
     let preparations = 0;
-    writer = new InfluxWriter(
-      spool,
-      client,
-      {
-        batchSize: 500,
+    await setUp({
+      client: (server) => {
+        client = new InfluxClient({ url: server.url, db: "made_at_start" });
+        return client;
+      },
+      options: {
         concurrency: 4,
-        flushIntervalMs: 20,
-        maxRetryDelayMs: 500,
         prepare: async () => {
           preparations++;
-          await client.ensureDatabase();
+          await client?.ensureDatabase();
         },
       },
-      deadLetter,
-      metrics,
-      log,
-    );
-    expect(writer.healthy).toBe(false);
-    writer.start();
+    });
     const deadline = Date.now() + 10_000;
     while (!writer.healthy && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(writer.healthy).toBe(true);
@@ -200,7 +169,7 @@ describe("InfluxWriter", () => {
   });
 
   it("splits a batch InfluxDB answers with 413", async () => {
-    await setUp(3000);
+    await setUp({ maxBodyBytes: 3000 });
     // Random values so that gzip cannot bring the batch under the limit.
     const lines = Array.from({ length: 500 }, (_, i) => `split,station=s${i % 7} value=${i},noise=${Math.random()} ${1795392000000 + i}`);
     await spool.append(`${lines.join("\n")}\n`, lines.length);

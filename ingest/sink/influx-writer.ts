@@ -90,19 +90,8 @@ export class InfluxWriter {
     this.state = "stopped";
   }
 
-  private async sleepInterruptibly(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.wake = undefined;
-  }
-
-  /** Waits up to `ms` for a full batch in the spool; stop() ends the wait too. */
-  private async lingerForBatch(ms: number): Promise<void> {
+  /** Sleeps up to `ms`; stop() ends the sleep, and with `untilFullBatch` so does a full batch in the spool. */
+  private async sleepInterruptibly(ms: number, untilFullBatch = false): Promise<void> {
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -113,7 +102,7 @@ export class InfluxWriter {
         if (this.spool.unreadPoints >= this.options.batchSize) done();
       };
       const timer = setTimeout(done, ms);
-      this.spool.on("data", onData);
+      if (untilFullBatch) this.spool.on("data", onData);
       this.wake = done;
     });
     this.wake = undefined;
@@ -154,7 +143,7 @@ export class InfluxWriter {
       // Let a batch fill unless one is already waiting: until it is full or the interval is over.
       if (this.options.flushIntervalMs > 0 && !backlog && this.spool.unreadPoints < this.options.batchSize) {
         const wait = lingerFrom + this.options.flushIntervalMs - Date.now();
-        if (wait > 0) await this.lingerForBatch(wait);
+        if (wait > 0) await this.sleepInterruptibly(wait, true);
         if (!this.running) break;
       }
       // Every free slot is filled from one read.

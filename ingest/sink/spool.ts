@@ -354,14 +354,16 @@ export class Spool extends EventEmitter {
     return this.points - this.inFlightPoints;
   }
 
-  /** Takes up to maxLines durable lines after the last read (not yet acknowledged: see commit). */
-  /** The next batch of at most `maxLines` lines, or undefined when everything has been read. */
+  /**
+   * Takes up to maxLines durable lines after the last read (not yet acknowledged: see commit);
+   * undefined when everything has been read.
+   */
   async read(maxLines: number): Promise<SpoolBatch | undefined> {
     return (await this.readBatches(maxLines, 1))[0];
   }
 
   /**
-   * Up to `maxBatches` consecutive batches of at most `maxLines` lines, from one file read: a writer
+   * Like read(): up to `maxBatches` consecutive batches of at most `maxLines` lines, from one file read: a writer
    * with several free slots fills them in one event-loop turn instead of one turn per batch, which
    * under an ingest burst (each turn waits behind ingest's time slice) left it far behind. Past the
    * first, only full batches are returned, so a partial tail still waits for the writer's linger.
