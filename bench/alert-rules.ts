@@ -95,7 +95,7 @@ async function fanOutLatency(ctx: BenchContext): Promise<BenchResult[]> {
   try {
     const stationsN = 50;
     const perSecond = 100;
-    const seconds = ctx.quick ? 5 : 15;
+    const seconds = ctx.quick ? 3 : 15;
     const sent = new Map<string, number>();
     const latencies: number[] = [];
     const ws = new WebSocket(`ws://127.0.0.1:${hub.httpPort}/api/v1/alerts/stream?access_token=${secret}`);

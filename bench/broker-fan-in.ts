@@ -18,7 +18,7 @@ const PUBLISHERS = 100;
 export const warmUpMessages = (ctx: BenchContext) => (ctx.quick ? 100 : 500);
 
 export async function brokerFanIn(ctx: BenchContext): Promise<{ results: BenchResult[]; bareAedesQos1: number }> {
-  const messages = ctx.quick ? 1000 : 2000;
+  const messages = ctx.quick ? 500 : 2000;
   const repeats = ctx.quick ? 1 : 3;
   const results: BenchResult[] = [];
   let bareAedesQos1 = 0;

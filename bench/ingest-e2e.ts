@@ -162,7 +162,7 @@ async function loopDelay(httpPort: number | undefined): Promise<{ maxMs: number;
 
 /** (c) Peak RSS of the hub while the load generator offers 50,000 readings/s for a few seconds. */
 async function hubMemory(ctx: BenchContext, influxd: ManagedInfluxd): Promise<BenchResult> {
-  const seconds = ctx.quick ? 5 : 15;
+  const seconds = ctx.quick ? 3 : 15;
   const offered = 50_000;
   const hub = await startHub(ctx.registryDir, join(ctx.workDir, "hub-rss"), { IOC_INFLUX_URL: influxd.url, IOC_INFLUX_DB: "bench_rss" });
   let peak = 0;
