@@ -39,33 +39,40 @@ export function scaled(raw: number, scale = 1, offset = 0): number {
   return Number((raw * scale + offset).toPrecision(12));
 }
 
+// Pointers for rejections, as functions of the draft: nothing is built (no closure either) for a reading that is accepted.
+const entryPointer = <E extends ReadingEntry>(draft: ReadingDraft<E>, entry: E) => entry.path ?? draft.entryPath?.(entry);
+const readingPointer = <E extends ReadingEntry>(draft: ReadingDraft<E>) =>
+  typeof draft.path === "string" ? draft.path : draft.path(draft.entries);
+
 export function buildSensorReading<E extends ReadingEntry>(draft: ReadingDraft<E>): { reading: SensorReading } | { rejection: Rejection } {
   const values: Record<string, number> = {};
-  const entryPath = (entry: E) => entry.path ?? draft.entryPath?.(entry);
   for (const entry of draft.entries) {
     if (!Number.isFinite(entry.value)) {
-      return { rejection: reject("value_not_finite", `${entry.name} is ${entry.value}`, { path: entryPath(entry) }) };
+      return { rejection: reject("value_not_finite", `${entry.name} is ${entry.value}`, { path: entryPointer(draft, entry) }) };
     }
     const converted = toCanonical(entry.name, entry.value, entry.unit);
-    if (!converted.ok) return { rejection: reject(converted.reason, converted.message, { path: entryPath(entry) }) };
+    if (!converted.ok) return { rejection: reject(converted.reason, converted.message, { path: entryPointer(draft, entry) }) };
     if (!Number.isFinite(converted.value)) {
-      return { rejection: reject("value_not_finite", `${entry.name} overflows after unit conversion`, { path: entryPath(entry) }) };
+      return {
+        rejection: reject("value_not_finite", `${entry.name} overflows after unit conversion`, { path: entryPointer(draft, entry) }),
+      };
     }
     values[entry.name] = converted.value;
   }
-  const path = () => (typeof draft.path === "string" ? draft.path : draft.path(draft.entries));
   const implied = impliedKind(draft.entries);
   if (implied === "mixed") {
-    return { rejection: reject("kind_mismatch", "a reading mixes air and water quantities", { path: path() }) };
+    return { rejection: reject("kind_mismatch", "a reading mixes air and water quantities", { path: readingPointer(draft) }) };
   }
   const registered = draft.deviceKind === "air" || draft.deviceKind === "water" ? draft.deviceKind : undefined;
   const kind = draft.kind ?? registered ?? implied;
   if (!kind) {
-    return { rejection: reject("kind_mismatch", 'the station kind cannot be told: add "kind": "air" or "water"', { path: path() }) };
+    return {
+      rejection: reject("kind_mismatch", 'the station kind cannot be told: add "kind": "air" or "water"', { path: readingPointer(draft) }),
+    };
   }
   if ((registered && registered !== kind) || (implied && implied !== kind)) {
     const other = registered && registered !== kind ? registered : implied;
-    return { rejection: reject("kind_mismatch", `the reading is ${other} data but was sent as ${kind}`, { path: path() }) };
+    return { rejection: reject("kind_mismatch", `the reading is ${other} data but was sent as ${kind}`, { path: readingPointer(draft) }) };
   }
   return {
     reading: { type: "sensor_reading", station: draft.station, kind, source: draft.source, timeMs: draft.timeMs, values },
