@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/temp-dir.js";
 import { Spool, SpoolFullError, type SpoolOptions, batchLines } from "./spool.js";
 
-const options: SpoolOptions = { maxBytes: 1024 * 1024 * 1024, warnRatio: 0.8, onFull: "reject", segmentBytes: 64 * 1024 };
+const baseOptions: SpoolOptions = { maxBytes: 1024 * 1024 * 1024, warnRatio: 0.8, onFull: "reject", segmentBytes: 64 * 1024 };
 const line = (i: number) => `env_reading,kind=air,source=mqtt,station=s pm25=${i} ${1795392000000 + i}`;
 
 async function drain(spool: Spool): Promise<string[]> {
@@ -18,7 +18,8 @@ async function drain(spool: Spool): Promise<string[]> {
   }
 }
 
-describe("Spool", () => {
+describe.each(["inline", "threadpool"] as const)("Spool (%s commit)", (commit) => {
+  const options: SpoolOptions = { ...baseOptions, commit };
   let dir: ReturnType<typeof tempDir>;
   beforeEach(() => {
     dir = tempDir("spool");
