@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Credentials } from "../support/devices.js";
 import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
-import { connectDevice } from "../support/mqtt-clients.js";
+import { connectAndReceive, connectDevice } from "../support/mqtt-clients.js";
 import { type TestRedis, startRedisServer } from "../support/redis-server.js";
 import { stationInPartition } from "../support/partition-subjects.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -90,6 +90,9 @@ describe("two hub instances sharing aedes through Redis", () => {
   const [A, B] = [0, 1];
   const station = (i: number) => stations[i] as string;
   const login = (hub: number, id: string, options = {}) => connectDevice((hubs[hub] as HubProcess).mqttUrl, creds.get(id), options);
+  /** Resumes a persistent session and waits for a queued message (see connectAndReceive). */
+  const resume = (hub: number, id: string, clientId: string, match: (topic: string, payload: string) => boolean) =>
+    connectAndReceive((hubs[hub] as HubProcess).mqttUrl, creds.get(id), { clientId, clean: false }, match);
 
   it("delivers across instances both ways, and serves retained device status from either", async () => {
     const operatorOnB = await login(B, "op-shared");
@@ -153,10 +156,9 @@ describe("two hub instances sharing aedes through Redis", () => {
     expect(ready).toMatchObject({ ready: true, redis: "up", rulePartitions: { owned: [1], of: 2, sessions: "up" } });
 
     // The operator comes back on B with the same session: the queued alert event is delivered.
-    const back = await login(B, "op-shared", { clientId: "op-persistent", clean: false });
-    const queued = await nextMessage(back, (t) => t === "ioc/v1/alerts/environment/do-low");
+    const queued = await resume(B, "op-shared", "op-persistent", (t) => t === "ioc/v1/alerts/environment/do-low");
     expect(JSON.parse(queued.payload)).toMatchObject({ event: { type: "raised" }, alert: { subject: s, rule: "do-low" } });
-    await back.endAsync();
+    await queued.client.endAsync();
     // The owner's retained summary is its own topic: owners do not overwrite each other.
     const reader = await login(A, "op-shared", { clientId: "op-summary" });
     // The retained summary first, then (coalesced, 250 ms) the one after the raise.
@@ -175,10 +177,9 @@ describe("two hub instances sharing aedes through Redis", () => {
     const other = await login(B, device, { clientId: `${device}-other` });
     await other.publishAsync(`ioc/v1/sensors/${device}/data`, "{not json", { qos: 1 });
     await other.endAsync();
-    const resumed = await login(B, device, { clientId: `${device}-session`, clean: false });
-    const error = await nextMessage(resumed, (t) => t === `ioc/v1/errors/${device}`);
+    const error = await resume(B, device, `${device}-session`, (t) => t === `ioc/v1/errors/${device}`);
     expect(JSON.parse(error.payload)).toMatchObject({ reason: "json_invalid" });
-    await resumed.endAsync();
+    await error.client.endAsync();
   }, 90_000);
 
   it("keeps serving when one instance is killed; the owner's observations wait in Redis and are applied when it is back", async () => {

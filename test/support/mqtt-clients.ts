@@ -4,13 +4,44 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import mqttPacket from "mqtt-packet";
 import type { Credentials } from "./devices.js";
 
+const clientOptions = (credentials: Credentials | undefined, options: IClientOptions): IClientOptions => ({
+  protocolVersion: 4,
+  reconnectPeriod: 0,
+  connectTimeout: 10_000,
+  ...(credentials && { username: credentials.username, password: credentials.password }),
+  ...options,
+});
+
 export async function connectDevice(url: string, credentials: Credentials | undefined, options: IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(url, {
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-    connectTimeout: 10_000,
-    ...(credentials && { username: credentials.username, password: credentials.password }),
-    ...options,
+  return mqtt.connectAsync(url, clientOptions(credentials, options));
+}
+
+/**
+ * Connects (typically resuming a persistent session) and resolves with the first message matching
+ * `match`, listening from before the CONNACK: a session's queued messages can arrive in the same
+ * read as the CONNACK, and the client emits them before code awaiting connectDevice() runs.
+ */
+export function connectAndReceive(
+  url: string,
+  credentials: Credentials | undefined,
+  options: IClientOptions,
+  match: (topic: string, payload: string) => boolean,
+  timeoutMs = 15_000,
+): Promise<{ client: MqttClient; topic: string; payload: string }> {
+  const client = mqtt.connect(url, clientOptions(credentials, options));
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      client.end(true);
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error("no matching message within the time limit")), timeoutMs);
+    client.on("message", (topic, payload) => {
+      if (!match(topic, payload.toString())) return;
+      clearTimeout(timer);
+      resolve({ client, topic, payload: payload.toString() });
+    });
+    client.once("error", fail);
   });
 }
 
