@@ -29,14 +29,26 @@ interface Seen {
   mismatch?: string | undefined;
 }
 
+/** AIS carries at most 20 characters of a vessel's name (ITU-R M.1371, messages 5 and 24A). */
+const AIS_NAME_CHARACTERS = 20;
+
+/** Upper case without diacritics ("Hương" → "HUONG", "Đông" → "DONG"), as a name is keyed into a transponder. */
+function plainUpperCase(name: string): string {
+  return name.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/gi, "d").toUpperCase();
+}
+
 /** Names compared without case, diacritics, spaces or punctuation ("TTH 90123" = "tth-90123"). */
 export function normaliseName(name: string): string {
-  return name
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/đ/gi, "d")
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, "");
+  return plainUpperCase(name).replace(/[^A-Z0-9]/g, "");
+}
+
+/**
+ * Whether the name a transponder sends is the registered one: the same, or all of it AIS can carry
+ * (its first 20 characters: "TTH 90012 Hương Phong" arrives as "TTH 90012 HUONG PHON").
+ */
+export function sameVesselName(aisName: string, registered: string): boolean {
+  const sent = normaliseName(aisName);
+  return sent === normaliseName(registered) || sent === normaliseName(plainUpperCase(registered).slice(0, AIS_NAME_CHARACTERS));
 }
 
 export class VesselIdentity {
@@ -95,8 +107,7 @@ export class VesselIdentity {
     const registered = this.registry.find(vesselId);
     if (!registered) return undefined;
     const problems: string[] = [];
-    if (name && normaliseName(name) !== normaliseName(registered.name))
-      problems.push(`AIS name "${name}" is not the registered "${registered.name}"`);
+    if (name && !sameVesselName(name, registered.name)) problems.push(`AIS name "${name}" is not the registered "${registered.name}"`);
     if (lengthM && Math.abs(lengthM - registered.lengthM) > Math.max(2, registered.lengthM * 0.2)) {
       problems.push(`AIS length ${lengthM} m is not the registered ${registered.lengthM} m`);
     }

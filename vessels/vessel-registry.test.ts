@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SchemaRegistry } from "../ingest/schema-registry.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { tempDir } from "../test/support/temp-dir.js";
-import { VesselIdentity, normaliseName } from "./vessel-identity.js";
+import { VesselIdentity, normaliseName, sameVesselName } from "./vessel-identity.js";
 import { type VesselError, VesselRegistry } from "./vessel-registry.js";
 
 const pattern = /^[A-ZĐ][A-Za-zĐđ]{1,3}-\d{5}-TS$/u;
@@ -110,5 +110,20 @@ describe("VesselRegistry", () => {
   it("compares names without case, diacritics or punctuation", () => {
     expect(normaliseName("TTH 90123 Phú Thuận")).toBe(normaliseName("tth-90123 PHU THUAN"));
     expect(normaliseName("Đông Hải")).toBe("DONGHAI");
+  });
+
+  it.each([
+    ["TTH 90012 HUONG PHONG", "TTH 90012 Hương Phong", true],
+    // AIS carries 20 characters: a transponder sends the first 20 of a longer name.
+    ["TTH 90012 HUONG PHON", "TTH 90012 Hương Phong", true],
+    ["tth-90012 huong phon", "TTH 90012 Hương Phong", true],
+    // Cut where the 20th character is a space, which the decoder trims.
+    ["TTH 9001 DONG HAI A", "TTH 9001 Đông Hải A 68", true],
+    // Shorter than AIS allows is not a truncation.
+    ["TTH 90012 HUONG", "TTH 90012 Hương Phong", false],
+    ["HAI PHONG 1", "TTH 90123 Phú Thuận", false],
+    ["TTH 90012 HUONG PHOX", "TTH 90012 Hương Phong", false],
+  ])("AIS name %j against the registered %j: same vessel %s", (sent, registered, same) => {
+    expect(sameVesselName(sent, registered)).toBe(same);
   });
 });
