@@ -123,8 +123,9 @@ describe("durability", () => {
     await waitUntil(async () => stream.acked.size === STATIONS.length * 25, 10_000, "every PUBACK");
     await stream.stop();
     const state = await readiness(first);
-    // The readings, plus one clock-skew alert event per station (the stream's times are in the past).
-    expect(state).toMatchObject({ influx: "not-configured", spool: { points: STATIONS.length * 25 + STATIONS.length } });
+    // The readings only: their times are in the past, but a backlog that arrives in a fraction of a
+    // second is not a station clock that is behind (clock-skew waits for 10 minutes of late readings).
+    expect(state).toMatchObject({ influx: "not-configured", spool: { points: STATIONS.length * 25 } });
     expect(first.output().match(/no InfluxDB: every accepted reading is kept in the spool/g)).toHaveLength(1);
     expect(await first.stop()).toBe(0);
     await restartAndCheck(stream.acked);
