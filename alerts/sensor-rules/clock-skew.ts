@@ -16,8 +16,8 @@ export interface ClockSkewConfig {
 
 interface ClockSkewState {
   active: boolean;
-  /** Reception time (hub clock, Unix ms) of the first of an unbroken run of late readings. */
-  behindSinceMs?: number;
+  /** Reception time (hub clock, Unix ms) of the first of an unbroken run of late readings (undefined: none; JSON leaves it out). */
+  behindSinceMs?: number | undefined;
 }
 
 export const clockSkew: SensorRule<ClockSkewConfig, ClockSkewState> = {
@@ -32,11 +32,12 @@ export const clockSkew: SensorRule<ClockSkewConfig, ClockSkewState> = {
     additionalProperties: false,
   },
   defaults: { maxSkewSeconds: 300, behindForMinutes: 10 },
-  initial: () => ({ active: false }),
+  initial: () => ({ active: false, behindSinceMs: undefined }),
   step(config, state, input, entry) {
     const skewS = (input.timeMs - input.receivedAtMs) / 1000;
     const behind = skewS < -config.maxSkewSeconds;
-    if (!behind) delete state.behindSinceMs;
+    // Assigned, never deleted: a delete would turn the state into a slow dictionary object.
+    if (!behind) state.behindSinceMs = undefined;
     else state.behindSinceMs ??= input.receivedAtMs;
     // Once raised, a late reading keeps it raised (also a state saved before behindSinceMs existed).
     const skewed =
