@@ -29,7 +29,7 @@ interface Seen {
   mismatch?: string | undefined;
 }
 
-/** AIS carries at most 20 characters of a vessel's name (ITU-R M.1371, messages 5 and 24A). */
+/** AIS carries at most 20 characters of a vessel's name (ITU-R M.1371, messages 5, 19 and 24A). */
 const AIS_NAME_CHARACTERS = 20;
 
 /** Upper case without diacritics ("Hương" → "HUONG", "Đông" → "DONG"), as a name is keyed into a transponder. */
