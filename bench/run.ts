@@ -11,6 +11,7 @@ import { alertRules } from "./alert-rules.js";
 import { brokerFanIn } from "./broker-fan-in.js";
 import { externalWorkers } from "./external-workers.js";
 import { ingestEndToEnd } from "./ingest-e2e.js";
+import { loginStorm } from "./login-storm.js";
 import { zonesCheck } from "./zones-check.js";
 import { type BenchCredentials, prepareRegistry } from "./support/processes.js";
 import type { BenchResult } from "./support/result.js";
@@ -46,6 +47,8 @@ try {
   log("broker fan-in (100 publishers → 1 subscriber, 64-byte payloads)");
   const fanIn = await brokerFanIn(ctx);
   fanIn.results.forEach(emit);
+  log("ingest during a login storm");
+  (await loginStorm(ctx)).forEach(emit);
   log("end-to-end ingest (MQTT → InfluxDB)");
   (await ingestEndToEnd(ctx, fanIn.bareAedesQos1)).forEach(emit);
   log("scale-out: 1 vs 2 ingest workers behind mosquitto (shared subscriptions)");
