@@ -32,5 +32,7 @@ VOLUME ["/var/lib/ioc-hub"]
 EXPOSE 1883 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:8080/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# The runtime settings of the binary's shebang (hub/cli.ts says why; test/e2e/cli.test.ts keeps the two equal).
+ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["node", "--max-old-space-size=256", "--heap-growing-percent=60", "dist/hub/cli.js"]
 CMD ["start"]

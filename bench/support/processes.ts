@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DeviceRegistry } from "../../broker/device-registry.js";
+import { readLaunchSettings } from "../../hub/launch-line.js";
 import { packageRoot } from "../../hub/package-root.js";
 import { freePort } from "../../ingest/sink/managed-influxd.js";
 import { openDatabase } from "../../store/database.js";
@@ -50,10 +51,19 @@ function firstLine(child: ChildProcess, what: string, prefix = ""): Promise<stri
   });
 }
 
-export async function startBareAedes(): Promise<BrokerUnderTest> {
-  const child = spawn(process.execPath, [dist("bench/peers/bare-aedes.js")], { stdio: ["ignore", "pipe", "pipe"] });
-  const { port } = JSON.parse(await firstLine(child, "bare aedes")) as { port: number };
-  return { name: "bare aedes", port, pid: child.pid as number, stop: () => stopChild(child) };
+export function startBareAedes(): Promise<BrokerUnderTest> {
+  return startAedesPeer("bare aedes", "bench/peers/bare-aedes.js");
+}
+
+/** aedes with default options but a deque on its bus, as the hub has (bench/peers/aedes-with-deque.ts). */
+export function startAedesWithDeque(): Promise<BrokerUnderTest> {
+  return startAedesPeer("aedes with deque", "bench/peers/aedes-with-deque.js");
+}
+
+async function startAedesPeer(name: string, script: string): Promise<BrokerUnderTest> {
+  const child = spawn(process.execPath, [dist(script)], { stdio: ["ignore", "pipe", "pipe"] });
+  const { port } = JSON.parse(await firstLine(child, name)) as { port: number };
+  return { name, port, pid: child.pid as number, stop: () => stopChild(child) };
 }
 
 /**
@@ -122,17 +132,14 @@ export async function prepareRegistry(dir: string, count: number): Promise<Bench
   return { publishers, subscriber };
 }
 
-/** The Node flags of the `ioc-hub` binary's shebang, so the benchmark runs the hub as users do. */
-export function hubNodeFlags(): string[] {
-  const shebang = readFileSync(dist("hub/cli.js"), "utf8").split("\n", 1)[0] ?? "";
-  return shebang.split(/\s+/).filter((word) => word.startsWith("--"));
-}
-
 export async function startHub(registryDir: string, dataDir: string, env: Record<string, string>): Promise<BrokerUnderTest> {
   mkdirSync(dataDir, { recursive: true });
   copyFileSync(join(registryDir, "hub.sqlite"), join(dataDir, "hub.sqlite"));
-  const child = spawn(process.execPath, [...hubNodeFlags(), dist("hub/cli.js"), "start"], {
+  // The binary's own runtime settings (hub/launch-line.ts), so the benchmark runs the hub as users do.
+  const launch = readLaunchSettings(dist("hub/cli.js"));
+  const child = spawn(process.execPath, [...launch.nodeFlags, dist("hub/cli.js"), "start"], {
     env: {
+      ...launch.env,
       PATH: process.env.PATH ?? "",
       IOC_DATA_DIR: dataDir,
       IOC_MQTT_PORT: "0",

@@ -1,10 +1,11 @@
 // The ioc-hub command line, run as a user would.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../hub/package-root.js";
-import { cliPath, runCli } from "../support/hub-process.js";
+import { readLaunchSettings } from "../../hub/launch-line.js";
+import { cliPath, runCli, startHub } from "../support/hub-process.js";
 import { tempDir } from "../support/temp-dir.js";
 
 describe("ioc-hub CLI", () => {
@@ -42,6 +43,28 @@ describe("ioc-hub CLI", () => {
     expect(runCli(["devices", "add", "x", "--kind", "rocket"], env).stderr).toContain("kind must be one of");
     expect(runCli(["devices", "rotate", "ghost"], env).stderr).toContain('no device "ghost"');
     expect(runCli(["launch"], env).status).toBe(2);
+  });
+
+  it("runs with its shebang's runtime settings, and the container image with the same", async () => {
+    const launch = readLaunchSettings(cliPath);
+    expect(launch.env).toEqual({ MALLOC_ARENA_MAX: "2" });
+    expect(launch.nodeFlags).toEqual(["--max-old-space-size=256", "--heap-growing-percent=60"]);
+    const dataDir = join(dir.path, "executable");
+    mkdirSync(dataDir);
+    const hub = await startHub(dataDir, { IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" }, { executable: true });
+    try {
+      const pid = hub.child.pid as number;
+      // `env` execs Node in the same process: its environment and command line are the hub's.
+      expect(readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")).toContain("MALLOC_ARENA_MAX=2");
+      expect(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")).toEqual(expect.arrayContaining(launch.nodeFlags));
+    } finally {
+      expect(await hub.stop()).toBe(0);
+    }
+    const dockerfile = readFileSync(join(packageRoot, "Dockerfile"), "utf8");
+    const imageEnv = Object.fromEntries([...dockerfile.matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(imageEnv).toMatchObject(launch.env);
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? "[]") as string[];
+    expect(entrypoint.filter((word) => word.startsWith("--"))).toEqual(launch.nodeFlags);
   });
 
   it("refuses a bad configuration naming the key, before touching anything", () => {

@@ -21,10 +21,19 @@ export interface HubProcess {
   mqttUrl: string;
 }
 
-export async function startHub(dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
+/**
+ * `executable`: run dist/hub/cli.js itself, so its shebang's runtime settings apply, as for a user
+ * (by default `node cli.js`, without them).
+ */
+export async function startHub(
+  dataDir: string,
+  env: Record<string, string> = {},
+  options: { executable?: boolean } = {},
+): Promise<HubProcess> {
   const portsFile = join(dataDir, "ports.json");
   rmSync(portsFile, { force: true });
-  const child = spawn(process.execPath, [cliPath, "start"], {
+  const [command, args] = options.executable ? [cliPath, ["start"]] : [process.execPath, [cliPath, "start"]];
+  const child = spawn(command, args, {
     cwd: packageRoot,
     env: {
       PATH: process.env.PATH ?? "",
