@@ -105,8 +105,8 @@ const SUSTAINED_MESSAGES = 10_000;
  * QoS 1 fan-in held for 1,000,000 messages (20–30 s) instead of 200,000. Bare aedes does not keep
  * its pace: messages wait on its bus in arrays it shift()s from, each shift moves all the others, and
  * the longer the run the longer the queue (seen here: 82,000–84,000 msg/s over 200,000 messages,
- * 36,000–62,000 over 600,000 to 1,000,000). The peer with only the hub's deque on that bus shows how
- * much of it is the queue. One run each: this is the long figure beside the short one, not the target's.
+ * 56,000–88,000 over 600,000, 36,000–45,000 over 1,000,000). The peer with only the hub's deque on
+ * that bus shows how much of it is the queue. One run each: this is the long figure beside the short one, not the target's.
  */
 async function sustainedFanIn(ctx: BenchContext): Promise<BenchResult> {
   const rates: Record<string, number> = {};
