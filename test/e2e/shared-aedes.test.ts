@@ -8,9 +8,9 @@
 // owner; the owner killed — the other instance keeps ingesting, the owner's observations wait in
 // its partition session in Redis and are applied when it is back (failover of one instance).
 import type { MqttClient } from "mqtt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Credentials } from "../support/devices.js";
-import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
+import { type HubProcess, lastLines, runCli, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
 import { connectAndReceive, connectDevice } from "../support/mqtt-clients.js";
 import { type TestRedis, startRedisServer } from "../support/redis-server.js";
@@ -80,11 +80,20 @@ describe("two hub instances sharing aedes through Redis", () => {
     hubs.push(await startHub(a, env(0)), await startHub(b, env(1)));
   }, 90_000);
 
+  // This file failed once in a full run (a QoS 1 publish never acknowledged, then a hub that did not
+  // stop), and passed in every rerun: when a test fails, the instances' logs go with the failure.
+  afterEach(({ task }) => {
+    if (task.result?.state !== "fail") return;
+    for (const [i, hub] of hubs.entries())
+      console.error(`--- hub ${i === A ? "A" : "B"} log, last lines ---\n${lastLines(hub.output(), 80)}`);
+  });
+
   afterAll(async () => {
-    for (const hub of hubs) await hub.stop();
+    const stopped = await Promise.allSettled(hubs.map((hub) => hub.stop()));
     await redis?.stop();
     await influx?.destroy();
     dir.remove();
+    for (const outcome of stopped) if (outcome.status === "rejected") throw outcome.reason;
   });
 
   const [A, B] = [0, 1];

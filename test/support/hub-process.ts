@@ -21,6 +21,14 @@ export interface HubProcess {
   mqttUrl: string;
 }
 
+/** Longest a hub may take to shut down on SIGTERM before a test fails (aedes drains for at most 60 s). */
+const STOP_TIMEOUT_MS = 50_000;
+
+/** The last `n` lines of a process's output, for a failure message. */
+export function lastLines(text: string, n: number): string {
+  return text.split("\n").slice(-n).join("\n");
+}
+
 /**
  * `executable`: run dist/hub/cli.js itself, so its shebang's runtime settings apply, as for a user
  * (by default `node cli.js`, without them).
@@ -69,7 +77,18 @@ export async function startHub(
     mqttUrl: `mqtt://127.0.0.1:${ports.mqtt}`,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
-      return exited;
+      // A hub that does not finish its shutdown is a failure to report with its log, not a hook
+      // that times out without a word: killed, and the test fails here.
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<"hung">((resolve) => {
+        timer = setTimeout(() => resolve("hung"), STOP_TIMEOUT_MS);
+      });
+      const outcome = await Promise.race([exited, hung]);
+      clearTimeout(timer);
+      if (outcome !== "hung") return outcome;
+      child.kill("SIGKILL");
+      await exited;
+      throw new Error(`hub did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; its log ends:\n${lastLines(output, 60)}`);
     },
     async kill() {
       if (child.exitCode === null) child.kill("SIGKILL");
