@@ -48,14 +48,7 @@ export async function brokerFanIn(ctx: BenchContext): Promise<{ results: BenchRe
       for (const [name, start] of starters) {
         const broker = await start();
         try {
-          const isHub = name === "ioc-hub";
-          const options = {
-            port: broker.port,
-            publishers: PUBLISHERS,
-            qos,
-            credentials: isHub ? ctx.credentials.publishers : undefined,
-            subscribe: isHub ? { filter: "ioc/v1/sensors/+/data", ...ctx.credentials.subscriber } : { filter: "ioc/v1/sensors/+/data" },
-          };
+          const options = fanInLoad(ctx, broker, name === "ioc-hub", qos);
           rates[name]?.push(await warmThenMeasure(ctx, `fan-in qos${qos} ${name}`, options, messages));
         } finally {
           await broker.stop();
@@ -82,6 +75,33 @@ export async function brokerFanIn(ctx: BenchContext): Promise<{ results: BenchRe
   results.push(await statusFanIn(ctx, messages, repeats));
   if (!ctx.quick) results.push(await sustainedFanIn(ctx));
   return { results, bareAedesQos1 };
+}
+
+/** Where the load publishes and subscribes: by default the sensor data topics, which the hub ingests. */
+interface FanInTopics {
+  topicPrefix?: string;
+  topicSuffix?: string;
+  filter: string;
+}
+const DATA_TOPICS: FanInTopics = { filter: "ioc/v1/sensors/+/data" };
+const STATUS_TOPICS: FanInTopics = { topicPrefix: "ioc/v1/devices/", topicSuffix: "/status", filter: "ioc/v1/devices/+/status" };
+
+/** The fan-in load on a broker: 100 publishers, 1 subscriber; the hub's accounts for the hub. */
+function fanInLoad(
+  ctx: BenchContext,
+  broker: BrokerUnderTest,
+  isHub: boolean,
+  qos: 0 | 1,
+  { filter, ...topics }: FanInTopics = DATA_TOPICS,
+): Omit<LoadOptions, "messages"> {
+  return {
+    port: broker.port,
+    publishers: PUBLISHERS,
+    qos,
+    ...topics,
+    credentials: isHub ? ctx.credentials.publishers : undefined,
+    subscribe: isHub ? { filter, ...ctx.credentials.subscriber } : { filter },
+  };
 }
 
 /** Messages/s delivered to the subscriber, measured after an unmeasured warm-up burst. */
@@ -118,15 +138,7 @@ async function sustainedFanIn(ctx: BenchContext): Promise<BenchResult> {
   for (const [name, start] of starters) {
     const broker = await start();
     try {
-      const isHub = name === "ioc-hub";
-      const options = {
-        port: broker.port,
-        publishers: PUBLISHERS,
-        qos: 1 as const,
-        timeoutS: 300,
-        credentials: isHub ? ctx.credentials.publishers : undefined,
-        subscribe: isHub ? { filter: "ioc/v1/sensors/+/data", ...ctx.credentials.subscriber } : { filter: "ioc/v1/sensors/+/data" },
-      };
+      const options = { ...fanInLoad(ctx, broker, name === "ioc-hub", 1), timeoutS: 300 };
       rates[name] = await warmThenMeasure(ctx, `fan-in qos1 sustained ${name}`, options, SUSTAINED_MESSAGES);
     } finally {
       await broker.stop();
@@ -153,15 +165,7 @@ async function statusFanIn(ctx: BenchContext, messages: number, repeats: number)
         ? await startHub(ctx.registryDir, join(ctx.workDir, `hub-status-${r}`), { IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" })
         : await startBareAedes();
       try {
-        const options = {
-          port: broker.port,
-          publishers: PUBLISHERS,
-          qos: 1 as const,
-          topicPrefix: "ioc/v1/devices/",
-          topicSuffix: "/status",
-          credentials: isHub ? ctx.credentials.publishers : undefined,
-          subscribe: isHub ? { filter: "ioc/v1/devices/+/status", ...ctx.credentials.subscriber } : { filter: "ioc/v1/devices/+/status" },
-        };
+        const options = fanInLoad(ctx, broker, isHub, 1, STATUS_TOPICS);
         rates[name]?.push(await warmThenMeasure(ctx, `fan-in qos1 status topics ${name}`, options, messages));
       } finally {
         await broker.stop();
