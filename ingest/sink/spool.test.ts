@@ -163,6 +163,35 @@ describe.each(["inline", "threadpool"] as const)("Spool (%s commit)", (commit) =
     await spool.close();
   });
 
+  it("keeps its depth in bytes exact across segments, acknowledgements, a restart and drop-oldest", async () => {
+    const fixed = (i: number) => `${String(i).padStart(99, "0")}\n`; // 100 bytes a line
+    const small = { ...options, segmentBytes: 65536, maxBytes: 600_000, onFull: "drop-oldest" as const };
+    let spool = await Spool.open(dir.path, small);
+    for (let i = 0; i < 2000; i++) await spool.append(fixed(i), 1);
+    expect(spool.stats()).toMatchObject({ points: 2000, bytes: 200_000 });
+    expect(spool.stats().segments).toBeGreaterThan(3);
+    // Acknowledged across segment boundaries (a batch ends at one) up to the middle of a segment.
+    for (let acked = 0; acked < 1350; ) {
+      const batch = await spool.read(1350 - acked);
+      if (!batch) throw new Error("no batch");
+      await spool.commit(batch);
+      acked += batch.count;
+    }
+    expect(spool.stats()).toMatchObject({ points: 650, bytes: 65_000 });
+    await spool.close();
+    spool = await Spool.open(dir.path, small);
+    expect(spool.stats()).toMatchObject({ points: 650, bytes: 65_000 });
+    // Past the cap: whole old segments go, and the depth is what is left.
+    for (let i = 2000; i < 8000; i++) await spool.append(fixed(i), 1);
+    const stats = spool.stats();
+    expect(stats.droppedPoints).toBeGreaterThan(0);
+    expect(stats.bytes).toBe(stats.points * 100);
+    expect(stats.bytes).toBeLessThanOrEqual(600_000);
+    expect(await drain(spool)).toHaveLength(stats.points);
+    expect(spool.stats()).toMatchObject({ points: 0, bytes: 0 });
+    await spool.close();
+  });
+
   it("drops the oldest segments at the cap under the drop-oldest policy, and counts them", async () => {
     const spool = await Spool.open(dir.path, { ...options, maxBytes: 1024 * 1024, segmentBytes: 65536, onFull: "drop-oldest" });
     for (let i = 0; i < 1200; i++) await spool.append(`${String(i).padStart(999, "0")}\n`, 1);

@@ -12,6 +12,8 @@ import { constants, mkdirSync, readFileSync, readdirSync, statSync, writeSync } 
 import { type FileHandle, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../hub/logger.js";
+import { AppendAges } from "./append-ages.js";
+import { type SpoolPosition, before } from "./spool-position.js";
 
 export interface SpoolOptions {
   maxBytes: number;
@@ -24,11 +26,6 @@ export interface SpoolOptions {
    * event loop, which waits for the disk (0.4 ms median, a few ms at times) but saves a turn of latency.
    */
   commit?: "inline" | "threadpool";
-}
-
-export interface SpoolPosition {
-  segment: number;
-  offset: number;
 }
 
 export interface SpoolBatch {
@@ -48,7 +45,7 @@ export function batchLines(batch: Pick<SpoolBatch, "body">): string[] {
 export interface SpoolStats {
   bytes: number;
   points: number;
-  /** Age of the oldest unacknowledged append, ms; 0 when empty. */
+  /** Age of the oldest unacknowledged append, ms (to within a second: see append-ages.ts); 0 when empty. */
   oldestAgeMs: number;
   segments: number;
   droppedPoints: number;
@@ -95,10 +92,6 @@ function countLines(buffer: Buffer): number {
   return n;
 }
 
-function before(a: SpoolPosition, b: SpoolPosition): boolean {
-  return a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
-}
-
 export class Spool extends EventEmitter {
   /** Durable size of every live segment, in id order. */
   private readonly sizes = new Map<number, number>();
@@ -111,8 +104,13 @@ export class Spool extends EventEmitter {
   private flushQueued = false;
   private points = 0;
   private droppedPoints = 0;
-  /** Unacknowledged appends, oldest first: where each ends and when it was made. */
-  private readonly ages: { end: SpoolPosition; at: number }[] = [];
+  /**
+   * Bytes of the segments from the cursor's on, kept as appends land: the cap is checked on every
+   * append, and summing up to 64 segments there cost a backlog's ingest ~0.3 µs per message.
+   */
+  private liveBytes = 0;
+  /** When the unacknowledged appends were made. */
+  private readonly ages = new AppendAges();
   private warned = false;
   private closed = false;
   /** Points taken by read() and not yet committed. */
@@ -176,8 +174,9 @@ export class Spool extends EventEmitter {
     await this.syncDir();
     this.readPos = { ...this.cursor };
     this.durableCursor = { ...this.cursor };
+    this.recountLiveBytes();
     if (this.points > 0) {
-      this.ages.push({ end: { segment: headId, offset: this.sizes.get(headId) as number }, at: oldestMtime });
+      this.ages.record({ segment: headId, offset: this.sizes.get(headId) as number }, oldestMtime);
       this.log?.info({ points: this.points, bytes: this.stats().bytes }, "spool: recovered unwritten points");
     }
   }
@@ -192,17 +191,22 @@ export class Spool extends EventEmitter {
   }
 
   get depthBytes(): number {
+    return this.liveBytes - this.cursor.offset;
+  }
+
+  /** After the cursor moved to another segment, or segments went. */
+  private recountLiveBytes(): void {
     let total = 0;
     for (const [id, size] of this.sizes) if (id >= this.cursor.segment) total += size;
-    return total - this.cursor.offset;
+    this.liveBytes = total;
   }
 
   stats(now = Date.now()): SpoolStats {
-    const oldest = this.ages[0];
+    const oldest = this.ages.oldest();
     return {
       bytes: this.depthBytes,
       points: this.points,
-      oldestAgeMs: oldest && this.points > 0 ? Math.max(0, now - oldest.at) : 0,
+      oldestAgeMs: oldest !== undefined && this.points > 0 ? Math.max(0, now - oldest) : 0,
       segments: this.sizes.size,
       droppedPoints: this.droppedPoints,
     };
@@ -271,8 +275,9 @@ export class Spool extends EventEmitter {
       }
       const end = { segment: this.head.id, offset: size + buffer.length };
       this.sizes.set(this.head.id, end.offset);
+      this.liveBytes += buffer.length;
       this.points += group.lines;
-      this.ages.push({ end, at: Date.now() });
+      this.ages.record(end, Date.now());
       this.emit("commit", Number(process.hrtime.bigint() - started) / 1e9);
       this.writeError = undefined;
       group.resolve();
@@ -321,8 +326,9 @@ export class Spool extends EventEmitter {
     this.sizes.delete(oldest);
     const next = [...this.sizes.keys()].sort((a, b) => a - b)[0] as number;
     this.cursor = { segment: next, offset: 0 };
+    this.recountLiveBytes();
     if (before(this.readPos, this.cursor)) this.readPos = { ...this.cursor };
-    while (this.ages[0] && !before(this.cursor, this.ages[0].end)) this.ages.shift();
+    this.ages.release(this.cursor);
     this.persistCursor()
       .then(() => rm(path, { force: true }))
       .catch((error) => this.log?.error({ err: error, segment: oldest }, "spool: could not finish dropping a segment"));
@@ -433,13 +439,15 @@ export class Spool extends EventEmitter {
   async commit(batch: SpoolBatch): Promise<void> {
     this.inFlightPoints = Math.max(0, this.inFlightPoints - batch.count);
     if (!before(this.cursor, batch.end)) return; // already dropped by drop-oldest
+    const from = this.cursor.segment;
     this.cursor = { ...batch.end };
     this.points = Math.max(0, this.points - batch.count);
     const size = this.sizes.get(this.cursor.segment);
     if (size !== undefined && this.cursor.offset >= size && this.cursor.segment < this.head.id) {
       this.cursor = { segment: this.cursor.segment + 1, offset: 0 };
     }
-    while (this.ages[0] && !before(this.cursor, this.ages[0].end)) this.ages.shift();
+    if (this.cursor.segment !== from) this.recountLiveBytes();
+    this.ages.release(this.cursor);
     await this.persistCursor();
     // Only segments before the cursor that was just made durable.
     for (const id of [...this.sizes.keys()]) {
