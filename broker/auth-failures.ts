@@ -11,6 +11,7 @@ export const authFailureReasons = {
   tls_handshake_failed: "a TLS client failed the handshake (no or an untrusted client certificate when required, wrong protocol)",
   certificate_mismatch: "the client certificate's CN is not the username the client gave (CONNACK 5)",
   credentials_revoked: "a connected device was disabled, removed or given a new password: its connection is closed within seconds",
+  connection_limit: "mqtt.maxConnections open connections in all (authenticated or not): the new one is closed at once",
   too_many_connections: "more than mqtt.maxConnectionsPerIp open connections from one address: the new one is closed at once",
   retain_denied: "a retained publish outside the device status topics: delivered, but not retained",
   registry_error: "the device registry failed (CONNACK 3)",

@@ -80,6 +80,13 @@ export const configSchema = {
             },
           },
         },
+        maxConnections: {
+          type: "integer",
+          minimum: 1,
+          default: 5000,
+          description:
+            "open MQTT connections (TCP, TLS, WebSocket) in all; more are closed at once (~21 KB of heap each: the cap keeps a flood within the heap)",
+        },
         maxConnectionsPerIp: {
           type: "integer",
           minimum: 1,
@@ -405,6 +412,7 @@ export interface HubConfig {
       sessionExpirySeconds: number;
     };
     redis: { url?: string; maxSessionDelivery: number };
+    maxConnections: number;
     maxConnectionsPerIp: number;
     maxTopicLength: number;
     maxTopicLevels: number;

@@ -1,7 +1,7 @@
 // MQTT protocol abuse against the real hub, with a well-behaved device publishing throughout: it
 // must keep getting its PUBACKs. Malformed packets, a connection flood (over the per-address limit,
 // and sockets that never send CONNECT), a subscriber that never reads, a device subscribing to `#`,
-// oversized topics and retained-message spam.
+// oversized topics and retained-message spam; and, on a hub of its own, the cap on connections in all.
 import { type Socket, connect as tcpConnect } from "node:net";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
@@ -175,4 +175,67 @@ describe("MQTT protocol abuse", () => {
     await late.endAsync();
     await bridge.endAsync();
   });
+});
+
+describe("the hub's total connection cap", () => {
+  const dir = tempDir("mqtt-connection-cap");
+  let hub: HubProcess;
+  let creds: Map<string, Credentials>;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    creds = await addDevices(dir.path, [{ id: "air-cap", kind: "air" }]);
+    const config = join(dir.path, "config.json");
+    writeFileSync(config, JSON.stringify({ mqtt: { maxConnections: 10, connectTimeoutMs: 3000 } }));
+    hub = await startHub(dir.path, { IOC_CONFIG: config, IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await hub?.stop();
+    dir.remove();
+  });
+
+  const open = (): Promise<Socket> =>
+    new Promise((resolve, reject) => {
+      const socket = tcpConnect(hub.ports.mqtt as number, "127.0.0.1", () => resolve(socket));
+      socket.on("error", () => undefined);
+      socket.once("error", reject);
+      sockets.push(socket);
+    });
+  const closedWithin = (socket: Socket, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      if (socket.destroyed) return resolve(true);
+      const timer = setTimeout(() => resolve(false), ms);
+      socket.once("close", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+
+  it("closes connections past mqtt.maxConnections at once, keeps the device it has, and takes new ones once there is room", async () => {
+    const device = await mqtt.connectAsync(hub.mqttUrl, {
+      ...(creds.get("air-cap") as Credentials),
+      clientId: "air-cap",
+      reconnectPeriod: 0,
+    });
+    // 9 more fill the cap; every one past it is closed before any MQTT is read.
+    const flood = await Promise.all(Array.from({ length: 15 }, () => open()));
+    const closedAtOnce = await Promise.all(flood.map((s) => closedWithin(s, 1000)));
+    expect(closedAtOnce.filter(Boolean)).toHaveLength(6);
+    const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/ioc_auth_failures_total\{reason="connection_limit"\} 6/);
+    // The device inside the cap is still served.
+    await device.publishAsync("ioc/v1/sensors/air-cap/data", JSON.stringify({ values: { pm25: 12 } }), { qos: 1 });
+    // The flood never sends CONNECT: closed after mqtt.connectTimeoutMs, and there is room again.
+    expect((await Promise.all(flood.map((s) => closedWithin(s, 8000)))).every(Boolean)).toBe(true);
+    const again = await mqtt.connectAsync(hub.mqttUrl, {
+      ...(creds.get("air-cap") as Credentials),
+      clientId: "air-cap-2",
+      reconnectPeriod: 0,
+    });
+    expect(again.connected).toBe(true);
+    await again.endAsync();
+    await device.endAsync();
+  }, 30_000);
 });
