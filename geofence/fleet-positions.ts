@@ -24,6 +24,15 @@ export class FleetPositions implements FleetView {
     members.add(fix.vessel);
   }
 
+  forget(vessel: string): void {
+    const previous = this.latest.get(vessel);
+    if (!previous) return;
+    this.latest.delete(vessel);
+    const members = this.cells.get(previous.cell);
+    members?.delete(vessel);
+    if (members?.size === 0) this.cells.delete(previous.cell);
+  }
+
   get(vessel: string): FleetFix | undefined {
     return this.latest.get(vessel);
   }

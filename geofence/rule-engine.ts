@@ -24,7 +24,17 @@ interface Outage {
 export interface VesselRuleOptions {
   vesselLengthM?: (vessel: string) => number | undefined;
   land?: LandView;
+  /**
+   * The state of a transmitter the register does not know (`unregistered:…`) is forgotten once it
+   * has been silent this long (default 11 days, past going-dark's last step of 10): every ship a
+   * coastal receiver hears passing by would otherwise stay in memory (~2.3 KB each, measured) and in
+   * the saved state for good. The register's own vessels are kept: the register bounds them.
+   */
+  forgetUnregisteredAfterMs?: number;
 }
+
+const UNREGISTERED = "unregistered:";
+const DEFAULT_FORGET_AFTER_MS = 264 * HOUR;
 
 export class VesselRuleEngine {
   private readonly states = new Map<string, unknown>();
@@ -155,8 +165,36 @@ export class VesselRuleEngine {
     };
   }
 
-  /** Timer rules, with the hub's clock. */
+  /** Timer rules, with the hub's clock; then forgets transmitters silent for too long. */
   tick(nowMs = Date.now()): void {
+    this.runTimerRules(nowMs);
+    this.forgetSilentUnregistered(nowMs);
+  }
+
+  /** Vessels known to the engine (with a last fix). */
+  get vessels(): number {
+    return this.lastSeen.size;
+  }
+
+  /**
+   * Drops every state of unregistered transmitters not heard for `forgetUnregisteredAfterMs`; their
+   * saved states go with the next save. An alert of theirs still open stays open for an officer to close.
+   */
+  private forgetSilentUnregistered(nowMs: number): void {
+    const cutoff = nowMs - (this.options.forgetUnregisteredAfterMs ?? DEFAULT_FORGET_AFTER_MS);
+    for (const [vessel, lastMs] of this.lastSeen) {
+      if (lastMs >= cutoff || !vessel.startsWith(UNREGISTERED)) continue;
+      for (const rule of this.rules) {
+        const key = `${rule.id}/${vessel}`;
+        if (this.states.delete(key)) this.dirty.add(key);
+      }
+      this.lastSeen.delete(vessel);
+      this.dirty.add(`last/${vessel}`);
+      this.fleet.forget(vessel);
+    }
+  }
+
+  private runTimerRules(nowMs: number): void {
     const context = this.context();
     for (const rule of this.rules) {
       if (!rule.tick) continue;

@@ -252,6 +252,13 @@ export const configSchema = {
           description: "how often timer rules (offline) and escalations run",
         },
         stateFlushIntervalMs: { type: "integer", minimum: 100, default: 5000, description: "how often rule state is saved for restarts" },
+        forgetUnregisteredVesselsAfterHours: {
+          type: "integer",
+          minimum: 1,
+          default: 264,
+          description:
+            "rule state of a transmitter not in the register is dropped once it has been silent this long (ships passing a receiver would otherwise accumulate); its open alerts stay open",
+        },
         partitions: {
           type: "integer",
           minimum: 1,
@@ -453,6 +460,7 @@ export interface HubConfig {
     file?: string;
     tickIntervalMs: number;
     stateFlushIntervalMs: number;
+    forgetUnregisteredVesselsAfterHours: number;
     partitions: number;
     ownedPartitions: string;
     partitionGroup: string;

@@ -228,6 +228,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const ruleEngine = new VesselRuleEngine(() => zones.index, applyTransition, undefined, {
     vesselLengthM: (vessel) => vesselRegistry.find(vessel)?.lengthM,
     land,
+    forgetUnregisteredAfterMs: config.rules.forgetUnregisteredVesselsAfterHours * 3_600_000,
   });
   ruleEngine.configure(rules.vessel);
   const stationIndices = new StationIndices((value) => {

@@ -152,6 +152,40 @@ describe("going-dark", () => {
     expect([...out]).toEqual(expected);
   });
 
+  it("forgets an unregistered transmitter silent past forgetUnregisteredAfterMs, saved state included, and keeps the register's vessels", () => {
+    const emitted: AlertTransition[] = [];
+    const engine = new VesselRuleEngine(
+      () => hueZones,
+      (t) => emitted.push(t),
+      undefined,
+      { forgetUnregisteredAfterMs: 264 * HOUR },
+    );
+    engine.observe(fix("unregistered:574000001", 0, 16.75, 107.7, 12, "ais-rx-1"));
+    engine.observe(fix("unregistered:574000002", 0, 16.76, 107.7, 12, "ais-rx-1"));
+    engine.observe(fix("TTH-90001", 0, 16.77, 107.7, 12, "ais-rx-1"));
+    engine.takeChanges();
+    // Still within the time: going dark is raised through its steps, nothing is forgotten.
+    engine.tick(T0 + 240 * HOUR);
+    expect(engine.vessels).toBe(3);
+    // One transmitter is heard again late on; the other and the registered vessel stay silent past 264 h.
+    engine.observe(fix("unregistered:574000002", 200 * 60, 16.76, 107.71, 12, "ais-rx-1"));
+    engine.takeChanges();
+    emitted.length = 0;
+    engine.tick(T0 + 265 * HOUR);
+    expect(engine.vessels).toBe(2);
+    const ofForgotten = () => emitted.filter((t) => t.subject === "unregistered:574000001");
+    expect(ofForgotten()).toEqual([]); // forgetting raises and clears nothing
+    // Every saved key of the forgotten transmitter is deleted with the next save (undefined = delete).
+    const changes = engine.takeChanges().filter(([key]) => key.endsWith("/unregistered:574000001"));
+    expect(changes.length).toBeGreaterThan(1);
+    expect(changes.map(([key]) => key)).toContain("last/unregistered:574000001");
+    expect(changes.every(([, state]) => state === undefined)).toBe(true);
+    // Heard again after being forgotten: a new vessel to the rules, with no alert from its silence.
+    engine.observe(fix("unregistered:574000001", 266 * 60, 16.75, 107.7, 12, "ais-rx-1"));
+    expect(engine.vessels).toBe(3);
+    expect(ofForgotten().filter((t) => t.rule === "going-dark")).toEqual([]);
+  });
+
   it("raises one system alert when a provider's vessels go silent together, and judges them singly once it is back", () => {
     const emitted: AlertTransition[] = [];
     const timed = (t: AlertTransition) => (t.rule === "going-dark" || t.rule === "provider-outage") && emitted.push(t);
