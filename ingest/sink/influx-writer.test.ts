@@ -147,6 +147,20 @@ describe("InfluxWriter", () => {
     expect(writer.healthy).toBe(true);
   });
 
+  it("resumes within a probe of InfluxDB's return, not at the end of a long backoff", { timeout: 30_000 }, async () => {
+    // A backoff cap of 10 minutes: without the /ping probe the writer could sleep that long after
+    // the server is back.
+    await setUp({ options: { maxRetryDelayMs: 600_000 } });
+    await influx.stop();
+    for (let i = 0; i < 300; i++) await spool.append(`probe value=${i} ${1795392000000 + i}\n`, 1);
+    // Down for 8 s: the backoff has grown to waits of up to 16–32 s by then.
+    await new Promise((r) => setTimeout(r, 8000));
+    expect(writer.healthy).toBe(false);
+    await influx.start();
+    await waitDrained(4000);
+    expect((await influx.rows("SELECT count(value) FROM probe"))[0]?.count).toBe(300);
+  });
+
   it("dead-letters only the points InfluxDB refuses and stores the rest of the batch", async () => {
     await setUp();
     await influx.client.write(["typed value=1 1795392000000"]);
