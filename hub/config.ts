@@ -172,7 +172,8 @@ export const configSchema = {
           type: "integer",
           minimum: 100,
           default: 30000,
-          description: "cap of the exponential backoff while InfluxDB is down",
+          description:
+            "cap of the exponential backoff after a failed write (while InfluxDB cannot be reached at all, a /ping every second ends it early)",
         },
       },
     },
