@@ -3,6 +3,7 @@
 import type { Client, PublishPacket } from "aedes";
 import type { Envelope } from "../ingest/envelope.js";
 import { NotAcceptedError } from "../ingest/pipeline.js";
+import { RefusalLogGate } from "../ingest/refusal-log-gate.js";
 import type { IngestPipeline } from "../ingest/pipeline.js";
 import { canPublish } from "./acl.js";
 import type { BrokerContext } from "./broker-context.js";
@@ -17,6 +18,8 @@ import { type TopicLimits, mayRetain, parseDataTopic, topicOverLimits } from "./
 export const DISCARD_TOPIC = "$SYS/ioc-hub/discarded";
 
 export function createAuthorizePublish(context: BrokerContext, pipeline: IngestPipeline, limiter: RateLimiter, limits: TopicLimits) {
+  // A denied publish is acknowledged, so a misconfigured device goes on at its full rate.
+  const deniedLog = new RefusalLogGate();
   return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
     if (!client) return callback(null); // the hub's own publishes and stale wills
     const principal = context.principals.get(client);
@@ -27,7 +30,9 @@ export function createAuthorizePublish(context: BrokerContext, pipeline: IngestP
     if (!decision.allowed) {
       context.metrics.authFailures.inc({ reason: "publish_denied" });
       context.metrics.messagesRejected.inc("publish_denied");
-      context.log.warn({ deviceId: principal.id, topic, why: decision.reason }, "publish refused by the topic ACL");
+      const deniedThisMinute = deniedLog.admit(principal.id);
+      if (deniedThisMinute !== undefined)
+        context.log.warn({ deviceId: principal.id, topic, why: decision.reason, deniedThisMinute }, "publish refused by the topic ACL");
       context.publishError(principal.id, { reason: "publish_denied", message: decision.reason, topic });
       packet.topic = DISCARD_TOPIC;
       packet.retain = false;

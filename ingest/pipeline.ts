@@ -7,6 +7,7 @@ import type { DecodeLimits, Decoder } from "./decoders/decoder.js";
 import type { Envelope } from "./envelope.js";
 import type { Observation } from "./observation.js";
 import { type TimeLimits, checkObservation } from "./observation-checks.js";
+import { RefusalLogGate } from "./refusal-log-gate.js";
 import { type Rejection, reject } from "./rejection.js";
 import type { SchemaRegistry } from "./schema-registry.js";
 import type { RulePartitions } from "./partitions/rule-partitions.js";
@@ -64,6 +65,7 @@ export class IngestPipeline {
   private readonly rules: ObservationRule[];
   private readonly views: ObservationRule[];
   private readonly turns = new TurnBudget(INGEST_TURN_BUDGET_MS);
+  private readonly refusalLog = new RefusalLogGate();
 
   constructor(private readonly deps: PipelineDeps) {
     this.rules = deps.rules ?? [];
@@ -190,10 +192,13 @@ export class IngestPipeline {
     const { metrics, log, deadLetter, onRejected } = this.deps;
     for (const r of rejections) metrics.messagesRejected.inc(r.reason);
     const reasons = [...new Set(rejections.map((r) => r.reason))];
-    log.warn(
-      { deviceId: envelope.deviceId, topic: envelope.topic, port: envelope.port, reasons, first: rejections[0] },
-      `message refused: ${rejections.length === 1 ? (rejections[0] as Rejection).message : `${rejections.length} problems`}`,
-    );
+    const refusedThisMinute = this.refusalLog.admit(envelope.deviceId);
+    if (refusedThisMinute !== undefined) {
+      log.warn(
+        { deviceId: envelope.deviceId, topic: envelope.topic, port: envelope.port, reasons, first: rejections[0], refusedThisMinute },
+        `message refused: ${rejections.length === 1 ? (rejections[0] as Rejection).message : `${rejections.length} problems`}`,
+      );
+    }
     rejections.forEach((r, i) => {
       if (i < MAX_REPORTED_REJECTIONS) onRejected?.(envelope, r);
     });
