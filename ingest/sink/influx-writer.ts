@@ -204,8 +204,11 @@ export class InfluxWriter {
         if (result.unreachable) await this.backoffUntilReachable(attempt);
         else await this.backoff(attempt, result.retryAfterMs);
       } catch (error) {
+        // The server's preparation failed: unreachable (fetch's cause), or refused (e.g. no rights).
         this.noteFailure("network", (error as Error).message);
-        await this.backoffUntilReachable(attempt);
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        if (code !== undefined && UNREACHABLE_ERRORS.has(code)) await this.backoffUntilReachable(attempt);
+        else await this.backoff(attempt);
       }
       if (!this.running) {
         // Shutting down with InfluxDB unreachable: the batch stays in the spool for the next start.
