@@ -5,7 +5,7 @@
 // instance and find its session. Nothing here is the hub's own clustering: both are the moscajs
 // libraries aedes is designed around.
 import { createRequire } from "node:module";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../hub/logger.js";
 
 const require = createRequire(import.meta.url);
@@ -34,11 +34,22 @@ export interface RedisBackends {
   destroy(): Promise<void>;
 }
 
+/**
+ * The subscriber connection skips ioredis' handshake commands (CLIENT SETINFO, the INFO ready check).
+ * A (P)SUBSCRIBE sent while they are in flight, as aedes subscribes while the connection comes up,
+ * puts the connection in subscriber mode; the handshake then fails ("Connection in subscriber mode,
+ * only subscriber commands may be used"), ioredis reconnects, and subscriptions made meanwhile can be
+ * lost (ioredis #2037, from 5.8.2). Seen here: an instance that never received its own subscription
+ * broadcasts, so persistent subscriptions on it never got their SUBACK. A subscriber needs neither
+ * command: pub/sub works while Redis is still loading its data.
+ */
+export const SUBSCRIBER_CONNECTION_OPTIONS = { enableReadyCheck: false, disableClientInfo: true } as const;
+
 export function createRedisBackends(url: string, options: { maxSessionDelivery: number }, log: Logger): RedisBackends {
   // One connection each: the emitter needs a subscriber connection of its own (Redis pub/sub), the
   // persistence one for commands. ioredis reconnects with its own backoff and queues commands meanwhile.
-  const connect = (role: string) => {
-    const connection = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null });
+  const connect = (role: string, extra: RedisOptions = {}) => {
+    const connection = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null, ...extra });
     let down = false;
     connection.on("error", (error: Error) => {
       if (!down) log.warn({ role, error: error.message }, "Redis connection lost; retrying");
@@ -50,7 +61,7 @@ export function createRedisBackends(url: string, options: { maxSessionDelivery: 
     });
     return connection;
   };
-  const connections = [connect("publish"), connect("subscribe"), connect("persistence")] as const;
+  const connections = [connect("publish"), connect("subscribe", SUBSCRIBER_CONNECTION_OPTIONS), connect("persistence")] as const;
   const [pubConn, subConn, conn] = connections;
   const mq = mqemitterRedis({ pubConn, subConn });
   // The emitter re-emits its connections' errors on `state`; unheard, one Redis outage would crash

@@ -80,8 +80,9 @@ describe("two hub instances sharing aedes through Redis", () => {
     hubs.push(await startHub(a, env(0)), await startHub(b, env(1)));
   }, 90_000);
 
-  // This file failed once in a full run (a QoS 1 publish never acknowledged, then a hub that did not
-  // stop), and passed in every rerun: when a test fails, the instances' logs go with the failure.
+  // When a test fails, the instances' logs go with the failure. They showed the cause of this file's
+  // rare failures: a subscriber connection whose handshake raced aedes' first subscriptions
+  // (broker/redis-backends.ts, SUBSCRIBER_CONNECTION_OPTIONS).
   afterEach(({ task }) => {
     if (task.result?.state !== "fail") return;
     for (const [i, hub] of hubs.entries())
