@@ -14,6 +14,28 @@ import { tempDir } from "../support/temp-dir.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A raw TCP connection to a hub's MQTT port, kept in `sockets` to be destroyed after the tests. */
+function rawConnection(port: number, sockets: Socket[]): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(port, "127.0.0.1", () => resolve(socket));
+    socket.on("error", () => undefined);
+    socket.once("error", reject);
+    sockets.push(socket);
+  });
+}
+
+/** Whether `socket` is closed, or closes within `ms`. */
+function closedWithin(socket: Socket, ms: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    if (socket.destroyed) return resolve(true);
+    const timer = setTimeout(() => resolve(false), ms);
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 describe("MQTT protocol abuse", () => {
   const dir = tempDir("mqtt-abuse");
   let hub: HubProcess;
@@ -24,22 +46,7 @@ describe("MQTT protocol abuse", () => {
   let goodLoop: Promise<void>;
   const sockets: Socket[] = [];
 
-  const raw = (): Promise<Socket> =>
-    new Promise((resolve, reject) => {
-      const socket = tcpConnect(hub.ports.mqtt as number, "127.0.0.1", () => resolve(socket));
-      socket.on("error", () => undefined);
-      socket.once("error", reject);
-      sockets.push(socket);
-    });
-  const closed = (socket: Socket, ms: number) =>
-    new Promise<boolean>((resolve) => {
-      if (socket.destroyed) return resolve(true);
-      const timer = setTimeout(() => resolve(false), ms);
-      socket.once("close", () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+  const raw = () => rawConnection(hub.ports.mqtt as number, sockets);
   const metric = async (reason: string) =>
     Number(
       new RegExp(`ioc_auth_failures_total\\{reason="${reason}"\\} (\\d+)`).exec(
@@ -89,22 +96,22 @@ describe("MQTT protocol abuse", () => {
     await stillServed(async () => {
       const garbage = await raw();
       garbage.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7f, 0x00, 0x13, 0x37]));
-      expect(await closed(garbage, 5000)).toBe(true);
+      expect(await closedWithin(garbage, 5000)).toBe(true);
       const badConnect = await raw();
       // A CONNECT whose remaining length promises more than the protocol name fits.
       badConnect.write(Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x09, 0xff, 0x00, 0x00, 0x00, 0x00]));
-      expect(await closed(badConnect, 5000)).toBe(true);
+      expect(await closedWithin(badConnect, 5000)).toBe(true);
     });
   });
 
   it("refuses a flood past mqtt.maxConnectionsPerIp and closes sockets that never send CONNECT", async () => {
     await stillServed(async () => {
       const flood = await Promise.all(Array.from({ length: 60 }, () => raw()));
-      const refusedAtOnce = (await Promise.all(flood.map((s) => closed(s, 500)))).filter(Boolean).length;
+      const refusedAtOnce = (await Promise.all(flood.map((s) => closedWithin(s, 500)))).filter(Boolean).length;
       expect(refusedAtOnce).toBeGreaterThanOrEqual(60 - 39); // 40 per address, the good device is one
       expect(await metric("too_many_connections")).toBeGreaterThanOrEqual(21);
       // The rest never send CONNECT: closed after mqtt.connectTimeoutMs.
-      expect((await Promise.all(flood.map((s) => closed(s, 5000)))).every(Boolean)).toBe(true);
+      expect((await Promise.all(flood.map((s) => closedWithin(s, 5000)))).every(Boolean)).toBe(true);
     });
     // Room again for new connections.
     const again = await mqtt.connectAsync(hub.mqttUrl, {
@@ -196,22 +203,7 @@ describe("the hub's total connection cap", () => {
     dir.remove();
   });
 
-  const open = (): Promise<Socket> =>
-    new Promise((resolve, reject) => {
-      const socket = tcpConnect(hub.ports.mqtt as number, "127.0.0.1", () => resolve(socket));
-      socket.on("error", () => undefined);
-      socket.once("error", reject);
-      sockets.push(socket);
-    });
-  const closedWithin = (socket: Socket, ms: number) =>
-    new Promise<boolean>((resolve) => {
-      if (socket.destroyed) return resolve(true);
-      const timer = setTimeout(() => resolve(false), ms);
-      socket.once("close", () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+  const open = () => rawConnection(hub.ports.mqtt as number, sockets);
 
   it("closes connections past mqtt.maxConnections at once, keeps the device it has, and takes new ones once there is room", async () => {
     const device = await mqtt.connectAsync(hub.mqttUrl, {
