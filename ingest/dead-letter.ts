@@ -11,7 +11,7 @@ export interface DeadLetterRecord {
   deviceId?: string | undefined;
   topic?: string | undefined;
   via?: string | undefined;
-  rejections?: unknown[];
+  rejections?: readonly unknown[];
   /** The raw payload, base64, so non-UTF-8 bytes survive. */
   payloadBase64?: string;
   /** A refused line-protocol point. */

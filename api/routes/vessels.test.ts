@@ -37,7 +37,7 @@ describe("/api/v1/vessels", () => {
         identity,
         devices: { devices },
         influx: () => undefined,
-        pipeline: { ingest: async () => ({ accepted: [], rejections: [] }) },
+        pipeline: { ingest: async () => ({ accepted: 0, rejections: [] }) },
       },
     });
   });

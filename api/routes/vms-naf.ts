@@ -21,8 +21,8 @@ export const vmsNafRoutes =
           receivedAt: Date.now(),
           bytes: Buffer.from(request.body, "utf8"),
         });
-        return reply.code(outcome.accepted.length > 0 || outcome.rejections.length === 0 ? 200 : 422).send({
-          accepted: outcome.accepted.length,
+        return reply.code(outcome.accepted > 0 || outcome.rejections.length === 0 ? 200 : 422).send({
+          accepted: outcome.accepted,
           rejected: outcome.rejections.map((r) => ({
             reason: r.reason,
             message: r.message,

@@ -253,6 +253,7 @@ export class Spool extends EventEmitter {
     if (group.empty) return;
     // One buffer per group commit, not one per message.
     const buffer = Buffer.from(group.texts.length === 1 ? (group.texts[0] as string) : group.texts.join(""), "utf8");
+    group.texts = []; // the texts are garbage now, not something for the next scavenge to copy while the disk syncs
     const started = process.hrtime.bigint();
     try {
       let size = this.sizes.get(this.head.id) as number;
