@@ -8,10 +8,11 @@ import type { AlertTransition } from "../alerts/alert-transition.js";
 import type { Observation, VesselPosition } from "../ingest/observation.js";
 import { FleetPositions } from "./fleet-positions.js";
 import { type OutageConfig, defaultOutageConfig, providersOut } from "./rules/dark-outage.js";
-import type { GoingDarkState } from "./rules/going-dark.js";
+import { type GoingDarkConfig, type GoingDarkState, judgesVessel } from "./rules/going-dark.js";
 import { vesselRules } from "./rules/registry.js";
 import type { LandView, RuleContext } from "./rules/vessel-rule.js";
 import type { ZoneIndex } from "./zone-index.js";
+import { isUnregisteredVessel } from "../ingest/vessel-id.js";
 
 const HOUR = 3_600_000;
 const OUTAGE_RULE = "provider-outage";
@@ -33,7 +34,6 @@ export interface VesselRuleOptions {
   forgetUnregisteredAfterMs?: number;
 }
 
-const UNREGISTERED = "unregistered:";
 const DEFAULT_FORGET_AFTER_MS = 264 * HOUR;
 
 export class VesselRuleEngine {
@@ -183,7 +183,7 @@ export class VesselRuleEngine {
   private forgetSilentUnregistered(nowMs: number): void {
     const cutoff = nowMs - (this.options.forgetUnregisteredAfterMs ?? DEFAULT_FORGET_AFTER_MS);
     for (const [vessel, lastMs] of this.lastSeen) {
-      if (lastMs >= cutoff || !vessel.startsWith(UNREGISTERED)) continue;
+      if (lastMs >= cutoff || !isUnregisteredVessel(vessel)) continue;
       for (const rule of this.rules) {
         const key = `${rule.id}/${vessel}`;
         if (this.states.delete(key)) this.dirty.add(key);
@@ -231,11 +231,15 @@ export class VesselRuleEngine {
     if (firstRaises.length === 0) return new Set();
     const heard = new Map<string, number>();
     const lastHeardMs = new Map<string, number>();
+    const config = this.configFor("going-dark", undefined, this.context()) as GoingDarkConfig;
     for (const [key, state] of this.states) {
       if (!key.startsWith("going-dark/")) continue;
       const last = (state as GoingDarkState).last;
       if (!last) continue;
       lastHeardMs.set(last.provider, Math.max(lastHeardMs.get(last.provider) ?? 0, last.timeMs));
+      // The share of a provider's vessels that went silent is of the vessels the rule judges: a
+      // receiver that also hears ships passing by is still out when the province's fleet falls silent.
+      if (!judgesVessel(config, key.slice("going-dark/".length))) continue;
       if (!last.inPort && nowMs - last.timeMs <= this.outageConfig.activeHours * HOUR)
         heard.set(last.provider, (heard.get(last.provider) ?? 0) + 1);
     }

@@ -6,6 +6,7 @@ import type { Logger } from "../hub/logger.js";
 import type { Observation } from "../ingest/observation.js";
 import type { Database } from "../store/database.js";
 import type { VesselRegistry } from "./vessel-registry.js";
+import { unregisteredVmsVessel } from "../ingest/vessel-id.js";
 
 export interface Transmitter {
   mmsi: number;
@@ -78,7 +79,7 @@ export class VesselIdentity {
     if (byDevice) return { ...observation, vessel: byDevice };
     const byName = this.registry.vesselForVmsDevice(observation.vessel);
     if (byName) return { ...observation, vessel: byName };
-    return { ...observation, vessel: `unregistered:vms:${observation.vmsDeviceId ?? observation.vessel}` };
+    return { ...observation, vessel: unregisteredVmsVessel(observation.vmsDeviceId ?? observation.vessel) };
   }
 
   private note(observation: Exclude<Observation, { type: "sensor_reading" }>, vessel: string | undefined): void {

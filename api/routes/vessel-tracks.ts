@@ -5,6 +5,7 @@ import type { InfluxClient } from "../../ingest/sink/influx-client.js";
 import type { VesselRegistry } from "../../vessels/vessel-registry.js";
 import { apiError } from "../api-error.js";
 import { type ApiAuth, requireRole } from "../request-auth.js";
+import { isUnregisteredVessel } from "../../ingest/vessel-id.js";
 
 const MAX_TRACK_POINTS = 10_000;
 const DAY = 86_400_000;
@@ -70,8 +71,7 @@ export const vesselTrackRoutes =
       "/api/v1/vessels/:id/track",
       async (request, reply) => {
         const id = request.params.id;
-        if (!id.startsWith("unregistered:") && !vessels.find(id))
-          return reply.code(404).send(apiError("vessel_not_found", `no vessel ${id}`));
+        if (!isUnregisteredVessel(id) && !vessels.find(id)) return reply.code(404).send(apiError("vessel_not_found", `no vessel ${id}`));
         const now = Date.now();
         const to = parseTime(request.query.to, now);
         const from = parseTime(request.query.from, (to ?? now) - DAY);

@@ -5,6 +5,7 @@ import type { VesselIdentity } from "../../vessels/vessel-identity.js";
 import { VesselError, type VesselRegistry } from "../../vessels/vessel-registry.js";
 import { apiError } from "../api-error.js";
 import { type ApiAuth, requireRole } from "../request-auth.js";
+import { unregisteredAisVessel } from "../../ingest/vessel-id.js";
 
 const STATUS: Record<VesselError["code"], number> = {
   vessel_invalid: 400,
@@ -31,7 +32,7 @@ export const vesselRoutes =
         return {
           vessels: [...transmitters.values()]
             .filter((t) => !t.vessel)
-            .map(({ vessel, ...t }) => ({ id: `unregistered:${t.mmsi}`, registered: false, ...t })),
+            .map(({ vessel, ...t }) => ({ id: unregisteredAisVessel(t.mmsi), registered: false, ...t })),
         };
       }
       return {

@@ -1,12 +1,18 @@
 // Going dark: no position from a vessel at sea for longer than its reporting interval allows,
 // evaluated on a timer. The expected interval depends on the vessel's registered length (Decree
-// 26/2019 Art. 44: every 2 h from 24 m, every 3 h from 15 m; AIS-only and unregistered vessels use
-// `defaultIntervalHours`); it is late after `graceRatio` × the interval, and then escalates through
-// `steps` (data: provinces use e.g. 6 h "lost connection", 1 day, 10 days "must return to port").
-// A vessel whose last fix was inside a port zone is not dark. The next position clears the alert.
+// 26/2019 Art. 44: every 2 h from 24 m, every 3 h from 15 m; vessels registered without a length,
+// e.g. AIS-only, use `defaultIntervalHours`); it is late after `graceRatio` × the interval, and then
+// escalates through `steps` (data: provinces use e.g. 6 h "lost connection", 1 day, 10 days "must
+// return to port"). A vessel whose last fix was inside a port zone is not dark. The next position
+// clears the alert.
+// Transmitters the register does not know are not judged by default: a coastal AIS receiver hears
+// every ship passing by, and a ship sailing out of its range falls silent without going dark, so
+// each would raise a false alarm, and the escalation steps (the province's orders to its own
+// fleet) mean nothing for them. `unregisteredTransmitters` judges them too, with the late warning only.
 // Which provider (AIS receiver or VMS gateway) last heard the vessel is kept, so that a whole
 // provider going silent is raised once as a system alert (dark-outage.ts) instead of per vessel.
 import { vesselAlert } from "../../alerts/alert-transition.js";
+import { isUnregisteredVessel } from "../../ingest/vessel-id.js";
 import type { VesselRule } from "./vessel-rule.js";
 
 export interface GoingDarkConfig {
@@ -15,6 +21,8 @@ export interface GoingDarkConfig {
   defaultIntervalHours: number;
   graceRatio: number;
   steps: { afterHours: number; severity: "info" | "warning" | "critical"; label: string }[];
+  /** Judge transmitters the register does not know too (the late warning only, after `defaultIntervalHours`). */
+  unregisteredTransmitters: boolean;
 }
 
 export interface GoingDarkState {
@@ -32,10 +40,16 @@ export function expectedIntervalHours(config: GoingDarkConfig, lengthM: number |
   return config.intervals.find((i) => lengthM >= i.minLengthM)?.hours ?? config.defaultIntervalHours;
 }
 
+/** Whether the rule judges this vessel at all (the register's, or any when `unregisteredTransmitters`). */
+export function judgesVessel(config: GoingDarkConfig, vessel: string): boolean {
+  return config.unregisteredTransmitters || !isUnregisteredVessel(vessel);
+}
+
 /** The thresholds of a vessel, in hours of silence, each with its severity. */
-export function darkThresholds(config: GoingDarkConfig, lengthM: number | undefined) {
-  const late = expectedIntervalHours(config, lengthM) * config.graceRatio;
-  return [{ afterHours: late, severity: "warning" as const, label: "late" }, ...config.steps.filter((s) => s.afterHours > late)];
+export function darkThresholds(config: GoingDarkConfig, vessel: string, lengthM: number | undefined) {
+  const late = { afterHours: expectedIntervalHours(config, lengthM) * config.graceRatio, severity: "warning" as const, label: "late" };
+  if (isUnregisteredVessel(vessel)) return [late];
+  return [late, ...config.steps.filter((s) => s.afterHours > late.afterHours)];
 }
 
 export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
@@ -52,6 +66,7 @@ export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
       { afterHours: 24, severity: "critical", label: "silent for a day" },
       { afterHours: 240, severity: "critical", label: "silent for 10 days: must return to port" },
     ],
+    unregisteredTransmitters: false,
   },
   initial: () => ({ level: -1 }),
   step(_config, state, p, { zones }) {
@@ -67,9 +82,17 @@ export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
   },
   tick(config, state, nowMs, vessel, context) {
     const last = state.last;
-    if (!last || last.inPort || state.outage) return { state, transitions: [] };
+    if (!last || state.outage) return { state, transitions: [] };
+    if (!judgesVessel(config, vessel)) {
+      // Raised before the rule stopped judging it (an older version, or the parameter turned off).
+      if (state.level < 0) return { state, transitions: [] };
+      const where = { vessel, timeMs: nowMs, lat: last.lat, lon: last.lon };
+      const cleared = vesselAlert("going-dark", where, "cleared", "info", "not judged: the register does not know this transmitter");
+      return { state: { ...state, level: -1 }, transitions: [cleared] };
+    }
+    if (last.inPort) return { state, transitions: [] };
     const silentH = (nowMs - last.timeMs) / HOUR;
-    const thresholds = darkThresholds(config, context.vesselLengthM?.(vessel));
+    const thresholds = darkThresholds(config, vessel, context.vesselLengthM?.(vessel));
     let level = state.level;
     while (level + 1 < thresholds.length && silentH >= (thresholds[level + 1] as { afterHours: number }).afterHours) level++;
     if (level === state.level) return { state, transitions: [] };

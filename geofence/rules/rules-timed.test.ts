@@ -15,7 +15,7 @@ import { testBox } from "../../test/support/test-box.js";
 import { zoneFromFeature } from "../zone.js";
 import { providersOut } from "./dark-outage.js";
 import { encounter } from "./encounter.js";
-import { goingDark } from "./going-dark.js";
+import { type GoingDarkConfig, goingDark } from "./going-dark.js";
 import { loitering } from "./loitering.js";
 import { positionJump } from "./position-jump.js";
 import type { RuleContext, VesselRule } from "./vessel-rule.js";
@@ -98,13 +98,19 @@ describe("going-dark", () => {
   const atSea = [16.75, 107.7] as const;
   const inPort = [16.556, 107.6401] as const;
 
-  function dark(lengthM: number | undefined, where: readonly [number, number], ticksH: number[]): string[] {
+  function dark(
+    lengthM: number | undefined,
+    where: readonly [number, number],
+    ticksH: number[],
+    vessel = "TTH-1",
+    config: GoingDarkConfig = goingDark.defaults,
+  ): string[] {
     const context: RuleContext = { zones: hueZones, vesselLengthM: () => lengthM };
-    const first = goingDark.step(goingDark.defaults, goingDark.initial(), fix("TTH-1", 0, where[0], where[1]), context);
+    const first = goingDark.step(config, goingDark.initial(), fix(vessel, 0, where[0], where[1]), context);
     let state = first.state;
     const out: string[] = [];
     for (const h of ticksH) {
-      const r = goingDark.tick?.(goingDark.defaults, state, T0 + h * HOUR, "TTH-1", context);
+      const r = goingDark.tick?.(config, state, T0 + h * HOUR, vessel, context);
       if (!r) throw new Error("going-dark has a tick");
       state = r.state;
       out.push(...r.transitions.map((t) => `${h}h:${t.state}:${t.severity}`));
@@ -121,10 +127,47 @@ describe("going-dark", () => {
       ["3h:raised:warning", "6h:raised:critical", "24h:raised:critical", "240h:raised:critical"],
     ],
     ["an 18 m vessel (3 h interval): late at 4.5 h", 18, atSea, [3, 4.4, 4.5, 6], ["4.5h:raised:warning", "6h:raised:critical"]],
-    ["an unregistered vessel (1 h): late at 1.5 h", undefined, atSea, [1, 1.5], ["1.5h:raised:warning"]],
+    ["a vessel registered without a length, e.g. AIS-only (1 h): late at 1.5 h", undefined, atSea, [1, 1.5], ["1.5h:raised:warning"]],
     ["a vessel whose last fix was in port: never dark", 26, inPort, [3, 6, 24, 300], []],
   ] as const)("%s", (_, lengthM, where, ticks, expected) => {
     expect(dark(lengthM, where, [...ticks])).toEqual(expected);
+  });
+
+  const passing = "unregistered:477123456"; // a Hong Kong-flagged ship the register does not know
+  const judgeAll: GoingDarkConfig = { ...goingDark.defaults, unregisteredTransmitters: true };
+  it.each([
+    ["a transmitter the register does not know: not judged (it may just have sailed out of range)", goingDark.defaults, []],
+    ["the same with unregisteredTransmitters: the late warning at 1.5 h, never the escalation steps", judgeAll, ["1.5h:raised:warning"]],
+  ] as const)("%s", (_, config, expected) => {
+    expect(dark(undefined, atSea, [1, 1.5, 6, 24, 240, 300], passing, config)).toEqual(expected);
+  });
+
+  it("clears an alert of an unregistered transmitter once the rule no longer judges it", () => {
+    const context: RuleContext = { zones: hueZones };
+    let state = goingDark.step(judgeAll, goingDark.initial(), fix(passing, 0, ...atSea), context).state;
+    const late = goingDark.tick?.(judgeAll, state, T0 + 2 * HOUR, passing, context);
+    expect(late?.transitions.map((t) => t.state)).toEqual(["raised"]);
+    state = late?.state ?? state;
+    const after = goingDark.tick?.(goingDark.defaults, state, T0 + 3 * HOUR, passing, context);
+    expect(after?.transitions.map((t) => [t.state, t.message])).toEqual([
+      ["cleared", "not judged: the register does not know this transmitter"],
+    ]);
+    expect(goingDark.tick?.(goingDark.defaults, after?.state ?? state, T0 + 30 * HOUR, passing, context)?.transitions).toEqual([]);
+  });
+
+  it("counts only the vessels it judges when it decides a provider is out: a receiver that also hears passing ships", () => {
+    const emitted: AlertTransition[] = [];
+    const timed = (t: AlertTransition) => (t.rule === "going-dark" || t.rule === "provider-outage") && emitted.push(t);
+    const engine = new VesselRuleEngine(() => hueZones, timed, undefined, {
+      vesselLengthM: (v) => (v.startsWith("TTH-") ? 20 : undefined),
+    });
+    // 6 of the province's vessels and 10 passing ships, all last heard by one coastal receiver.
+    for (let i = 0; i < 6; i++) engine.observe(fix(`TTH-${i}`, 0, 16.75 + i * 0.01, 107.7, 3, "rx-thuan-an"));
+    for (let i = 0; i < 10; i++)
+      engine.observe(fix(`unregistered:4771234${String(i).padStart(2, "0")}`, 0, 16.9, 107.6 + i * 0.01, 12, "rx-thuan-an"));
+    engine.tick(T0 + 5 * HOUR);
+    // 6 of 6 judged vessels silent, not 6 of 16: one outage, no fisheries alert, nothing for the ships.
+    expect(emitted.map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual(["provider-outage:rx-thuan-an:raised"]);
   });
 
   it("clears when the vessel reports again", () => {
@@ -164,7 +207,7 @@ describe("going-dark", () => {
     engine.observe(fix("unregistered:574000002", 0, 16.76, 107.7, 12, "ais-rx-1"));
     engine.observe(fix("TTH-90001", 0, 16.77, 107.7, 12, "ais-rx-1"));
     engine.takeChanges();
-    // Still within the time: going dark is raised through its steps, nothing is forgotten.
+    // Still within the time: nothing is forgotten (going dark judges the registered vessel only).
     engine.tick(T0 + 240 * HOUR);
     expect(engine.vessels).toBe(3);
     // One transmitter is heard again late on; the other and the registered vessel stay silent past 264 h.

@@ -8,6 +8,7 @@ import type { Observation, VesselPosition, VesselStatic } from "../observation.j
 import { type Rejection, reject } from "../rejection.js";
 import { AisStreamDecoder, type DecodedAis } from "./ais/ais-stream.js";
 import type { Decoder } from "./decoder.js";
+import { unregisteredAisVessel } from "../vessel-id.js";
 
 const streams = new Map<string, AisStreamDecoder>();
 const MAX_RECEIVERS = 10_000;
@@ -48,7 +49,7 @@ function toObservations(decoded: DecodedAis, receiver: string, timeMs: number, r
     }
     return [];
   }
-  const vessel = `unregistered:${mmsi}`;
+  const vessel = unregisteredAisVessel(mmsi);
   const out: Observation[] = [];
   if (POSITION_TYPES.has(m.type as number)) {
     const lat = m.lat as number;
