@@ -258,7 +258,7 @@ export const configSchema = {
           minimum: 1,
           default: 264,
           description:
-            "rule state of a transmitter not in the register is dropped once it has been silent this long (ships passing a receiver would otherwise accumulate); its open alerts stay open",
+            "rule state and the transmitters-list entry of a transmitter not in the register are dropped once it has been silent this long (ships passing a receiver would otherwise accumulate); its open alerts stay open",
         },
         partitions: {
           type: "integer",

@@ -128,6 +128,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       log.warn({ err: error }, "could not save the AIS transmitter table; retrying");
     }
   }, 5_000);
+  const forgetTransmitters = () => {
+    try {
+      const forgotten = identity.forgetSilentUnregistered(Date.now() - config.rules.forgetUnregisteredVesselsAfterHours * 3_600_000);
+      if (forgotten > 0)
+        log.info({ forgotten }, "forgot AIS transmitters not in the register and silent past rules.forgetUnregisteredVesselsAfterHours");
+    } catch (error) {
+      log.warn({ err: error }, "could not prune the AIS transmitter table; retrying");
+    }
+  };
+  forgetTransmitters();
+  const transmitterSweep = setInterval(forgetTransmitters, 3_600_000).unref();
   const zones = new ZoneStore(db, resolve(config.zones.dir ?? join(packageRoot, "zones")));
   const spool = await Spool.open(join(dataDir, "spool"), config.spool, log.child({ component: "spool" }));
   spool.on("commit", (seconds: number) => metrics.spoolFsync.observe(seconds));
@@ -507,6 +518,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       log.info("ioc-hub stopping: no new connections, draining in-flight work");
       clearInterval(selfMetricsTimer);
       clearInterval(identityFlush);
+      clearInterval(transmitterSweep);
       clearInterval(ruleTimer);
       clearInterval(stateTimer);
       if (transitionSave) clearImmediate(transitionSave);

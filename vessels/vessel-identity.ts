@@ -142,6 +142,25 @@ export class VesselIdentity {
     this.dirty.clear();
   }
 
+  /**
+   * Forgets the transmitters the register does not know that nobody has heard since `cutoffMs`, in
+   * memory and in the table: a coastal receiver hears every ship passing by, so the list of
+   * transmitters to register would otherwise grow for good (~150 B of heap and a row each). The
+   * register's own MMSIs are kept (the register bounds them, and their mismatches stay on record).
+   * Returns how many were forgotten.
+   */
+  forgetSilentUnregistered(cutoffMs: number): number {
+    this.flush();
+    for (const [mmsi, seen] of this.seen) if (seen.last < cutoffMs && !this.registry.vesselForMmsi(mmsi)) this.seen.delete(mmsi);
+    const silent = this.db.prepare("SELECT mmsi FROM transmitters WHERE last_seen_at < ?").pluck().all(cutoffMs) as number[];
+    const forget = this.db.prepare("DELETE FROM transmitters WHERE mmsi = ?");
+    let forgotten = 0;
+    this.db.transaction(() => {
+      for (const mmsi of silent) if (!this.registry.vesselForMmsi(mmsi)) forgotten += forget.run(mmsi).changes;
+    })();
+    return forgotten;
+  }
+
   /** Every transmitter heard, with its registered vessel when it has one. */
   transmitters(): Transmitter[] {
     this.flush();

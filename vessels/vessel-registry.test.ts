@@ -107,6 +107,24 @@ describe("VesselRegistry", () => {
     expect(identity.transmitters()[0]?.mismatch).toBeUndefined();
   });
 
+  it("forgets transmitters not in the register once silent past the cutoff, in memory and in the table, and keeps the register's", () => {
+    registry.create(boat);
+    const identity = new VesselIdentity(registry, db);
+    const heard = (mmsi: number, timeMs: number) =>
+      identity.resolve({ type: "vessel_position", vessel: `unregistered:${mmsi}`, mmsi, source: "ais", timeMs, lat: 16.5, lon: 107.7 });
+    heard(574123456, 1_000); // the register's vessel, silent as long as the passing ship
+    heard(477000001, 1_000); // a ship that passed by
+    heard(477000002, 1_000);
+    heard(477000002, 9_000); // heard again since
+    identity.flush();
+    expect(identity.forgetSilentUnregistered(5_000)).toBe(1);
+    expect(identity.transmitters().map((t) => t.mmsi)).toEqual([477000002, 574123456]);
+    // Forgotten in memory too: heard again, it is a new transmitter (first seen now), not a merged old row.
+    heard(477000001, 20_000);
+    expect(identity.transmitters().find((t) => t.mmsi === 477000001)?.firstSeenAt).toBe(new Date(20_000).toISOString());
+    expect(identity.forgetSilentUnregistered(5_000)).toBe(0);
+  });
+
   it("compares names without case, diacritics or punctuation", () => {
     expect(normaliseName("TTH 90123 Phú Thuận")).toBe(normaliseName("tth-90123 PHU THUAN"));
     expect(normaliseName("Đông Hải")).toBe("DONGHAI");
