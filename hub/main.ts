@@ -132,7 +132,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     try {
       const forgotten = identity.forgetSilentUnregistered(Date.now() - config.rules.forgetUnregisteredVesselsAfterHours * 3_600_000);
       if (forgotten > 0)
-        log.info({ forgotten }, "forgot AIS transmitters not in the register and silent past rules.forgetUnregisteredVesselsAfterHours");
+        log.info(
+          { forgotten },
+          "forgot AIS transmitters and VMS terminals not in the register and silent past rules.forgetUnregisteredVesselsAfterHours",
+        );
     } catch (error) {
       log.warn({ err: error }, "could not prune the AIS transmitter table; retrying");
     }

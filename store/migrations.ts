@@ -127,4 +127,11 @@ export const migrations: readonly string[] = [
      key    TEXT PRIMARY KEY,
      value  TEXT NOT NULL
    );`,
+  // VMS terminals the register does not know, listed for the officers beside unknown AIS transmitters.
+  `CREATE TABLE vms_terminals (
+     terminal       TEXT PRIMARY KEY,
+     first_seen_at  INTEGER NOT NULL,
+     last_seen_at   INTEGER NOT NULL,
+     reported_as    TEXT
+   );`,
 ];

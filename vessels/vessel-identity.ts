@@ -21,6 +21,24 @@ export interface Transmitter {
   vessel?: string;
 }
 
+/** A VMS terminal the register does not know. */
+export interface UnknownTerminal {
+  /** The VMS device id, or what the report named when it carried none. */
+  terminal: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** The registration number the report named besides its device id (not in the register either). */
+  reportedAs?: string;
+  /** The registered vessel it belongs to, when the register has learnt it since. */
+  vessel?: string;
+}
+
+interface TerminalSeen {
+  first: number;
+  last: number;
+  reportedAs?: string | undefined;
+}
+
 interface Seen {
   first: number;
   last: number;
@@ -55,6 +73,8 @@ export function sameVesselName(aisName: string, registered: string): boolean {
 export class VesselIdentity {
   private readonly seen = new Map<number, Seen>();
   private readonly dirty = new Set<number>();
+  private readonly terminals = new Map<string, TerminalSeen>();
+  private readonly dirtyTerminals = new Set<string>();
 
   constructor(
     private readonly registry: VesselRegistry,
@@ -79,7 +99,21 @@ export class VesselIdentity {
     if (byDevice) return { ...observation, vessel: byDevice };
     const byName = this.registry.vesselForVmsDevice(observation.vessel);
     if (byName) return { ...observation, vessel: byName };
-    return { ...observation, vessel: unregisteredVmsVessel(observation.vmsDeviceId ?? observation.vessel) };
+    const terminal = observation.vmsDeviceId ?? observation.vessel;
+    this.noteTerminal(terminal, observation.vmsDeviceId ? observation.vessel : undefined, observation.timeMs);
+    return { ...observation, vessel: unregisteredVmsVessel(terminal) };
+  }
+
+  private noteTerminal(terminal: string, reportedAs: string | undefined, timeMs: number): void {
+    let seen = this.terminals.get(terminal);
+    if (!seen) {
+      seen = { first: timeMs, last: timeMs };
+      this.terminals.set(terminal, seen);
+    }
+    seen.first = Math.min(seen.first, timeMs);
+    seen.last = Math.max(seen.last, timeMs);
+    if (reportedAs) seen.reportedAs = reportedAs;
+    this.dirtyTerminals.add(terminal);
   }
 
   private note(observation: Exclude<Observation, { type: "sensor_reading" }>, vessel: string | undefined): void {
@@ -117,6 +151,7 @@ export class VesselIdentity {
 
   /** Writes what changed since the last flush (one transaction; called on a timer, not per message). */
   flush(): void {
+    this.flushTerminals();
     if (this.dirty.size === 0) return;
     const upsert = this.db.prepare(
       `INSERT INTO transmitters (mmsi, first_seen_at, last_seen_at, name, callsign, length_m, mismatch)
@@ -142,9 +177,52 @@ export class VesselIdentity {
     this.dirty.clear();
   }
 
+  private flushTerminals(): void {
+    if (this.dirtyTerminals.size === 0) return;
+    const upsert = this.db.prepare(
+      `INSERT INTO vms_terminals (terminal, first_seen_at, last_seen_at, reported_as) VALUES (@terminal, @first, @last, @reportedAs)
+       ON CONFLICT (terminal) DO UPDATE SET first_seen_at = min(first_seen_at, excluded.first_seen_at),
+         last_seen_at = max(last_seen_at, excluded.last_seen_at), reported_as = coalesce(excluded.reported_as, reported_as)`,
+    );
+    this.db.transaction(() => {
+      for (const terminal of this.dirtyTerminals) {
+        const s = this.terminals.get(terminal) as TerminalSeen;
+        upsert.run({ terminal, first: s.first, last: s.last, reportedAs: s.reportedAs ?? null });
+      }
+    })();
+    this.dirtyTerminals.clear();
+  }
+
+  /** The registered vessel an unknown terminal turned out to be, if the register has learnt it since. */
+  private terminalVessel(terminal: string, reportedAs: string | undefined): string | undefined {
+    return this.registry.vesselForVmsDevice(terminal) ?? (reportedAs && this.registry.isRegistered(reportedAs) ? reportedAs : undefined);
+  }
+
+  /** Every VMS terminal heard that the register did not know, by terminal id. */
+  unknownTerminals(): UnknownTerminal[] {
+    this.flush();
+    const rows = this.db.prepare("SELECT * FROM vms_terminals ORDER BY terminal").all() as {
+      terminal: string;
+      first_seen_at: number;
+      last_seen_at: number;
+      reported_as: string | null;
+    }[];
+    return rows.map((r) => {
+      const t: UnknownTerminal = {
+        terminal: r.terminal,
+        firstSeenAt: new Date(r.first_seen_at).toISOString(),
+        lastSeenAt: new Date(r.last_seen_at).toISOString(),
+      };
+      if (r.reported_as) t.reportedAs = r.reported_as;
+      const vessel = this.terminalVessel(r.terminal, r.reported_as ?? undefined);
+      if (vessel) t.vessel = vessel;
+      return t;
+    });
+  }
+
   /**
-   * Forgets the transmitters the register does not know that nobody has heard since `cutoffMs`, in
-   * memory and in the table: a coastal receiver hears every ship passing by, so the list of
+   * Forgets the transmitters (AIS) and terminals (VMS) the register does not know that nobody has
+   * heard since `cutoffMs`, in memory and in the tables: a coastal receiver hears every ship passing by, so the list of
    * transmitters to register would otherwise grow for good (~150 B of heap and a row each). The
    * register's own MMSIs are kept (the register bounds them, and their mismatches stay on record).
    * Returns how many were forgotten.
@@ -152,11 +230,14 @@ export class VesselIdentity {
   forgetSilentUnregistered(cutoffMs: number): number {
     this.flush();
     for (const [mmsi, seen] of this.seen) if (seen.last < cutoffMs && !this.registry.vesselForMmsi(mmsi)) this.seen.delete(mmsi);
+    for (const [terminal, seen] of this.terminals) if (seen.last < cutoffMs) this.terminals.delete(terminal);
     const silent = this.db.prepare("SELECT mmsi FROM transmitters WHERE last_seen_at < ?").pluck().all(cutoffMs) as number[];
     const forget = this.db.prepare("DELETE FROM transmitters WHERE mmsi = ?");
     let forgotten = 0;
     this.db.transaction(() => {
       for (const mmsi of silent) if (!this.registry.vesselForMmsi(mmsi)) forgotten += forget.run(mmsi).changes;
+      // A terminal's row is only of what the register did not know: it goes once silent, whoever it turned out to be.
+      forgotten += this.db.prepare("DELETE FROM vms_terminals WHERE last_seen_at < ?").run(cutoffMs).changes;
     })();
     return forgotten;
   }

@@ -139,6 +139,8 @@ export class VesselRegistry {
         createdAt,
         updatedAt: Date.now(),
       });
+    // A change made through this hub is seen by its next lookup, not up to a second later.
+    this.checkedAt = Number.NEGATIVE_INFINITY;
   }
 
   create(input: unknown): Vessel {

@@ -116,4 +116,50 @@ describe("/api/v1/vessels", () => {
     const one = (await app.inject({ url: "/api/v1/vessels/TTH-90123-TS", headers })).json();
     expect(one.observed.lastSeenAt).toBe("1970-01-01T00:00:01.000Z");
   });
+
+  it("lists the VMS terminals the register does not know beside the AIS transmitters, until the register learns them", async () => {
+    const headers = { authorization: operator };
+    const vms = { type: "vessel_position" as const, source: "vms" as const, lat: 16.8, lon: 107.9 };
+    // A terminal whose report names a registration number the register does not have, and one that names only itself.
+    expect(identity.resolve({ ...vms, vessel: "QNg-95001-TS", vmsDeviceId: "VMS-7001", timeMs: 3000 })).toMatchObject({
+      vessel: "unregistered:vms:VMS-7001",
+    });
+    identity.resolve({ ...vms, vessel: "QNg-95001-TS", vmsDeviceId: "VMS-7001", timeMs: 9000 });
+    identity.resolve({ ...vms, vessel: "VMS-7002", timeMs: 4000 });
+    // The registered vessel's own terminal is not listed.
+    identity.resolve({ ...vms, vessel: "TTH-90123-TS", vmsDeviceId: "VMS-0042", timeMs: 5000 });
+    const list = async () =>
+      (await app.inject({ url: "/api/v1/vessels?registered=false", headers }))
+        .json()
+        .vessels.filter((v: { id: string }) => v.id.startsWith("unregistered:vms:")); // the test before left an AIS transmitter
+    expect(await list()).toEqual([
+      {
+        id: "unregistered:vms:VMS-7001",
+        registered: false,
+        vmsDeviceId: "VMS-7001",
+        reportedAs: "QNg-95001-TS",
+        firstSeenAt: "1970-01-01T00:00:03.000Z",
+        lastSeenAt: "1970-01-01T00:00:09.000Z",
+      },
+      {
+        id: "unregistered:vms:VMS-7002",
+        registered: false,
+        vmsDeviceId: "VMS-7002",
+        firstSeenAt: "1970-01-01T00:00:04.000Z",
+        lastSeenAt: "1970-01-01T00:00:04.000Z",
+      },
+    ]);
+    // Registered by its device id: off the list at once (and its next report is the registered vessel's).
+    const created = await app.inject({
+      method: "POST",
+      url: "/api/v1/vessels",
+      headers,
+      payload: { id: "TTH-90777-TS", name: "TTH 90777", lengthM: 18, vmsDeviceId: "VMS-7002" },
+    });
+    expect(created.statusCode).toBe(201);
+    expect((await list()).map((v: { id: string }) => v.id)).toEqual(["unregistered:vms:VMS-7001"]);
+    // Silent past the cutoff: forgotten.
+    expect(identity.forgetSilentUnregistered(10_000)).toBe(3); // both terminals, and the AIS transmitter of the test before
+    expect(await list()).toEqual([]);
+  });
 });

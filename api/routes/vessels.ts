@@ -5,7 +5,7 @@ import type { VesselIdentity } from "../../vessels/vessel-identity.js";
 import { VesselError, type VesselRegistry } from "../../vessels/vessel-registry.js";
 import { apiError } from "../api-error.js";
 import { type ApiAuth, requireRole } from "../request-auth.js";
-import { unregisteredAisVessel } from "../../ingest/vessel-id.js";
+import { unregisteredAisVessel, unregisteredVmsVessel } from "../../ingest/vessel-id.js";
 
 const STATUS: Record<VesselError["code"], number> = {
   vessel_invalid: 400,
@@ -29,11 +29,14 @@ export const vesselRoutes =
     app.get<{ Querystring: { registered?: string } }>("/api/v1/vessels", async (request) => {
       const transmitters = observed();
       if (request.query.registered === "false") {
-        return {
-          vessels: [...transmitters.values()]
-            .filter((t) => !t.vessel)
-            .map(({ vessel, ...t }) => ({ id: unregisteredAisVessel(t.mmsi), registered: false, ...t })),
-        };
+        const transmittersOnAis = [...transmitters.values()]
+          .filter((t) => !t.vessel)
+          .map(({ vessel, ...t }) => ({ id: unregisteredAisVessel(t.mmsi), registered: false, ...t }));
+        const terminalsOnVms = identity
+          .unknownTerminals()
+          .filter((t) => !t.vessel)
+          .map(({ vessel, terminal, ...t }) => ({ id: unregisteredVmsVessel(terminal), registered: false, vmsDeviceId: terminal, ...t }));
+        return { vessels: [...transmittersOnAis, ...terminalsOnVms] };
       }
       return {
         vessels: vessels.list().map((v) => ({
