@@ -13,6 +13,8 @@ export const authFailureReasons = {
   credentials_revoked: "a connected device was disabled, removed or given a new password: its connection is closed within seconds",
   connection_limit: "mqtt.maxConnections open connections in all (authenticated or not): the new one is closed at once",
   too_many_connections: "more than mqtt.maxConnectionsPerIp open connections from one address: the new one is closed at once",
+  proxy_protocol_invalid:
+    "a connection from a proxy in mqtt.trustedProxies did not start with a valid PROXY protocol header within mqtt.connectTimeoutMs: closed",
   retain_denied: "a retained publish outside the device status topics: delivered, but not retained",
   registry_error: "the device registry failed (CONNACK 3)",
   publish_denied: "publish outside the topic ACL (acknowledged, dropped, reported on the error topic)",

@@ -5,6 +5,7 @@ import { INTERNAL_PRINCIPAL } from "./acl.js";
 import type { AuthFailureReason } from "./auth-failures.js";
 import type { BrokerContext } from "./broker-context.js";
 import type { DeviceRegistry } from "./device-registry.js";
+import { clientAddress } from "./proxy-protocol.js";
 
 /** CONNACK return codes, MQTT 3.1.1 §3.2.2.3. */
 const IDENTIFIER_REJECTED = 2;
@@ -83,6 +84,5 @@ function certificateIdentity(client: Client): string | undefined {
 }
 
 export function remoteOf(client: Client): string | undefined {
-  const conn = client.conn as { remoteAddress?: string } | undefined;
-  return client.req?.socket?.remoteAddress ?? conn?.remoteAddress;
+  return clientAddress(client.conn, client.req);
 }

@@ -1,7 +1,8 @@
 // The embedded MQTT broker: aedes with the hub's hooks (one file each) and the packet-size cap.
 // It never listens itself: hub/main.ts hands it TCP and WebSocket streams through handle().
 import type { IncomingMessage } from "node:http";
-import type { Socket } from "node:net";
+import { type BlockList, Socket } from "node:net";
+import { TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
 import type { MqttClient } from "mqtt";
@@ -24,6 +25,8 @@ import { useDequeForWaitingMessages } from "./message-bus-queue.js";
 import { ingestErrorPayload } from "./ingest-error-payload.js";
 import type { RedisBackends } from "./redis-backends.js";
 import { createPreConnect } from "./pre-connect.js";
+import { clientAddress, readProxyHeader } from "./proxy-protocol.js";
+import { fromTrustedProxy } from "./trusted-proxies.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { topics } from "./topics.js";
 
@@ -38,6 +41,8 @@ export interface BrokerOptions {
   maxTopicLength?: number;
   maxTopicLevels?: number;
   connectTimeoutMs?: number;
+  /** TCP proxies whose connections start with a PROXY protocol header (mqtt.trustedProxies, parsed). */
+  proxyList?: BlockList | undefined;
   drainTimeoutMs?: number;
 }
 
@@ -151,8 +156,29 @@ export class HubBroker {
   private openConnections = 0;
   private refusedAtLimit = 0;
 
+  private refusedProxyHeaders = 0;
+
   /** Serves one connection (a TCP socket, or a WebSocket as a stream). */
   handle(stream: Duplex, via: Via, request?: IncomingMessage): void {
+    const trusted = this.options.proxyList;
+    // Plain TCP only: behind a proxy, a TLS connection's header would come before the handshake.
+    if (!trusted || !(stream instanceof Socket) || stream instanceof TLSSocket || !fromTrustedProxy(trusted, stream.remoteAddress)) {
+      this.serve(stream, via, request);
+      return;
+    }
+    readProxyHeader(stream, this.options.connectTimeoutMs ?? 10_000).then(
+      () => this.serve(stream, via, request),
+      (error: Error) => {
+        this.context.metrics.authFailures.inc({ reason: "proxy_protocol_invalid" });
+        const refused = ++this.refusedProxyHeaders;
+        if (worthLogging(refused))
+          this.context.log.warn({ proxy: stream.remoteAddress, error: error.message, refused }, "connection from a trusted proxy refused");
+        stream.destroy();
+      },
+    );
+  }
+
+  private serve(stream: Duplex, via: Via, request?: IncomingMessage): void {
     // At most mqtt.maxConnections in all, authenticated or not: each costs ~21 KB of heap (measured
     // with 2,000), so a flood from many hosts is refused here rather than growing the heap to its cap.
     if (this.openConnections >= (this.options.maxConnections ?? Number.POSITIVE_INFINITY)) {
@@ -165,7 +191,7 @@ export class HubBroker {
     }
     // At most mqtt.maxConnectionsPerIp open connections from one address (a flood from one host
     // cannot take every file descriptor); the rest are closed before any MQTT is read.
-    const ip = (stream as Partial<Socket>).remoteAddress ?? request?.socket.remoteAddress;
+    const ip = clientAddress(stream, request);
     if (ip !== undefined) {
       const open = this.connectionsByIp.get(ip) ?? 0;
       if (open >= (this.options.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY)) {

@@ -240,4 +240,13 @@ describe("docker-compose.scale.yml (two hubs on shared aedes, HAProxy in front)"
     expect(servers.sort()).toEqual(["hub", "hub-b"]);
     expect(config).toMatch(/mode tcp/);
   });
+
+  it("sends the PROXY protocol to both hubs, which trust the load balancer's fixed address and no other", () => {
+    const mount = scale.services["mqtt-lb"]?.volumes?.[0] ?? "";
+    const config = readFileSync(join(packageRoot, mount.split(":")[0] as string), "utf8");
+    expect([...config.matchAll(/^\s*server \S+ \S+:1883 .*$/gm)].map((m) => /\bsend-proxy-v2\b/.test(m[0]))).toEqual([true, true]);
+    const lbAddress = (scale.services["mqtt-lb"] as { networks?: { default?: { ipv4_address?: string } } }).networks?.default?.ipv4_address;
+    expect(lbAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    for (const hub of ["hub", "hub-b"]) expect(scale.services[hub]?.environment?.IOC_MQTT_TRUSTED_PROXIES, hub).toBe(lbAddress);
+  });
 });

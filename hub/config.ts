@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { type AdapterConfig, adapterConfigProblems, adapterSchema, withAdapterDefaults } from "../adapters/adapter-config.js";
+import { trustedProxies } from "../broker/trusted-proxies.js";
 
 export const configSchema = {
   $id: "ioc-hub-config",
@@ -106,6 +107,12 @@ export const configSchema = {
           maximum: 64,
           default: 10,
           description: "most levels (`/`-separated) in a topic or filter",
+        },
+        trustedProxies: {
+          type: "string",
+          default: "",
+          description:
+            "TCP proxies (comma-separated addresses and CIDR ranges) whose MQTT connections start with a PROXY protocol v1/v2 header: the device address it names counts for the per-address limits and the logs (plain TCP listener)",
         },
         connectTimeoutMs: {
           type: "integer",
@@ -422,6 +429,7 @@ export interface HubConfig {
     redis: { url?: string; maxSessionDelivery: number };
     maxConnections: number;
     maxConnectionsPerIp: number;
+    trustedProxies: string;
     maxTopicLength: number;
     maxTopicLevels: number;
     connectTimeoutMs: number;
@@ -589,6 +597,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   config.adapters = config.adapters.map((a) => withAdapterDefaults(a as unknown as Record<string, unknown>));
   const adapterProblems = adapterConfigProblems(config.adapters);
   if (adapterProblems.length > 0) throw new ConfigError(`invalid configuration: ${adapterProblems.join("; ")}`);
+  try {
+    trustedProxies(config.mqtt.trustedProxies);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: mqtt.trustedProxies: ${(error as Error).message}`);
+  }
   if (config.mqtt.redis.url && config.mqtt.external.url) {
     throw new ConfigError(
       "invalid configuration: mqtt.redis.url and mqtt.external.url are exclusive (shared aedes, or an external broker)",

@@ -54,6 +54,7 @@ import type { Logger } from "./logger.js";
 import { HubMetrics } from "./metrics.js";
 import { hubMetricLines } from "./self-metrics.js";
 import { tlsMaterial, tlsServerOptions } from "./tls-material.js";
+import { trustedProxies } from "../broker/trusted-proxies.js";
 
 /** What the hub publishes through and reports rejections to: the embedded broker or an external one. */
 interface MessageBus {
@@ -367,7 +368,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         registry,
         metrics,
         log: log.child({ component: "broker" }),
-        options: config.mqtt,
+        options: { ...config.mqtt, proxyList: trustedProxies(config.mqtt.trustedProxies) },
         pipeline,
         ...(config.mqtt.redis.url && {
           redis: (await import("../broker/redis-backends.js")).createRedisBackends(

@@ -4,7 +4,8 @@
 # docker-compose (Debian's 1.29, to check docker-compose.yml with `config -q`: it needs no Docker engine),
 # redis-server (shared aedes across hub instances, docs/scaling.md),
 # gpsd-clients (gpsdecode: the AIS decoder's reference, the simulators' round-trip check and the AIS
-# benchmark's peer), chromium (the operator console's end-to-end tests, driven by playwright-core;
+# benchmark's peer), haproxy (the load balancer of docker-compose.scale.yml, sending the PROXY protocol
+# in its end-to-end test), chromium (the operator console's end-to-end tests, driven by playwright-core;
 # no browser download). `--bench` is accepted for compatibility and installs the same.
 # Does nothing when they are already there; needs root (or sudo) otherwise.
 set -euo pipefail
@@ -17,6 +18,7 @@ command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v gpsdecode >/dev/null 2>&1 || need+=(gpsd-clients)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -1,0 +1,49 @@
+// A throwaway HAProxy (Debian's) in TCP mode on a free loopback port, in front of one backend, sending
+// the PROXY protocol: the load balancer of docker-compose.scale.yml, for the tests of what the hub
+// makes of the addresses behind it.
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { waitForPort } from "../../bench/support/processes.js";
+import { freePort } from "../../ingest/sink/managed-influxd.js";
+
+export interface TestHaproxy {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startHaproxy(dir: string, backendPort: number, sendProxy: "send-proxy" | "send-proxy-v2"): Promise<TestHaproxy> {
+  const port = await freePort();
+  const config = join(dir, `haproxy-${port}.cfg`);
+  writeFileSync(
+    config,
+    [
+      "global",
+      "  maxconn 256",
+      "defaults",
+      "  mode tcp",
+      "  timeout connect 2s",
+      "  timeout client 1m",
+      "  timeout server 1m",
+      "frontend mqtt",
+      `  bind 127.0.0.1:${port}`,
+      "  default_backend hubs",
+      "backend hubs",
+      // Health checks carry the header too (HAProxy sends a LOCAL one), as in deploy/haproxy/haproxy.cfg.
+      `  server hub 127.0.0.1:${backendPort} ${sendProxy} check inter 1s`,
+      "",
+    ].join("\n"),
+  );
+  const binary = process.env.HAPROXY ?? "/usr/sbin/haproxy";
+  const child: ChildProcess = spawn(binary, ["-f", config, "-db"], { stdio: "ignore" });
+  await waitForPort(port, child, "haproxy");
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
