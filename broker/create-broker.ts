@@ -155,7 +155,6 @@ export class HubBroker {
   private refusedConnections = 0;
   private openConnections = 0;
   private refusedAtLimit = 0;
-
   private refusedProxyHeaders = 0;
 
   /** Serves one connection (a TCP socket, or a WebSocket as a stream). */
