@@ -48,6 +48,11 @@ interface Seen {
   mismatch?: string | undefined;
 }
 
+/** When a transmitter or terminal was first and last heard, from its row. */
+function seenSpan(row: { first_seen_at: number; last_seen_at: number }): { firstSeenAt: string; lastSeenAt: string } {
+  return { firstSeenAt: new Date(row.first_seen_at).toISOString(), lastSeenAt: new Date(row.last_seen_at).toISOString() };
+}
+
 /** AIS carries at most 20 characters of a vessel's name (ITU-R M.1371, messages 5, 19 and 24A). */
 const AIS_NAME_CHARACTERS = 20;
 
@@ -208,11 +213,7 @@ export class VesselIdentity {
       reported_as: string | null;
     }[];
     return rows.map((r) => {
-      const t: UnknownTerminal = {
-        terminal: r.terminal,
-        firstSeenAt: new Date(r.first_seen_at).toISOString(),
-        lastSeenAt: new Date(r.last_seen_at).toISOString(),
-      };
+      const t: UnknownTerminal = { terminal: r.terminal, ...seenSpan(r) };
       if (r.reported_as) t.reportedAs = r.reported_as;
       const vessel = this.terminalVessel(r.terminal, r.reported_as ?? undefined);
       if (vessel) t.vessel = vessel;
@@ -222,9 +223,10 @@ export class VesselIdentity {
 
   /**
    * Forgets the transmitters (AIS) and terminals (VMS) the register does not know that nobody has
-   * heard since `cutoffMs`, in memory and in the tables: a coastal receiver hears every ship passing by, so the list of
-   * transmitters to register would otherwise grow for good (~150 B of heap and a row each). The
-   * register's own MMSIs are kept (the register bounds them, and their mismatches stay on record).
+   * heard since `cutoffMs`, in memory and in the tables: a coastal receiver hears every ship passing
+   * by, so the list of transmitters to register would otherwise grow for good (~150 B of heap and a
+   * row each). The register's own MMSIs are kept (the register bounds them, and their mismatches
+   * stay on record).
    * Returns how many were forgotten.
    */
   forgetSilentUnregistered(cutoffMs: number): number {
@@ -255,11 +257,7 @@ export class VesselIdentity {
       mismatch: string | null;
     }[];
     return rows.map((r) => {
-      const t: Transmitter = {
-        mmsi: r.mmsi,
-        firstSeenAt: new Date(r.first_seen_at).toISOString(),
-        lastSeenAt: new Date(r.last_seen_at).toISOString(),
-      };
+      const t: Transmitter = { mmsi: r.mmsi, ...seenSpan(r) };
       if (r.name) t.name = r.name;
       if (r.callsign) t.callsign = r.callsign;
       if (r.length_m) t.lengthM = r.length_m;
