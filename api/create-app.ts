@@ -57,6 +57,8 @@ export interface AppDeps {
     pipeline: Pick<IngestPipeline, "ingest">;
   };
   maxWebSocketBytes?: number;
+  /** http.trustedProxies: addresses and CIDR ranges whose X-Forwarded-For is believed. */
+  trustedProxies?: string;
   /** Alerts, their rules and delivery, for operators and officers (left out without them). */
   alerts?: {
     lifecycle: AlertLifecycle;
@@ -79,6 +81,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "reqId" }),
     requestIdHeader: "x-request-id",
     bodyLimit: 1024 * 1024,
+    // Behind a reverse proxy listed in http.trustedProxies, request.ip is the client X-Forwarded-For
+    // names: the address the login lockout, the WebSocket connection limit and the logs see.
+    trustProxy: deps.trustedProxies ?? false,
   });
   // Hardening (docs/security.md): no CORS headers at all (the console is same-origin), no sniffing,
   // no framing, no referrer, a CSP that allows only the hub's own scripts, styles and sockets.

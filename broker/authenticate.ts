@@ -5,7 +5,7 @@ import { INTERNAL_PRINCIPAL } from "./acl.js";
 import type { AuthFailureReason } from "./auth-failures.js";
 import type { BrokerContext } from "./broker-context.js";
 import type { DeviceRegistry } from "./device-registry.js";
-import { clientAddress } from "./proxy-protocol.js";
+import { clientAddress } from "./client-address.js";
 
 /** CONNACK return codes, MQTT 3.1.1 §3.2.2.3. */
 const IDENTIFIER_REJECTED = 2;

@@ -2,7 +2,8 @@
 // the address it names, and reading it off a real socket with the MQTT bytes after it left unread.
 import { type Server, type Socket, connect, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProxyHeaderError, clientAddress, proxiedSource, proxyHeaderLength, readProxyHeader } from "./proxy-protocol.js";
+import { clientAddress } from "./client-address.js";
+import { ProxyHeaderError, proxiedSource, proxyHeaderLength, readProxyHeader } from "./proxy-protocol.js";
 import { fromTrustedProxy, trustedProxies } from "./trusted-proxies.js";
 
 const SIGNATURE = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a];

@@ -7,6 +7,7 @@
 // from an untrusted address is not believed (it is not MQTT either, so the connection is closed).
 import { type Socket, isIPv4, isIPv6 } from "node:net";
 import { Command, INETProtocol, IPv4ProxyAddress, IPv6ProxyAddress, V1BinaryProxyProtocol, V2ProxyProtocol } from "proxy-protocol-js";
+import { setClientAddress } from "./client-address.js";
 
 const V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
 const V1_PREFIX = Buffer.from("PROXY ", "latin1");
@@ -15,21 +16,6 @@ const V1_UNKNOWN = Buffer.from("PROXY UNKNOWN", "latin1");
 const V1_MAX_BYTES = 107;
 /** Addresses and a few TLVs; a proxy sending more is not one we know. */
 const V2_MAX_BYTES = 16 + 1024;
-
-/** The device address a trusted proxy's header named, by the connection's stream. */
-const proxiedAddresses = new WeakMap<object, string>();
-
-/** A connection's client address: the one its proxy named, else the socket's (or the HTTP request's, for WebSockets). */
-export function clientAddress(
-  stream: object | undefined,
-  request?: { socket?: { remoteAddress?: string | undefined } },
-): string | undefined {
-  return (
-    (stream && proxiedAddresses.get(stream)) ??
-    (stream as { remoteAddress?: string } | undefined)?.remoteAddress ??
-    request?.socket?.remoteAddress
-  );
-}
 
 export class ProxyHeaderError extends Error {
   override name = "ProxyHeaderError";
@@ -100,7 +86,7 @@ function ipv6Text(bytes: readonly number[]): string {
  */
 export function readProxyHeader(socket: Socket, timeoutMs: number): Promise<string | undefined> {
   return readHeader(socket, timeoutMs).then((source) => {
-    if (source !== undefined) proxiedAddresses.set(socket, source);
+    if (source !== undefined) setClientAddress(socket, source);
     return source;
   });
 }

@@ -141,6 +141,12 @@ export const configSchema = {
       properties: {
         port: { type: "integer", minimum: 0, maximum: 65535, default: 8080, description: "REST, metrics and MQTT over WebSocket at /mqtt" },
         plain: { type: "boolean", default: true, description: "the plain HTTP listener; false leaves only HTTPS (tls.httpsPort)" },
+        trustedProxies: {
+          type: "string",
+          default: "",
+          description:
+            "reverse proxies (comma-separated addresses and CIDR ranges) whose X-Forwarded-For is believed: the client address it gives counts for the login lockout, the per-address WebSocket connection limit and the logs",
+        },
       },
     },
     influx: {
@@ -435,7 +441,7 @@ export interface HubConfig {
     connectTimeoutMs: number;
     drainTimeoutMs: number;
   };
-  http: { port: number; plain: boolean };
+  http: { port: number; plain: boolean; trustedProxies: string };
   tls: {
     certFile?: string;
     keyFile?: string;
@@ -597,10 +603,12 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   config.adapters = config.adapters.map((a) => withAdapterDefaults(a as unknown as Record<string, unknown>));
   const adapterProblems = adapterConfigProblems(config.adapters);
   if (adapterProblems.length > 0) throw new ConfigError(`invalid configuration: ${adapterProblems.join("; ")}`);
-  try {
-    trustedProxies(config.mqtt.trustedProxies);
-  } catch (error) {
-    throw new ConfigError(`invalid configuration: mqtt.trustedProxies: ${(error as Error).message}`);
+  for (const key of ["mqtt", "http"] as const) {
+    try {
+      trustedProxies(config[key].trustedProxies);
+    } catch (error) {
+      throw new ConfigError(`invalid configuration: ${key}.trustedProxies: ${(error as Error).message}`);
+    }
   }
   if (config.mqtt.redis.url && config.mqtt.external.url) {
     throw new ConfigError(

@@ -463,6 +463,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       positions: livePositions,
     },
     maxWebSocketBytes: config.mqtt.maxPacketBytes + 16,
+    ...(config.http.trustedProxies && { trustedProxies: config.http.trustedProxies }),
     beforeScrape: () => {
       const stats = spool.stats();
       metrics.spoolBytes.set(stats.bytes);

@@ -1,12 +1,17 @@
-// MQTT over WebSocket at /mqtt (the `mqtt` subprotocol), served by the same broker as TCP.
+// MQTT over WebSocket at /mqtt (the `mqtt` subprotocol), served by the same broker as TCP. The
+// client's address is fastify's `request.ip`: behind a reverse proxy in http.trustedProxies, the one
+// its X-Forwarded-For gives, so the per-address limits count devices, not the proxy.
 import { createWebSocketStream } from "ws";
 import type { FastifyPluginAsync } from "fastify";
+import { setClientAddress } from "../../broker/client-address.js";
 import type { HubBroker } from "../../broker/create-broker.js";
 
 export const mqttWebSocketRoutes =
   (broker: HubBroker): FastifyPluginAsync =>
   async (app) => {
     app.get("/mqtt", { websocket: true }, (socket, request) => {
-      broker.handle(createWebSocketStream(socket), "websocket", request.raw);
+      const stream = createWebSocketStream(socket);
+      setClientAddress(stream, request.ip);
+      broker.handle(stream, "websocket", request.raw);
     });
   };

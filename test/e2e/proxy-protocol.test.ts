@@ -63,8 +63,8 @@ describe("behind a TCP proxy speaking the PROXY protocol", () => {
       }),
     );
     hub = await startHub(dir.path, { IOC_CONFIG: config, IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" });
-    lbV2 = await startHaproxy(dir.path, hub.ports.mqtt as number, "send-proxy-v2");
-    lbV1 = await startHaproxy(dir.path, hub.ports.mqtt as number, "send-proxy");
+    lbV2 = await startHaproxy(dir.path, hub.ports.mqtt as number, { tcp: "send-proxy-v2" });
+    lbV1 = await startHaproxy(dir.path, hub.ports.mqtt as number, { tcp: "send-proxy" });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
-// A throwaway HAProxy (Debian's) in TCP mode on a free loopback port, in front of one backend, sending
-// the PROXY protocol: the load balancer of docker-compose.scale.yml, for the tests of what the hub
-// makes of the addresses behind it.
+// A throwaway HAProxy (Debian's) on a free loopback port in front of one backend: in TCP mode sending
+// the PROXY protocol (the load balancer of docker-compose.scale.yml), or in HTTP mode adding
+// X-Forwarded-For (a reverse proxy in front of the REST API, the console and MQTT over WebSocket),
+// for the tests of what the hub makes of the addresses behind it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +13,9 @@ export interface TestHaproxy {
   stop(): Promise<void>;
 }
 
-export async function startHaproxy(dir: string, backendPort: number, sendProxy: "send-proxy" | "send-proxy-v2"): Promise<TestHaproxy> {
+export type HaproxyMode = { tcp: "send-proxy" | "send-proxy-v2" } | { http: "forwardfor" };
+
+export async function startHaproxy(dir: string, backendPort: number, mode: HaproxyMode): Promise<TestHaproxy> {
   const port = await freePort();
   const config = join(dir, `haproxy-${port}.cfg`);
   writeFileSync(
@@ -21,16 +24,16 @@ export async function startHaproxy(dir: string, backendPort: number, sendProxy: 
       "global",
       "  maxconn 256",
       "defaults",
-      "  mode tcp",
+      ...("tcp" in mode ? ["  mode tcp"] : ["  mode http", "  option forwardfor", "  timeout tunnel 1m"]),
       "  timeout connect 2s",
       "  timeout client 1m",
       "  timeout server 1m",
-      "frontend mqtt",
+      "frontend front",
       `  bind 127.0.0.1:${port}`,
       "  default_backend hubs",
       "backend hubs",
-      // Health checks carry the header too (HAProxy sends a LOCAL one), as in deploy/haproxy/haproxy.cfg.
-      `  server hub 127.0.0.1:${backendPort} ${sendProxy} check inter 1s`,
+      // TCP: health checks carry the header too (HAProxy sends a LOCAL one), as in deploy/haproxy/haproxy.cfg.
+      "tcp" in mode ? `  server hub 127.0.0.1:${backendPort} ${mode.tcp} check inter 1s` : `  server hub 127.0.0.1:${backendPort}`,
       "",
     ].join("\n"),
   );
