@@ -1,7 +1,8 @@
+import { type AddressInfo, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/temp-dir.js";
 import { InfluxClient } from "./influx-client.js";
-import { InfluxdNotInstalledError, ManagedInfluxd } from "./managed-influxd.js";
+import { InfluxdNotInstalledError, ManagedInfluxd, freePort } from "./managed-influxd.js";
 
 function alive(pid: number | undefined): boolean {
   if (!pid) return false;
@@ -26,6 +27,62 @@ describe("ManagedInfluxd", () => {
       const pid = influxd.pid;
       await influxd.stop();
       expect(alive(pid)).toBe(false);
+      dir.remove();
+    }
+  });
+
+  it("picks other ports when one it picked is taken before influxd binds it", async () => {
+    const dir = tempDir("managed-taken");
+    // Someone else listens on the port the first pick returns, as happens between a probe and a bind.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const takenPort = (taken.address() as AddressInfo).port;
+    const picks: number[] = [];
+    const influxd = new ManagedInfluxd({
+      dataDir: dir.path,
+      pickPort: async () => {
+        const port = picks.length === 0 ? takenPort : await freePort();
+        picks.push(port);
+        return port;
+      },
+    });
+    try {
+      await influxd.start();
+      expect(picks[0]).toBe(takenPort);
+      expect(picks.length).toBe(4); // HTTP and RPC, twice
+      expect(influxd.httpPort).not.toBe(takenPort);
+      expect((await new InfluxClient({ url: influxd.url, db: "ioc" }).ping()).major).toBe(1);
+    } finally {
+      await influxd.stop();
+      taken.close();
+      dir.remove();
+    }
+  });
+
+  it("restarts a supervised influxd that dies, on the same URL", async () => {
+    const dir = tempDir("managed-supervised");
+    const influxd = new ManagedInfluxd({ dataDir: dir.path, supervise: true });
+    await influxd.start();
+    try {
+      const url = influxd.url;
+      const first = influxd.pid;
+      process.kill(first as number, "SIGKILL");
+      const deadline = Date.now() + 20_000;
+      let back = false;
+      while (!back && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        back =
+          influxd.pid !== undefined &&
+          influxd.pid !== first &&
+          (await new InfluxClient({ url, db: "ioc" }).ping().then(
+            () => true,
+            () => false,
+          ));
+      }
+      expect(back).toBe(true);
+      expect(influxd.url).toBe(url);
+    } finally {
+      await influxd.stop();
       dir.remove();
     }
   });

@@ -17,6 +17,8 @@ export interface ManagedInfluxdOptions {
   supervise?: boolean;
   /** [http] max-body-size; InfluxDB's default is 25,000,000 bytes. */
   maxBodyBytes?: number;
+  /** Where free ports come from (default freePort: a loopback port the system had free a moment ago). */
+  pickPort?: () => Promise<number>;
 }
 
 export class InfluxdNotInstalledError extends Error {
@@ -40,6 +42,9 @@ export function influxdAvailable(binary = "influxd"): boolean {
   const result = spawnSync(binary, ["version"], { stdio: "ignore", timeout: 10_000 });
   return !result.error && result.status === 0;
 }
+
+/** Start-ups tried when influxd finds a port taken after it was picked as free. */
+const PORT_ATTEMPTS = 3;
 
 export class ManagedInfluxd {
   private child: ChildProcess | undefined;
@@ -127,8 +132,26 @@ export class ManagedInfluxd {
     }
     this.stopping = false;
     await this.reapOrphan();
-    if (!this.httpPort) this.httpPort = this.options.httpPort || (await freePort());
-    if (!this.rpcPort) this.rpcPort = await freePort();
+    // A free port can be taken by someone else between our probe and influxd's bind: pick again,
+    // except an HTTP port already in use by clients (a restart keeps its URL) or given in the options.
+    const httpPortIsOurs = !this.httpPort && !this.options.httpPort;
+    for (let attempt = 1; ; attempt++) {
+      const pick = this.options.pickPort ?? freePort;
+      if (!this.httpPort) this.httpPort = this.options.httpPort || (await pick());
+      if (!this.rpcPort) this.rpcPort = await pick();
+      try {
+        await this.spawnAndWait(binary);
+        return;
+      } catch (error) {
+        if (attempt >= PORT_ATTEMPTS || !/address already in use/.test((error as Error).message)) throw error;
+        this.options.log?.warn({ attempt, error: (error as Error).message }, "influxd's port was taken meanwhile; picking others");
+        this.rpcPort = 0;
+        if (httpPortIsOurs) this.httpPort = 0;
+      }
+    }
+  }
+
+  private async spawnAndWait(binary: string): Promise<void> {
     const config = this.writeConfig();
     const child = spawn(binary, ["-config", config], { stdio: ["ignore", "ignore", "pipe"] });
     this.child = child;
@@ -141,19 +164,28 @@ export class ManagedInfluxd {
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
+    let ready = false;
     child.on("exit", (code, signal) => {
       if (this.child === child) this.child = undefined;
       if (this.stopping) return;
       this.options.log?.error({ code, signal, stderr: stderr.slice(-1000) }, "managed influxd exited");
-      if (this.options.supervise) {
-        const delay = Math.min(30_000, 500 * 2 ** Math.min(this.restarts++, 6));
-        setTimeout(() => {
-          if (!this.stopping) this.start().catch((error) => this.options.log?.error({ err: error }, "managed influxd failed to restart"));
-        }, delay).unref();
-      }
+      // A failed start is the caller's to handle (start() throws); one that ran is restarted here.
+      if (ready && this.options.supervise) this.scheduleRestart();
     });
     await this.waitReady(child, () => stderr);
+    ready = true;
     this.restarts = 0;
+  }
+
+  private scheduleRestart(): void {
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(this.restarts++, 6));
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.start().catch((error) => {
+        this.options.log?.error({ err: error }, "managed influxd failed to restart");
+        if (!this.stopping) this.scheduleRestart();
+      });
+    }, delay).unref();
   }
 
   private async waitReady(child: ChildProcess, stderr: () => string, timeoutMs = 30_000): Promise<void> {
