@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitForPort } from "../../bench/support/processes.js";
-import { freePort } from "../../ingest/sink/managed-influxd.js";
+import { onFreePort } from "./on-free-port.js";
 
 export interface TestHaproxy {
   port: number;
@@ -15,8 +15,11 @@ export interface TestHaproxy {
 
 export type HaproxyMode = { tcp: "send-proxy" | "send-proxy-v2" } | { http: "forwardfor" };
 
-export async function startHaproxy(dir: string, backendPort: number, mode: HaproxyMode): Promise<TestHaproxy> {
-  const port = await freePort();
+export function startHaproxy(dir: string, backendPort: number, mode: HaproxyMode): Promise<TestHaproxy> {
+  return onFreePort((port) => startOn(port, dir, backendPort, mode));
+}
+
+async function startOn(port: number, dir: string, backendPort: number, mode: HaproxyMode): Promise<TestHaproxy> {
   const config = join(dir, `haproxy-${port}.cfg`);
   writeFileSync(
     config,
@@ -39,7 +42,10 @@ export async function startHaproxy(dir: string, backendPort: number, mode: Hapro
   );
   const binary = process.env.HAPROXY ?? "/usr/sbin/haproxy";
   const child: ChildProcess = spawn(binary, ["-f", config, "-db"], { stdio: "ignore" });
-  await waitForPort(port, child, "haproxy");
+  await waitForPort(port, child, "haproxy").catch((error) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
   return {
     port,
     stop: () =>
