@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/temp-dir.js";
@@ -31,10 +32,22 @@ describe("ManagedInfluxd", () => {
     }
   });
 
-  it("picks other ports when one it picked is taken before influxd binds it", async () => {
+  it.each([
+    ["by a process that is not HTTP", () => createServer()],
+    [
+      "by another influxd (it answers /ping, for another config)",
+      () =>
+        createHttpServer((request, response) => {
+          if (request.url?.startsWith("/ping")) return response.writeHead(204).end();
+          response
+            .writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify({ cmdline: ["influxd", "-config", "/elsewhere/influxd.conf"] }));
+        }),
+    ],
+  ] as const)("picks other ports when one it picked is taken before influxd binds it, %s", async (_, occupant) => {
     const dir = tempDir("managed-taken");
     // Someone else listens on the port the first pick returns, as happens between a probe and a bind.
-    const taken = createServer();
+    const taken = occupant();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const takenPort = (taken.address() as AddressInfo).port;
     const picks: number[] = [];
@@ -51,7 +64,8 @@ describe("ManagedInfluxd", () => {
       expect(picks[0]).toBe(takenPort);
       expect(picks.length).toBe(4); // HTTP and RPC, twice
       expect(influxd.httpPort).not.toBe(takenPort);
-      expect((await new InfluxClient({ url: influxd.url, db: "ioc" }).ping()).major).toBe(1);
+      const vars = (await (await fetch(`${influxd.url}/debug/vars`)).json()) as { cmdline: string[] };
+      expect(vars.cmdline.some((arg) => arg.startsWith(dir.path))).toBe(true);
     } finally {
       await influxd.stop();
       taken.close();

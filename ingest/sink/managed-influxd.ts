@@ -66,10 +66,14 @@ export class ManagedInfluxd {
     return this.child?.pid;
   }
 
+  private get configPath(): string {
+    return join(this.dataDir, "influxd.conf");
+  }
+
   private writeConfig(): string {
     const dir = this.dataDir;
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, "influxd.conf");
+    const path = this.configPath;
     writeFileSync(
       path,
       [
@@ -112,7 +116,7 @@ export class ManagedInfluxd {
     const alive = () => {
       try {
         process.kill(pid, 0);
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(join(this.dataDir, "influxd.conf"));
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(this.configPath);
       } catch {
         return false;
       }
@@ -197,13 +201,28 @@ export class ManagedInfluxd {
       try {
         const response = await fetch(`${this.url}/ping`, { signal: AbortSignal.timeout(1000) });
         await response.arrayBuffer();
-        if (response.status === 204) return;
+        if (response.status === 204 && (await this.answersForThisConfig())) return;
       } catch {
         // not listening yet
       }
       await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error(`influxd did not answer /ping within ${timeoutMs} ms`);
+  }
+
+  /**
+   * Whether the influxd answering on our port is ours, not another that took the port first (ours
+   * then fails to bind and exits): its /debug/vars names the config file it runs. An influxd
+   * without /debug/vars is taken as ours.
+   */
+  private async answersForThisConfig(): Promise<boolean> {
+    const response = await fetch(`${this.url}/debug/vars`, { signal: AbortSignal.timeout(1000) });
+    if (response.status !== 200) {
+      await response.arrayBuffer();
+      return true;
+    }
+    const vars = (await response.json()) as { cmdline?: unknown };
+    return !Array.isArray(vars.cmdline) || vars.cmdline.includes(this.configPath);
   }
 
   /** SIGTERM, then SIGKILL after the grace period. */
