@@ -13,7 +13,13 @@ export function clientAddress(
   stream: object | undefined,
   request?: { socket?: { remoteAddress?: string | undefined } },
 ): string | undefined {
+  if (!stream) return request?.socket?.remoteAddress;
+  // A TLS socket's `_parent` is the TCP socket it wraps (Node's tls keeps it), where a PROXY header was read.
+  const parent = (stream as { _parent?: object | null })._parent;
   return (
-    (stream && named.get(stream)) ?? (stream as { remoteAddress?: string } | undefined)?.remoteAddress ?? request?.socket?.remoteAddress
+    named.get(stream) ??
+    (parent ? named.get(parent) : undefined) ??
+    (stream as { remoteAddress?: string }).remoteAddress ??
+    request?.socket?.remoteAddress
   );
 }

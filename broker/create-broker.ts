@@ -1,8 +1,7 @@
 // The embedded MQTT broker: aedes with the hub's hooks (one file each) and the packet-size cap.
 // It never listens itself: hub/main.ts hands it TCP and WebSocket streams through handle().
 import type { IncomingMessage } from "node:http";
-import { type BlockList, Socket } from "node:net";
-import { TLSSocket } from "node:tls";
+import type { BlockList, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
 import type { MqttClient } from "mqtt";
@@ -158,27 +157,25 @@ export class HubBroker {
   private refusedAtLimit = 0;
   private refusedProxyHeaders = 0;
 
-  /** Serves one connection (a TCP socket, or a WebSocket as a stream). */
-  handle(stream: Duplex, via: Via, request?: IncomingMessage): void {
+  /**
+   * Calls `next` for a new TCP connection: once its PROXY protocol header is read when it comes from
+   * a proxy in mqtt.trustedProxies, at once otherwise. TLS connections come here before their
+   * handshake, which a proxy passing TLS through sends after the header.
+   */
+  afterProxyHeader(socket: Socket, next: () => void): void {
     const trusted = this.options.proxyList;
-    // Plain TCP only: behind a proxy, a TLS connection's header would come before the handshake.
-    if (!trusted || !(stream instanceof Socket) || stream instanceof TLSSocket || !fromTrustedProxy(trusted, stream.remoteAddress)) {
-      this.serve(stream, via, request);
-      return;
-    }
-    readProxyHeader(stream, this.options.connectTimeoutMs ?? 10_000).then(
-      () => this.serve(stream, via, request),
-      (error: Error) => {
-        this.context.metrics.authFailures.inc({ reason: "proxy_protocol_invalid" });
-        const refused = ++this.refusedProxyHeaders;
-        if (worthLogging(refused))
-          this.context.log.warn({ proxy: stream.remoteAddress, error: error.message, refused }, "connection from a trusted proxy refused");
-        stream.destroy();
-      },
-    );
+    if (!trusted || !fromTrustedProxy(trusted, socket.remoteAddress)) return next();
+    readProxyHeader(socket, this.options.connectTimeoutMs ?? 10_000).then(next, (error: Error) => {
+      this.context.metrics.authFailures.inc({ reason: "proxy_protocol_invalid" });
+      const refused = ++this.refusedProxyHeaders;
+      if (worthLogging(refused))
+        this.context.log.warn({ proxy: socket.remoteAddress, error: error.message, refused }, "connection from a trusted proxy refused");
+      socket.destroy();
+    });
   }
 
-  private serve(stream: Duplex, via: Via, request?: IncomingMessage): void {
+  /** Serves one connection (a TCP or TLS socket, or a WebSocket as a stream). */
+  handle(stream: Duplex, via: Via, request?: IncomingMessage): void {
     // At most mqtt.maxConnections in all, authenticated or not: each costs ~21 KB of heap (measured
     // with 2,000), so a flood from many hosts is refused here rather than growing the heap to its cap.
     if (this.openConnections >= (this.options.maxConnections ?? Number.POSITIVE_INFINITY)) {

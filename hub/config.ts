@@ -112,7 +112,7 @@ export const configSchema = {
           type: "string",
           default: "",
           description:
-            "TCP proxies (comma-separated addresses and CIDR ranges) whose MQTT connections start with a PROXY protocol v1/v2 header: the device address it names counts for the per-address limits and the logs (plain TCP listener)",
+            "TCP proxies (comma-separated addresses and CIDR ranges) whose MQTT connections start with a PROXY protocol v1/v2 header: the device address it names counts for the per-address limits and the logs (MQTT over TCP and TLS; with TLS the header comes before the handshake)",
         },
         connectTimeoutMs: {
           type: "integer",

@@ -412,7 +412,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   });
   adapters.start();
 
-  const mqttServer = createServer((socket) => embedded?.handle(socket, "mqtt"));
+  const mqttServer = createServer((socket) => embedded?.afterProxyHeader(socket, () => embedded.handle(socket, "mqtt")));
   const mqttPort = config.mqtt.plain && embedded ? await listenTcp(mqttServer, config.mqtt.port, config.bind) : null;
   // MQTT over TLS: the same broker; a valid client certificate can stand for the password (broker/authenticate.ts).
   const tlsLog = log.child({ component: "tls" });
@@ -424,14 +424,19 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     metrics.authFailures.inc({ reason: "tls_handshake_failed" });
     tlsLog.warn({ remote: socket.remoteAddress, error: error.message }, "TLS handshake refused");
   });
-  const mqttsPort = mqttsServer ? await listenTcp(mqttsServer as unknown as Server, config.tls.mqttPort, config.bind) : null;
+  // TLS connections arrive on a TCP listener of ours and are handed to the TLS server once a trusted
+  // proxy's PROXY header (which comes before the handshake) is read.
+  const mqttsListener = mqttsServer
+    ? createServer((socket) => embedded?.afterProxyHeader(socket, () => mqttsServer.emit("connection", socket)))
+    : undefined;
+  const mqttsPort = mqttsListener ? await listenTcp(mqttsListener, config.tls.mqttPort, config.bind) : null;
 
   const readiness = (): Readiness => {
     const stats = spool.stats();
     const full = stats.bytes >= config.spool.maxBytes * 0.999;
     const brokerUp = external
       ? external.connected
-      : Boolean(embedded?.backendsReady && !embedded.aedes.closed && (mqttServer.listening || mqttsServer?.listening));
+      : Boolean(embedded?.backendsReady && !embedded.aedes.closed && (mqttServer.listening || mqttsListener?.listening));
     return {
       ready: brokerUp && !full && spool.writeError === undefined,
       storage: spool.writeError ?? "ok",
@@ -531,7 +536,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       await adapters.stop(); // their queued lines still go through the pipeline into the spool
       // Stop accepting first; the server's close completes only once the broker has closed the clients.
       const serverClosed = Promise.all(
-        [mqttServer, mqttsServer, httpsServer].map(
+        [mqttServer, mqttsListener, httpsServer].map(
           (server) => new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r())),
         ),
       );

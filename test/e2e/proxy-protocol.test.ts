@@ -3,10 +3,12 @@
 // loopback addresses (127.0.0.2, .3, …) to the proxy on 127.0.0.1. Without the header every one of
 // them would be the proxy: two connections in all, and one device's bad passwords would lock out all.
 import { connect as tcpConnect } from "node:net";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { connect as tlsConnect } from "node:tls";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeDevCertificates } from "../../hub/certs-command.js";
 import { type Credentials, addDevices } from "../support/devices.js";
 import { type TestHaproxy, startHaproxy } from "../support/haproxy.js";
 import { type HubProcess, startHub } from "../support/hub-process.js";
@@ -19,6 +21,8 @@ describe("behind a TCP proxy speaking the PROXY protocol", () => {
   let hub: HubProcess;
   let lbV2: TestHaproxy;
   let lbV1: TestHaproxy;
+  let lbTls: TestHaproxy;
+  let certs: ReturnType<typeof makeDevCertificates>;
   let creds: Map<string, Credentials>;
   const clients: mqtt.MqttClient[] = [];
 
@@ -29,11 +33,26 @@ describe("behind a TCP proxy speaking the PROXY protocol", () => {
       )?.[1] ?? 0,
     );
 
-  /** An MQTT connection from `source` (a loopback address) to `port`, with `header` first if given. */
-  function connectFrom(source: string, port: number, login: Credentials & { clientId: string }, header?: string): Promise<Outcome> {
+  /** An MQTT connection from `source` (a loopback address) to `port`, with `header` first if given, or over TLS. */
+  function connectFrom(
+    source: string,
+    port: number,
+    login: Partial<Credentials> & { clientId: string },
+    header?: string,
+    tls?: { cert?: Buffer; key?: Buffer },
+  ): Promise<Outcome> {
     return new Promise((resolve) => {
       const client = new mqtt.MqttClient(
         () => {
+          if (tls) {
+            const ca = readFileSync(certs.ca);
+            return tlsConnect({
+              socket: tcpConnect({ port, host: "127.0.0.1", localAddress: source }),
+              servername: "localhost",
+              ca,
+              ...tls,
+            });
+          }
           const socket = tcpConnect({ port, host: "127.0.0.1", localAddress: source });
           if (header) socket.write(header);
           return socket;
@@ -52,25 +71,29 @@ describe("behind a TCP proxy speaking the PROXY protocol", () => {
   beforeAll(async () => {
     creds = await addDevices(
       dir.path,
-      ["a1", "a2", "a3", "b1", "b2", "c1", "d1", "e1", "f1"].map((id) => ({ id: `air-${id}`, kind: "air" as const })),
+      ["a1", "a2", "a3", "b1", "b2", "c1", "d1", "e1", "f1", "tls"].map((id) => ({ id: `air-${id}`, kind: "air" as const })),
     );
+    certs = makeDevCertificates(join(dir.path, "certs"), ["air-tls"]);
     const config = join(dir.path, "config.json");
     writeFileSync(
       config,
       JSON.stringify({
         mqtt: { trustedProxies: "127.0.0.1", maxConnectionsPerIp: 2, connectTimeoutMs: 1500 },
+        tls: { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.ca, mqttPort: 0, httpsPort: 0, clientCerts: "optional" },
         security: { loginMaxFailuresPerIp: 3, loginMaxFailuresPerId: 100 },
       }),
     );
     hub = await startHub(dir.path, { IOC_CONFIG: config, IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" });
     lbV2 = await startHaproxy(dir.path, hub.ports.mqtt as number, { tcp: "send-proxy-v2" });
     lbV1 = await startHaproxy(dir.path, hub.ports.mqtt as number, { tcp: "send-proxy" });
+    lbTls = await startHaproxy(dir.path, hub.ports.mqtts as number, { tcp: "send-proxy-v2" });
   }, 60_000);
 
   afterAll(async () => {
     for (const c of clients) c.end(true);
     await lbV2?.stop();
     await lbV1?.stop();
+    await lbTls?.stop();
     await hub?.stop();
     dir.remove();
   });
@@ -100,6 +123,16 @@ describe("behind a TCP proxy speaking the PROXY protocol", () => {
     expect(await connectFrom("127.0.0.4", lbV2.port, device("air-c1"))).toBe("refused 5");
     expect(await connectFrom("127.0.0.5", lbV2.port, device("air-d1"))).toBe("connected");
     expect(hub.output()).toMatch(/"remote":"127\.0\.0\.4"/);
+  });
+
+  it("passes TLS through with the header before the handshake: client certificates work, and the address is the device's", async () => {
+    const device = certs.devices["air-tls"] as { cert: string; key: string };
+    const tls = { cert: readFileSync(device.cert), key: readFileSync(device.key) };
+    expect(await connectFrom("127.0.0.8", lbTls.port, { username: "air-tls", clientId: "air-tls" }, undefined, tls)).toBe("connected");
+    expect(
+      await connectFrom("127.0.0.9", lbTls.port, { username: "air-a1", password: "wrong", clientId: "tls-guess" }, undefined, {}),
+    ).toBe("refused 4");
+    expect(hub.output()).toMatch(/"remote":"127\.0\.0\.9".*MQTT connect refused/);
   });
 
   it("takes a header only from a trusted proxy, and refuses a trusted proxy's connection without one", async () => {
