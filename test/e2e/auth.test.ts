@@ -7,6 +7,7 @@ import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
 import { connectPacket } from "../../simulators/mqtt-wire.js";
 import { collect, connackCode, connectDevice, rawConnackCode, subackCodes } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
+import { hubMetric } from "../support/hub-metrics.js";
 
 describe("MQTT authentication and ACL", () => {
   let influx: TestInfluxd;
@@ -38,10 +39,7 @@ describe("MQTT authentication and ACL", () => {
   });
 
   const cred = (id: string) => creds.get(id) as Credentials;
-  const metric = async (name: string) => {
-    const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
-    return Number(new RegExp(`^${name.replace(/[{}"]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
-  };
+  const metric = (name: string) => hubMetric(hub.httpUrl, name);
   const stationRows = async (station: string) => influx.rows(`SELECT * FROM "env_reading" WHERE "station" = '${station}'`);
 
   it("refuses bad credentials, unknown and disabled devices and anonymous clients with the right CONNACK code", async () => {

@@ -11,6 +11,7 @@ import { type Credentials, addDevices } from "../support/devices.js";
 import { type HubProcess, startHub } from "../support/hub-process.js";
 import { subackCodes } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
+import { hubMetric } from "../support/hub-metrics.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,12 +48,7 @@ describe("MQTT protocol abuse", () => {
   const sockets: Socket[] = [];
 
   const raw = () => rawConnection(hub.ports.mqtt as number, sockets);
-  const metric = async (reason: string) =>
-    Number(
-      new RegExp(`ioc_auth_failures_total\\{reason="${reason}"\\} (\\d+)`).exec(
-        await (await fetch(`${hub.httpUrl}/metrics`)).text(),
-      )?.[1] ?? 0,
-    );
+  const metric = (reason: string) => hubMetric(hub.httpUrl, `ioc_auth_failures_total{reason="${reason}"}`);
 
   beforeAll(async () => {
     creds = await addDevices(dir.path, [

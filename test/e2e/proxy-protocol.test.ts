@@ -13,6 +13,7 @@ import { type Credentials, addDevices } from "../support/devices.js";
 import { type TestHaproxy, startHaproxy } from "../support/haproxy.js";
 import { type HubProcess, startHub } from "../support/hub-process.js";
 import { tempDir } from "../support/temp-dir.js";
+import { hubMetric } from "../support/hub-metrics.js";
 
 type Outcome = "connected" | `refused ${number}` | "closed";
 
@@ -26,12 +27,7 @@ describe("behind a TCP proxy speaking the PROXY protocol", () => {
   let creds: Map<string, Credentials>;
   const clients: mqtt.MqttClient[] = [];
 
-  const metric = async (reason: string) =>
-    Number(
-      new RegExp(`ioc_auth_failures_total\\{reason="${reason}"\\} (\\d+)`).exec(
-        await (await fetch(`${hub.httpUrl}/metrics`)).text(),
-      )?.[1] ?? 0,
-    );
+  const metric = (reason: string) => hubMetric(hub.httpUrl, `ioc_auth_failures_total{reason="${reason}"}`);
 
   /** An MQTT connection from `source` (a loopback address) to `port`, with `header` first if given, or over TLS. */
   function connectFrom(
