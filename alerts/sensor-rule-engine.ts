@@ -8,6 +8,7 @@
 import type { Envelope } from "../ingest/envelope.js";
 import type { Observation } from "../ingest/observation.js";
 import type { AlertTransition } from "./alert-transition.js";
+import { type Downtime, timerClock } from "./timer-clock.js";
 import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
 import type { RuleEntryContext, SensorInput, SensorRule } from "./sensor-rules/sensor-rule.js";
 import { sensorRuleTypes } from "./sensor-rules/registry.js";
@@ -46,6 +47,8 @@ export class SensorRuleEngine {
   constructor(
     config: RulesConfig,
     private readonly emit: (transition: AlertTransition) => void,
+    /** The hub's own downtime, which timer rules do not count as silence (timer-clock.ts). */
+    private readonly downtime?: Downtime,
   ) {
     this.configure(config);
   }
@@ -171,9 +174,10 @@ export class SensorRuleEngine {
 
   /** Timer rules (offline), with the hub's clock. */
   tick(nowMs = Date.now()): void {
+    const clock = timerClock(nowMs, this.downtime);
     for (const slot of this.timed) {
       const { rule, context } = slot.compiled;
-      const result = rule.tick?.(slot.config, slot.state, nowMs, { station: slot.station, quantity: slot.quantity }, context);
+      const result = rule.tick?.(slot.config, slot.state, clock, { station: slot.station, quantity: slot.quantity }, context);
       if (!result) continue;
       if (result.state !== slot.state) {
         slot.state = result.state;

@@ -5,6 +5,7 @@
 // back in time. States are plain JSON, handed out when changed so that they survive a restart
 // (alerts/rule-state-store.ts).
 import type { AlertTransition } from "../alerts/alert-transition.js";
+import { type Downtime, type TimerClock, timerClock } from "../alerts/timer-clock.js";
 import type { Observation, VesselPosition } from "../ingest/observation.js";
 import { FleetPositions } from "./fleet-positions.js";
 import { type OutageConfig, defaultOutageConfig, providersOut } from "./rules/dark-outage.js";
@@ -32,6 +33,8 @@ export interface VesselRuleOptions {
    * the saved state for good. The register's own vessels are kept: the register bounds them.
    */
   forgetUnregisteredAfterMs?: number;
+  /** The hub's own downtime, which going dark does not count as silence (alerts/timer-clock.ts). */
+  downtime?: Downtime;
 }
 
 const DEFAULT_FORGET_AFTER_MS = 264 * HOUR;
@@ -196,6 +199,7 @@ export class VesselRuleEngine {
 
   private runTimerRules(nowMs: number): void {
     const context = this.context();
+    const clock = timerClock(nowMs, this.options.downtime);
     for (const rule of this.rules) {
       if (!rule.tick) continue;
       const prefix = `${rule.id}/`;
@@ -203,12 +207,12 @@ export class VesselRuleEngine {
       for (const [key, state] of this.states) {
         if (!key.startsWith(prefix)) continue;
         const vessel = key.slice(prefix.length);
-        const result = rule.tick(this.configFor(rule.id, undefined, context), state, nowMs, vessel, context);
+        const result = rule.tick(this.configFor(rule.id, undefined, context), state, clock, vessel, context);
         if (result.state === state && result.transitions.length === 0) continue;
         const provider = rule.id === "going-dark" ? (state as GoingDarkState).last?.provider : undefined;
         pending.push({ key, vessel, state: result.state, transitions: result.transitions, ...(provider && { provider }) });
       }
-      const out = rule.id === "going-dark" ? this.groupOutages(pending, nowMs) : new Set<string>();
+      const out = rule.id === "going-dark" ? this.groupOutages(pending, clock) : new Set<string>();
       for (const item of pending) {
         if (item.provider && out.has(item.provider)) {
           // Covered by the provider's outage: the vessel's own alert waits until the provider is back.
@@ -224,7 +228,8 @@ export class VesselRuleEngine {
   }
 
   /** Decides which providers are out this round, raising their system alerts. */
-  private groupOutages(pending: { vessel: string; transitions: AlertTransition[]; provider?: string }[], nowMs: number): Set<string> {
+  private groupOutages(pending: { vessel: string; transitions: AlertTransition[]; provider?: string }[], clock: TimerClock): Set<string> {
+    const nowMs = clock.nowMs;
     const firstRaises = pending
       .filter((p) => p.provider && p.transitions.some((t) => t.state === "raised"))
       .map((p) => ({ vessel: p.vessel, provider: p.provider as string }));
@@ -243,7 +248,7 @@ export class VesselRuleEngine {
       if (!last.inPort && nowMs - last.timeMs <= this.outageConfig.activeHours * HOUR)
         heard.set(last.provider, (heard.get(last.provider) ?? 0) + 1);
     }
-    const out = providersOut(firstRaises, heard, lastHeardMs, nowMs, this.outageConfig);
+    const out = providersOut(firstRaises, heard, lastHeardMs, clock, this.outageConfig);
     for (const provider of out) {
       if (this.outages.has(provider)) continue;
       const vessels = firstRaises.filter((r) => r.provider === provider).length;

@@ -51,6 +51,7 @@ import { adapterStatusLine } from "../adapters/adapter-status-line.js";
 import { packageRoot } from "./package-root.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
+import { DowntimeLog } from "./downtime-log.js";
 import { HubMetrics } from "./metrics.js";
 import { hubMetricLines } from "./self-metrics.js";
 import { tlsMaterial, tlsServerOptions } from "./tls-material.js";
@@ -237,13 +238,23 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   let rules: RulesConfig = settingsRow
     ? parseRulesConfig(JSON.parse(settingsRow.value), "the rules stored by PUT /api/v1/rules")
     : loadRulesFile(config.rules.file ? resolve(config.rules.file) : defaultRulesFile);
-  const sensorEngine = new SensorRuleEngine(rules, applyTransition);
+  // The hub's own downtime is not the stations' or the vessels' silence (alerts/timer-clock.ts).
+  const downtime = new DowntimeLog(db);
+  const wasDown = downtime.start();
+  if (wasDown) {
+    alertLog.info(
+      { downFrom: new Date(wasDown.fromMs).toISOString(), minutes: Math.round((wasDown.toMs - wasDown.fromMs) / 60_000) },
+      "the hub was down since its last heartbeat: that time does not count toward stations offline or vessels going dark",
+    );
+  }
+  const sensorEngine = new SensorRuleEngine(rules, applyTransition, downtime);
   const landFile = resolve(config.zones.landFile ?? join(packageRoot, "geofence", "land", "hue-land.geojson"));
   const land = Land.fromFile(landFile, () => zones.index);
   const ruleEngine = new VesselRuleEngine(() => zones.index, applyTransition, undefined, {
     vesselLengthM: (vessel) => vesselRegistry.find(vessel)?.lengthM,
     land,
     forgetUnregisteredAfterMs: config.rules.forgetUnregisteredVesselsAfterHours * 3_600_000,
+    downtime,
   });
   ruleEngine.configure(rules.vessel);
   const stationIndices = new StationIndices((value) => {
@@ -280,6 +291,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       ruleStates.sensor.save(sensorEngine.takeChanges());
       ruleStates.vessel.save(ruleEngine.takeChanges());
       ruleStates.index.save(stationIndices.takeChanges());
+      downtime.heartbeat();
     } catch (error) {
       alertLog.error({ err: error }, "could not save rule state");
     }

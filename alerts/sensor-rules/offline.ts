@@ -1,7 +1,9 @@
 // Station offline: no reading for `afterMinutes`, evaluated on a timer with the hub's clock (silence is
 // never reported). Silence counts from the last reading's own time, like going dark for vessels, so
 // that history replayed into the hub is judged as it happened; a station whose clock is off is the
-// clock-skew rule's business. Cleared by the next reading. Runs once per station (detail `station`).
+// clock-skew rule's business. Time the hub itself was down is not the station's (timer-clock.ts).
+// Cleared by the next reading. Runs once per station (detail `station`).
+import { heardSilenceMs } from "../timer-clock.js";
 import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface OfflineConfig {
@@ -39,11 +41,14 @@ export const offline: SensorRule<OfflineConfig, OfflineState> = {
       ],
     };
   },
-  tick(config, state, nowMs, subject, entry) {
+  tick(config, state, clock, subject, entry) {
     if (state.active || state.lastReceivedMs === undefined) return { state, transitions: noTransitions };
-    const silentMin = (nowMs - state.lastReceivedMs) / 60_000;
-    if (silentMin < config.afterMinutes) return { state, transitions: noTransitions };
-    const message = `no reading for ${Math.floor(silentMin)} min (limit ${config.afterMinutes} min)`;
+    if (heardSilenceMs(clock, state.lastReceivedMs) < config.afterMinutes * 60_000) return { state, transitions: noTransitions };
+    const nowMs = clock.nowMs;
+    const downMin = Math.floor(clock.downSince(state.lastReceivedMs) / 60_000);
+    const message =
+      `no reading for ${Math.floor((nowMs - state.lastReceivedMs) / 60_000)} min (limit ${config.afterMinutes} min)` +
+      (downMin > 0 ? `, not counting the ${downMin} min the hub itself was down` : "");
     return {
       state: { ...state, active: true },
       transitions: [

@@ -5,6 +5,7 @@
 // `tick`. The engine keeps the state per rule entry, station and quantity. Computed indices
 // (vn_aqi, us_aqi, vn_wqi) reach the rules as values of their own quantity, like any measurement.
 import type { AlertTransition } from "../alert-transition.js";
+import type { TimerClock } from "../timer-clock.js";
 
 export interface SensorInput {
   station: string;
@@ -41,7 +42,13 @@ export interface SensorRule<C, S> {
   initial(): S;
   step(config: C, state: S, input: SensorInput, entry: RuleEntryContext): SensorStepResult<S>;
   /** Evaluated on a timer with the hub's clock, for conditions that no reading reports (silence). */
-  tick?(config: C, state: S, nowMs: number, subject: { station: string; quantity: string }, entry: RuleEntryContext): SensorStepResult<S>;
+  tick?(
+    config: C,
+    state: S,
+    clock: TimerClock,
+    subject: { station: string; quantity: string },
+    entry: RuleEntryContext,
+  ): SensorStepResult<S>;
 }
 
 /** The transitions of a step that changes nothing: one shared empty list (never modified). */

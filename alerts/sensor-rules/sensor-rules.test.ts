@@ -2,6 +2,7 @@
 // transitions it must give (minute:state). Each row is a scenario an environment officer would recognise.
 import { describe, expect, it } from "vitest";
 import type { AlertTransition } from "../alert-transition.js";
+import { downtimeIn, timerClock } from "../timer-clock.js";
 import { sensorRuleTypes } from "./registry.js";
 import type { SensorInput } from "./sensor-rule.js";
 
@@ -18,6 +19,8 @@ interface Row {
   expected: string[];
   /** Timer ticks (minutes) after the readings, for timer rules. */
   ticks?: number[];
+  /** [from, to] minutes the hub itself was down. */
+  hubDown?: [number, number][];
 }
 
 const series = (from: number, values: number[], everyMin = 1): [number, number][] => values.map((v, i) => [from + i * everyMin, v]);
@@ -189,6 +192,29 @@ const table: Row[] = [
     expected: ["36:raised"],
   },
   {
+    name: "offline: the 30 min the hub itself was down do not count, so a restarted hub blames no station",
+    rule: "offline",
+    quantity: "*",
+    params: { afterMinutes: 30 },
+    readings: [[5, 1]],
+    hubDown: [[10, 40]],
+    ticks: [41, 50, 64, 66],
+    expected: ["66:raised"],
+  },
+  {
+    name: "offline: a reading from inside the downtime (uploaded later by a logger) shows the station was heard then: its silence counts",
+    rule: "offline",
+    quantity: "*",
+    params: { afterMinutes: 30 },
+    readings: [
+      [5, 1],
+      [20, 1, 41],
+    ],
+    hubDown: [[10, 40]],
+    ticks: [45, 49, 51],
+    expected: ["51:raised"],
+  },
+  {
     name: "index category: VN_AQI entering Kém raises, Rất xấu makes it critical, Trung bình clears",
     rule: "index-category",
     quantity: "vn_aqi",
@@ -228,7 +254,11 @@ describe("sensor rules", () => {
       seen.push(...result.transitions);
     }
     for (const minute of row.ticks ?? []) {
-      const result = rule.tick?.(config, state, T0 + minute * MIN, { station: "aq-donre-hue", quantity: row.quantity }, entry);
+      const clock = timerClock(
+        T0 + minute * MIN,
+        downtimeIn((row.hubDown ?? []).map(([from, to]) => ({ fromMs: T0 + from * MIN, toMs: T0 + to * MIN }))),
+      );
+      const result = rule.tick?.(config, state, clock, { station: "aq-donre-hue", quantity: row.quantity }, entry);
       if (!result) throw new Error("not a timer rule");
       state = result.state;
       seen.push(...result.transitions);

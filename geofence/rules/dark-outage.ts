@@ -4,7 +4,10 @@
 // networks do go down province-wide). A provider is out when at least `minVessels` of its vessels go
 // dark together, they are at least `minFraction` of its vessels heard in the last `activeHours`, and
 // nothing at all has been heard through the provider for `quietMinutes` (a provider that still
-// relays some vessel is up: its silent vessels are silent on their own).
+// relays some vessel is up: its silent vessels are silent on their own). Time the hub itself was
+// down does not count as quiet (alerts/timer-clock.ts).
+import { type TimerClock, heardSilenceMs } from "../../alerts/timer-clock.js";
+
 export interface OutageConfig {
   minVessels: number;
   minFraction: number;
@@ -23,7 +26,7 @@ export function providersOut(
   goingDark: readonly { vessel: string; provider: string }[],
   heard: ReadonlyMap<string, number>,
   lastHeardMs: ReadonlyMap<string, number>,
-  nowMs: number,
+  clock: TimerClock,
   config: OutageConfig,
 ): Set<string> {
   const dark = new Map<string, number>();
@@ -31,7 +34,7 @@ export function providersOut(
   const out = new Set<string>();
   for (const [provider, count] of dark) {
     const population = Math.max(heard.get(provider) ?? 0, count);
-    const quiet = nowMs - (lastHeardMs.get(provider) ?? 0) >= config.quietMinutes * 60_000;
+    const quiet = heardSilenceMs(clock, lastHeardMs.get(provider) ?? 0) >= config.quietMinutes * 60_000;
     if (quiet && count >= config.minVessels && count / population >= config.minFraction) out.add(provider);
   }
   return out;

@@ -1,7 +1,8 @@
 // Going dark: no position from a vessel at sea for longer than its reporting interval allows,
-// evaluated on a timer. The expected interval depends on the vessel's registered length (Decree
-// 26/2019 Art. 44: every 2 h from 24 m, every 3 h from 15 m; vessels registered without a length,
-// e.g. AIS-only, use `defaultIntervalHours`); it is late after `graceRatio` × the interval, and then
+// evaluated on a timer, not counting time the hub itself was down (alerts/timer-clock.ts). The
+// expected interval depends on the vessel's registered length (Decree 26/2019 Art. 44: every 2 h
+// from 24 m, every 3 h from 15 m; vessels registered without a length, e.g. AIS-only, use
+// `defaultIntervalHours`); it is late after `graceRatio` × the interval, and then
 // escalates through `steps` (data: provinces use e.g. 6 h "lost connection", 1 day, 10 days "must
 // return to port"). A vessel whose last fix was inside a port zone is not dark. The next position
 // clears the alert.
@@ -12,6 +13,7 @@
 // Which provider (AIS receiver or VMS gateway) last heard the vessel is kept, so that a whole
 // provider going silent is raised once as a system alert (dark-outage.ts) instead of per vessel.
 import { vesselAlert } from "../../alerts/alert-transition.js";
+import { type TimerClock, heardSilenceMs } from "../../alerts/timer-clock.js";
 import { isUnregisteredVessel } from "../../ingest/vessel-id.js";
 import type { VesselRule } from "./vessel-rule.js";
 
@@ -34,6 +36,12 @@ export interface GoingDarkState {
 }
 
 const HOUR = 3_600_000;
+
+/** How much of the silence was the hub's own downtime, for the message (the limits count without it). */
+function downNote(clock: TimerClock, lastHeardMs: number): string {
+  const downH = clock.downSince(lastHeardMs) / HOUR;
+  return downH >= 0.05 ? `; not counting the ${downH.toFixed(1)} h the hub itself was down` : "";
+}
 
 export function expectedIntervalHours(config: GoingDarkConfig, lengthM: number | undefined): number {
   if (lengthM === undefined) return config.defaultIntervalHours;
@@ -80,7 +88,8 @@ export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
       transitions: [vesselAlert("going-dark", p, "cleared", "info", `reporting again after ${silentH.toFixed(1)} h`)],
     };
   },
-  tick(config, state, nowMs, vessel, context) {
+  tick(config, state, clock, vessel, context) {
+    const nowMs = clock.nowMs;
     const last = state.last;
     if (!last || state.outage) return { state, transitions: [] };
     if (!judgesVessel(config, vessel)) {
@@ -91,7 +100,7 @@ export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
       return { state: { ...state, level: -1 }, transitions: [cleared] };
     }
     if (last.inPort) return { state, transitions: [] };
-    const silentH = (nowMs - last.timeMs) / HOUR;
+    const silentH = heardSilenceMs(clock, last.timeMs) / HOUR;
     const thresholds = darkThresholds(config, vessel, context.vesselLengthM?.(vessel));
     let level = state.level;
     while (level + 1 < thresholds.length && silentH >= (thresholds[level + 1] as { afterHours: number }).afterHours) level++;
@@ -106,7 +115,7 @@ export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
           where,
           "raised",
           step.severity,
-          `no position for ${silentH.toFixed(1)} h at sea (${step.label}); last heard by ${last.provider}`,
+          `no position for ${((nowMs - last.timeMs) / HOUR).toFixed(1)} h at sea (${step.label}); last heard by ${last.provider}${downNote(clock, last.timeMs)}`,
           {
             value: Math.round(silentH * 10) / 10,
           },

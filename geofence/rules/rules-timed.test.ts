@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AlertTransition } from "../../alerts/alert-transition.js";
+import { type DowntimePeriod, downtimeIn, timerClock } from "../../alerts/timer-clock.js";
 import { packageRoot } from "../../hub/package-root.js";
 import type { VesselPosition } from "../../ingest/observation.js";
 import { FleetPositions } from "../fleet-positions.js";
@@ -104,13 +105,16 @@ describe("going-dark", () => {
     ticksH: number[],
     vessel = "TTH-1",
     config: GoingDarkConfig = goingDark.defaults,
+    /** Hours the hub itself was down. */
+    hubDown: [number, number][] = [],
   ): string[] {
+    const downtime = downtimeIn(hubDown.map(([from, to]) => ({ fromMs: T0 + from * HOUR, toMs: T0 + to * HOUR })));
     const context: RuleContext = { zones: hueZones, vesselLengthM: () => lengthM };
     const first = goingDark.step(config, goingDark.initial(), fix(vessel, 0, where[0], where[1]), context);
     let state = first.state;
     const out: string[] = [];
     for (const h of ticksH) {
-      const r = goingDark.tick?.(config, state, T0 + h * HOUR, vessel, context);
+      const r = goingDark.tick?.(config, state, timerClock(T0 + h * HOUR, downtime), vessel, context);
       if (!r) throw new Error("going-dark has a tick");
       state = r.state;
       out.push(...r.transitions.map((t) => `${h}h:${t.state}:${t.severity}`));
@@ -145,14 +149,16 @@ describe("going-dark", () => {
   it("clears an alert of an unregistered transmitter once the rule no longer judges it", () => {
     const context: RuleContext = { zones: hueZones };
     let state = goingDark.step(judgeAll, goingDark.initial(), fix(passing, 0, ...atSea), context).state;
-    const late = goingDark.tick?.(judgeAll, state, T0 + 2 * HOUR, passing, context);
+    const late = goingDark.tick?.(judgeAll, state, timerClock(T0 + 2 * HOUR), passing, context);
     expect(late?.transitions.map((t) => t.state)).toEqual(["raised"]);
     state = late?.state ?? state;
-    const after = goingDark.tick?.(goingDark.defaults, state, T0 + 3 * HOUR, passing, context);
+    const after = goingDark.tick?.(goingDark.defaults, state, timerClock(T0 + 3 * HOUR), passing, context);
     expect(after?.transitions.map((t) => [t.state, t.message])).toEqual([
       ["cleared", "not judged: the register does not know this transmitter"],
     ]);
-    expect(goingDark.tick?.(goingDark.defaults, after?.state ?? state, T0 + 30 * HOUR, passing, context)?.transitions).toEqual([]);
+    expect(goingDark.tick?.(goingDark.defaults, after?.state ?? state, timerClock(T0 + 30 * HOUR), passing, context)?.transitions).toEqual(
+      [],
+    );
   });
 
   it("counts only the vessels it judges when it decides a provider is out: a receiver that also hears passing ships", () => {
@@ -170,10 +176,72 @@ describe("going-dark", () => {
     expect(emitted.map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual(["provider-outage:rx-thuan-an:raised"]);
   });
 
+  it.each([
+    [
+      "the hub down from 2 h to 4 h after a 26 m vessel's last fix: late at 5 h, lost at 8 h",
+      [[2, 4]],
+      [3, 4.5, 5, 7.9, 8],
+      ["5h:raised:warning", "8h:raised:critical"],
+    ],
+    [
+      "the hub down twice, 1 h each: late at 5 h",
+      [
+        [0.5, 1.5],
+        [2, 3],
+      ],
+      [3, 4.9, 5],
+      ["5h:raised:warning"],
+    ],
+    [
+      "a downtime that began before the last fix (which reached the hub later, from a buffer): the silence is the vessel's",
+      [[-1, 2]],
+      [3, 6],
+      ["3h:raised:warning", "6h:raised:critical"],
+    ],
+  ] as const)("time the hub itself was down is not silence: %s", (_, hubDown, ticks, expected) => {
+    expect(
+      dark(
+        26,
+        atSea,
+        [...ticks],
+        "TTH-1",
+        goingDark.defaults,
+        hubDown.map(([a, b]) => [a, b]),
+      ),
+    ).toEqual(expected);
+  });
+
+  it("says in the alert how much of the silence the hub itself was down", () => {
+    const context: RuleContext = { zones: hueZones, vesselLengthM: () => 26 };
+    const state = goingDark.step(goingDark.defaults, goingDark.initial(), fix("TTH-1", 0, 16.75, 107.7, 3, "rx-thuan-an"), context).state;
+    const downtime = downtimeIn([{ fromMs: T0 + HOUR, toMs: T0 + 3 * HOUR }]);
+    const late = goingDark.tick?.(goingDark.defaults, state, timerClock(T0 + 5 * HOUR, downtime), "TTH-1", context);
+    expect(late?.transitions.map((t) => [t.state, t.value, t.message])).toEqual([
+      ["raised", 3, "no position for 5.0 h at sea (late); last heard by rx-thuan-an; not counting the 2.0 h the hub itself was down"],
+    ]);
+  });
+
+  it("a hub restarted after a long downtime raises neither going dark nor a provider outage for the silence it could not hear", () => {
+    const emitted: AlertTransition[] = [];
+    const timed = (t: AlertTransition) => (t.rule === "going-dark" || t.rule === "provider-outage") && emitted.push(t);
+    const down: DowntimePeriod[] = [{ fromMs: T0 + 10 * MIN, toMs: T0 + 5 * HOUR }];
+    const engine = new VesselRuleEngine(() => hueZones, timed, undefined, { vesselLengthM: () => 20, downtime: downtimeIn(down) });
+    for (let i = 0; i < 6; i++) engine.observe(fix(`TTH-${i}`, 0, 16.75 + i * 0.01, 107.7, 3, "vms-gateway-1"));
+    engine.observe(fix("TTH-9", 0, 16.8, 107.8, 3, "rx-other"));
+    engine.tick(T0 + 5 * HOUR + MIN);
+    expect(emitted).toEqual([]);
+    // Silent for 4.5 h while the hub was up (20 m: a 3 h interval, late at 4.5 h): now judged as usual.
+    engine.tick(T0 + 9 * HOUR + 20 * MIN);
+    expect(emitted.map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual([
+      "provider-outage:vms-gateway-1:raised",
+      "going-dark:TTH-9:raised",
+    ]);
+  });
+
   it("clears when the vessel reports again", () => {
     const context: RuleContext = { zones: hueZones, vesselLengthM: () => 26 };
     let state = goingDark.step(goingDark.defaults, goingDark.initial(), fix("TTH-1", 0, 16.75, 107.7), context).state;
-    state = goingDark.tick?.(goingDark.defaults, state, T0 + 4 * HOUR, "TTH-1", context)?.state ?? state;
+    state = goingDark.tick?.(goingDark.defaults, state, timerClock(T0 + 4 * HOUR), "TTH-1", context)?.state ?? state;
     const back = goingDark.step(goingDark.defaults, state, fix("TTH-1", 5 * 60, 16.76, 107.7), context);
     expect(back.transitions.map((t) => [t.state, t.message])).toEqual([["cleared", "reporting again after 5.0 h"]]);
   });
@@ -183,10 +251,12 @@ describe("going-dark", () => {
     ["4 vessels go dark together: below the minimum of 5", [4, 4, 180], []],
     ["6 of 40 vessels: a minority, each judged on its own", [6, 40, 180], []],
     ["6 of 8, but the gateway relayed another vessel 10 min ago: it is up", [6, 8, 10], []],
-  ] as const)("provider outage: %s", (_, [dark, heard, quietMin], expected) => {
+    ["6 of 8, nothing heard for 3 h, but the hub itself was down for 2 h 40 min of it: not quiet", [6, 8, 180, 160], []],
+  ] as const)("provider outage: %s", (_, [dark, heard, quietMin, downMin], expected) => {
     const going = Array.from({ length: dark }, (_, i) => ({ vessel: `v${i}`, provider: "gw-1" }));
     const now = T0 + 10 * HOUR;
-    const out = providersOut(going, new Map([["gw-1", heard]]), new Map([["gw-1", now - quietMin * MIN]]), now, {
+    const clock = timerClock(now, downtimeIn(downMin ? [{ fromMs: now - downMin * MIN, toMs: now }] : []));
+    const out = providersOut(going, new Map([["gw-1", heard]]), new Map([["gw-1", now - quietMin * MIN]]), clock, {
       minVessels: 5,
       minFraction: 0.5,
       activeHours: 24,

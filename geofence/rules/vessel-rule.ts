@@ -1,6 +1,7 @@
 // The one signature of a vessel rule: a pure step from (config, state, position) to (state,
 // alert transitions), taking time from the position only. The engine keeps the state per rule and vessel.
 import type { AlertTransition } from "../../alerts/alert-transition.js";
+import type { TimerClock } from "../../alerts/timer-clock.js";
 import type { VesselPosition } from "../../ingest/observation.js";
 import type { ZoneIndex } from "../zone-index.js";
 
@@ -47,5 +48,5 @@ export interface VesselRule<C, S> {
   initial(): S;
   step(config: C, state: S, position: VesselPosition, context: RuleContext): StepResult<S>;
   /** Evaluated on a timer with the hub's clock, for what no position reports (silence). */
-  tick?(config: C, state: S, nowMs: number, vessel: string, context: RuleContext): StepResult<S>;
+  tick?(config: C, state: S, clock: TimerClock, vessel: string, context: RuleContext): StepResult<S>;
 }
