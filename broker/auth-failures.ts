@@ -8,7 +8,8 @@ export const authFailureReasons = {
   locked_out:
     "too many failed logins for this device id or from this address (security.login*): refused without checking the password until the lockout ends (CONNACK 5; HTTP 429 with Retry-After)",
   client_id_rejected: "zero-length client id with clean session 0, [MQTT-3.1.3-8] (CONNACK 2)",
-  tls_handshake_failed: "a TLS client failed the handshake (no or an untrusted client certificate when required, wrong protocol)",
+  tls_handshake_failed:
+    "a TLS client failed the handshake (no or an untrusted client certificate when required, wrong protocol); not a connection closed before it sent a byte",
   certificate_mismatch: "the client certificate's CN is not the username the client gave (CONNACK 5)",
   credentials_revoked: "a connected device was disabled, removed or given a new password: its connection is closed within seconds",
   connection_limit: "mqtt.maxConnections open connections in all (authenticated or not): the new one is closed at once",

@@ -3,12 +3,13 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { createServer as createHttpsServer } from "node:https";
-import { type Server, createServer } from "node:net";
+import { type Server, type Socket, createServer } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createApp } from "../api/create-app.js";
 import type { Readiness } from "../api/routes/health.js";
+import { clientAddress } from "../broker/client-address.js";
 import { HubBroker } from "../broker/create-broker.js";
 import { DeviceRegistry } from "../broker/device-registry.js";
 import { LoginGuard } from "../broker/login-guard.js";
@@ -52,6 +53,7 @@ import { packageRoot } from "./package-root.js";
 import type { HubConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import { DowntimeLog } from "./downtime-log.js";
+import { worthLogging } from "./log-throttle.js";
 import { HubMetrics } from "./metrics.js";
 import { hubMetricLines } from "./self-metrics.js";
 import { tlsMaterial, tlsServerOptions } from "./tls-material.js";
@@ -432,9 +434,15 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     config.tls.certFile && embedded
       ? createTlsServer(tlsServerOptions(config.tls), (socket) => embedded.handle(socket, "mqtt"))
       : undefined;
+  let tlsRefused = 0;
   mqttsServer?.on("tlsClientError", (error, socket) => {
+    // A connection closed before it sent a byte is no handshake: a load balancer's TCP health check
+    // (every few seconds) or a port scan. The TCP socket under the TLS one counts what was read.
+    const tcp = (socket as { _parent?: Socket | null })._parent ?? socket;
+    if (tcp.bytesRead === 0) return;
     metrics.authFailures.inc({ reason: "tls_handshake_failed" });
-    tlsLog.warn({ remote: socket.remoteAddress, error: error.message }, "TLS handshake refused");
+    const refused = ++tlsRefused;
+    if (worthLogging(refused)) tlsLog.warn({ remote: clientAddress(socket), error: error.message, refused }, "TLS handshake refused");
   });
   // TLS connections arrive on a TCP listener of ours and are handed to the TLS server once a trusted
   // proxy's PROXY header (which comes before the handshake) is read.

@@ -4,6 +4,7 @@
 // certificate renewal picked up on SIGHUP while a connected device stays connected.
 import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
+import { connect as netConnect } from "node:net";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import mqtt from "mqtt";
@@ -113,6 +114,39 @@ describe("TLS listeners", () => {
     const metrics = await httpsGet(hub.ports.https as number, "/metrics", ca);
     expect(metrics.body).toMatch(/ioc_auth_failures_total\{reason="certificate_mismatch"\} 1/);
     expect(metrics.body).toMatch(/ioc_auth_failures_total\{reason="unknown_device"\} 1/);
+  });
+
+  it("takes a TCP health check on the TLS port (connect, close) for no failed handshake, and counts and logs a client that speaks no TLS", async () => {
+    const failed = async () => {
+      const metrics = await httpsGet(hub.ports.https as number, "/metrics", ca);
+      return Number(/^ioc_auth_failures_total\{reason="tls_handshake_failed"\} (\S+)$/m.exec(metrics.body)?.[1] ?? 0);
+    };
+    const refusedLines = () =>
+      hub
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("TLS handshake refused")).length;
+    const before = { count: await failed(), lines: refusedLines() };
+    const raw = (send?: string) =>
+      new Promise<void>((resolve) => {
+        const socket = netConnect(hub.ports.mqtts as number, "127.0.0.1", () => (send ? socket.write(send) : socket.end()));
+        socket.on("error", () => undefined);
+        socket.on("close", () => resolve());
+        socket.setTimeout(5000, () => socket.destroy());
+      });
+    for (let i = 0; i < 5; i++) await raw();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await failed()).toBe(before.count);
+    expect(refusedLines()).toBe(before.lines);
+    await raw("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    expect(await failed()).toBe(before.count + 1);
+    const logged =
+      hub
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("TLS handshake refused"))
+        .at(-1) ?? "";
+    expect(JSON.parse(logged)).toMatchObject({ remote: "127.0.0.1" });
   });
 
   it("serves HTTPS (hardened headers) and MQTT over WSS", async () => {
