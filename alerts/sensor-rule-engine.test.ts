@@ -94,6 +94,30 @@ describe("sensor rule engine", () => {
     const engine = new SensorRuleEngine(loadRulesFile(defaultRulesFile), (t) => seen.push(t));
     engine.observe(...reading("aq-donre-hue", 0, { pm25: 9999, humidity: 70 }));
     expect(seen.map((t) => [t.rule, t.kind, t.detail])).toEqual([["physical-range", "sensor-health", "pm25"]]);
+    const [observation, envelope] = reading("aq-donre-hue", 5, { pm25: 9999, humidity: 70 });
+    engine.observe(observation, envelope);
+    expect(observation.unmeasured).toEqual(["pm25"]);
+  });
+
+  it("takes a stuck sensor's value for no measurement once flat-line finds it: no pollution alert from it, and marked for the indices", () => {
+    const seen: AlertTransition[] = [];
+    const engine = new SensorRuleEngine(loadRulesFile(defaultRulesFile), (t) => seen.push(t));
+    // PM2.5 stuck at 60 µg/m³, every 5 min for 3 h: above the 60-min mean limit of pm25-sustained (50),
+    // which is listed before flat-line in the defaults. The 10th reading (minute 45) finds it stuck.
+    const unmeasured: (string[] | undefined)[] = [];
+    for (let minute = 0; minute <= 180; minute += 5) {
+      const [observation, envelope] = reading("aq-stuck", minute, { pm25: 60, temperature: 25 + minute / 100 });
+      engine.observe(observation, envelope);
+      unmeasured.push(observation.unmeasured);
+    }
+    expect(seen.map((t) => `${(t.timeMs - T0) / MIN}:${t.rule}:${t.state}:${t.kind}`)).toEqual(["45:flat-line:raised:sensor-health"]);
+    expect(unmeasured.slice(0, 9)).toEqual(Array(9).fill(undefined));
+    expect(unmeasured.slice(9)).toEqual(Array(unmeasured.length - 9).fill(["pm25"]));
+    // The sensor comes back: measured again, and judged again.
+    const [back, envelope] = reading("aq-stuck", 185, { pm25: 61 });
+    engine.observe(back, envelope);
+    expect(back.unmeasured).toBeUndefined();
+    expect(seen.map((t) => `${t.rule}:${t.state}`).at(-1)).toBe("flat-line:cleared");
   });
 
   it("raises offline on the timer with the hub's clock, and clears on the next reading", () => {

@@ -100,8 +100,14 @@ export class SensorRuleEngine {
     let list = byQuantity.get(quantity);
     if (list) return list;
     list = [];
-    // Wildcard entries first (physical range flags a value before any quality rule sees it), then in config order.
-    const ordered = [...this.entries.filter((c) => c.entry.quantity === "*"), ...this.entries.filter((c) => c.entry.quantity !== "*")];
+    // Screening rules first (physical range, flat-line: they flag a value before any quality rule sees
+    // it), then wildcard entries, then in config order.
+    const screening = (c: CompiledEntry) => c.rule.screening === true;
+    const ordered = [
+      ...this.entries.filter(screening),
+      ...this.entries.filter((c) => !screening(c) && c.entry.quantity === "*"),
+      ...this.entries.filter((c) => !screening(c) && c.entry.quantity !== "*"),
+    ];
     for (const compiled of ordered) {
       if (!this.applies(compiled, quantity)) continue;
       const merged: Record<string, unknown> = {
@@ -138,10 +144,14 @@ export class SensorRuleEngine {
     return result.flagged === true;
   }
 
-  /** One value (a measurement or a computed index) through the rules that watch its quantity. */
-  evaluate(input: SensorInput): void {
+  /**
+   * One value (a measurement or a computed index) through the rules that watch its quantity; true when
+   * a screening rule flagged it as no measurement (the rules after it do not see it).
+   */
+  evaluate(input: SensorInput): boolean {
     const list = this.slotsFor(input.station, input.quantity);
-    for (let i = 0; i < list.length; i++) if (this.step(list[i] as Slot, input)) return;
+    for (let i = 0; i < list.length; i++) if (this.step(list[i] as Slot, input)) return true;
+    return false;
   }
 
   /**
@@ -168,7 +178,9 @@ export class SensorRuleEngine {
     for (const quantity in values) {
       input.quantity = quantity;
       input.value = values[quantity] as number;
-      this.evaluate(input);
+      if (!this.evaluate(input)) continue;
+      if (observation.unmeasured) observation.unmeasured.push(quantity);
+      else observation.unmeasured = [quantity];
     }
   };
 

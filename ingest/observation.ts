@@ -13,6 +13,12 @@ export interface SensorReading {
   timeMs: number;
   /** Canonical quantity name → value in the quantity's canonical unit. */
   values: Record<string, number>;
+  /**
+   * Quantities whose value the sensor-health rules found to be no measurement (outside the physical
+   * range, a stuck sensor): set by the sensor rule stage, left out of the station indices. The
+   * value is still stored as it came.
+   */
+  unmeasured?: string[];
 }
 
 /**

@@ -33,6 +33,22 @@ describe("station indices", () => {
     expect(out.filter((v) => v.timeMs === LOCAL_MIDNIGHT + HOUR && v.index === "vn_aqi")).toEqual([]);
   });
 
+  it("leaves out the values the sensor-health rules found to be no measurement", () => {
+    const out: IndexValue[] = [];
+    const indices = new StationIndices((v) => out.push(v));
+    for (let h = 0; h < 3; h++) {
+      for (let q = 0; q < 4; q++) indices.observe(reading("aq-1", LOCAL_MIDNIGHT + h * HOUR + q * 900_000, { pm25: 37.5, no2: 150 }));
+      // A sensor fault in each hour: 1,900 µg/m³ (in range, but stuck there) would take the hour's mean to ~410.
+      indices.observe({ ...reading("aq-1", LOCAL_MIDNIGHT + h * HOUR + 3_000_000, { pm25: 1900, no2: 150 }), unmeasured: ["pm25"] });
+    }
+    indices.observe(reading("aq-1", LOCAL_MIDNIGHT + 3 * HOUR + 60_000, { pm25: 10 }));
+    const third = out.filter((v) => v.timeMs === LOCAL_MIDNIGHT + 3 * HOUR);
+    expect(third.map((v) => [v.index, v.value, v.dominant])).toEqual([
+      ["vn_aqi", 75, "pm25/1h"],
+      ["us_aqi", 106, "pm25/1h"],
+    ]);
+  });
+
   it("publishes the daily AQI at the end of the local day from 24-hour PM means", () => {
     const out: IndexValue[] = [];
     const indices = new StationIndices((v) => out.push(v));

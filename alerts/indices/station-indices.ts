@@ -2,7 +2,8 @@
 // (its first reading of a later hour arrives) the hourly VN_AQI and US AQI (PM by NowCast over 12 h,
 // 8-hour ozone and CO as running means) and VN_WQI; at the end of a local day (Asia/Ho_Chi_Minh) the
 // daily VN_AQI and US AQI (PM 24-hour means, the day's highest 1-hour gas values and 8-hour means).
-// Late readings (of an hour already closed) are stored but do not change a published index.
+// Late readings (of an hour already closed) are stored but do not change a published index. Values
+// the sensor-health rules flagged as no measurement (out of physical range, a stuck sensor) are left out.
 import type { Observation } from "../../ingest/observation.js";
 import { type AqiStandard, type Concentration, type IndexCategory, type Pollutant, airQualityIndex, nowCast } from "./air-quality-index.js";
 import { waterQualityIndex, wqiQuantities } from "./water-quality-index.js";
@@ -58,8 +59,9 @@ export class StationIndices {
     if (hourMs < state.hourMs) return;
     if (hourMs > state.hourMs) this.closeHours(observation.station, state, hourMs);
     const relevant = state.kind === "air" ? airQuantities : wqiQuantities;
+    const unmeasured = observation.unmeasured;
     for (const quantity in observation.values) {
-      if (!relevant.has(quantity)) continue;
+      if (!relevant.has(quantity) || unmeasured?.includes(quantity)) continue;
       const sum = state.sums[quantity];
       if (sum) {
         sum[0] += observation.values[quantity] as number;

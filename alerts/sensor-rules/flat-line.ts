@@ -1,6 +1,9 @@
 // Flat-line: a stuck sensor repeats one value. Raised (a sensor-health alert, not pollution) when
 // the same value (within `tolerance`) has come `readings` times in a row over at least `minutes`;
-// cleared by the first different value.
+// cleared by the first different value. While it is raised the stuck value is flagged: it is no
+// measurement, so the quality rules do not raise on it (a sensor stuck at 180 µg/m³ would otherwise
+// raise "PM2.5 sustained" an hour later) and the station indices leave it out. The readings before
+// it was found stuck were taken as measurements.
 import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface FlatLineConfig {
@@ -18,6 +21,7 @@ export interface FlatLineState {
 
 export const flatLine: SensorRule<FlatLineConfig, FlatLineState> = {
   type: "flat-line",
+  screening: true,
   parameters: {
     type: "object",
     properties: {
@@ -52,8 +56,8 @@ export const flatLine: SensorRule<FlatLineConfig, FlatLineState> = {
     if (!state.active && next.count >= config.readings && minutes >= config.minutes) {
       next.active = true;
       const message = `${input.quantity} stuck at ${state.value} for ${next.count} readings over ${Math.round(minutes)} min: check the sensor`;
-      return { state: next, transitions: [sensorAlert(entry, input, "raised", "sensor-health", message)] };
+      return { state: next, transitions: [sensorAlert(entry, input, "raised", "sensor-health", message)], flagged: true };
     }
-    return { state: next, transitions: noTransitions };
+    return { state: next, transitions: noTransitions, flagged: next.active };
   },
 };

@@ -1,6 +1,6 @@
 // Out of physical range: a value no real environment gives (negative PM, pH 15, humidity 130 %) is a
 // sensor fault, raised as a sensor-health alert — not pollution — and the value is flagged so the
-// quality rules after this one do not raise on it. Ranges per quantity are data (physical-ranges.json),
+// quality rules after this one do not raise on it and the station indices leave it out. Ranges per quantity are data (physical-ranges.json),
 // overridable per entry. Cleared once the sensor reports a plausible value again.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ const table = JSON.parse(readFileSync(join(packageRoot, "alerts", "sensor-rules"
 
 export const physicalRange: SensorRule<PhysicalRangeConfig, { active: boolean }> = {
   type: "physical-range",
+  screening: true,
   parameters: {
     type: "object",
     properties: {

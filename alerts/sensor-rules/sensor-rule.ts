@@ -27,13 +27,18 @@ export interface RuleEntryContext {
 export interface SensorStepResult<S> {
   state: S;
   transitions: AlertTransition[];
-  /** The value is not a measurement of the environment (out of physical range): later rules skip it. */
+  /** The value is not a measurement of the environment (out of physical range, stuck): later rules skip it. */
   flagged?: boolean;
 }
 
 export interface SensorRule<C, S> {
   /** The rule type, as named in the rules config (`rule: "threshold"`). */
   type: string;
+  /**
+   * A screening rule tells measurements from sensor faults: it runs before the other rules of its
+   * quantity, and a value it flags is hidden from them and from the station indices.
+   */
+  screening?: true;
   /** `station`: runs once per reading (input.quantity "*", value NaN) rather than once per quantity. */
   scope?: "station";
   /** JSON Schema of the rule's parameters (validated with the rules config). */
