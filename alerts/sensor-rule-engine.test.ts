@@ -120,6 +120,25 @@ describe("sensor rule engine", () => {
     expect(seen.map((t) => `${t.rule}:${t.state}`).at(-1)).toBe("flat-line:cleared");
   });
 
+  it("clears the pollution alerts a stuck sensor's readings raised once it is found stuck, but not for a single value out of range", () => {
+    const seen: AlertTransition[] = [];
+    const engine = new SensorRuleEngine(loadRulesFile(defaultRulesFile), (t) => seen.push(t));
+    const at = (t: AlertTransition) => `${(t.timeMs - T0) / MIN}:${t.rule}:${t.state}`;
+    // Real pollution, then a value out of range (one fault): the pollution alert stands.
+    engine.observe(...reading("aq-stuck", 0, { pm25: 170 }));
+    engine.observe(...reading("aq-stuck", 5, { pm25: 4000 }));
+    expect(seen.map(at)).toEqual(["0:pm25-high:raised", "5:physical-range:raised"]);
+    // Then stuck at 180 from minute 10: found stuck at the 10th reading (minute 55).
+    for (let minute = 10; minute <= 70; minute += 5) engine.observe(...reading("aq-stuck", minute, { pm25: 180 }));
+    expect(seen.slice(2).map(at)).toEqual(["10:physical-range:cleared", "55:flat-line:raised", "55:pm25-high:cleared"]);
+    expect(seen.at(-1)?.message).toBe(
+      "pm25 can no longer be judged from this sensor: pm25 stuck at 180 for 10 readings over 45 min: check the sensor",
+    );
+    // Measuring again, still polluted: raised again.
+    engine.observe(...reading("aq-stuck", 75, { pm25: 190 }));
+    expect(seen.slice(5).map(at)).toEqual(["75:flat-line:cleared", "75:pm25-high:raised"]);
+  });
+
   it("raises offline on the timer with the hub's clock, and clears on the next reading", () => {
     const seen: AlertTransition[] = [];
     const engine = new SensorRuleEngine(loadRulesFile(defaultRulesFile), (t) => seen.push(t));

@@ -10,7 +10,7 @@ import type { Observation } from "../ingest/observation.js";
 import type { AlertTransition } from "./alert-transition.js";
 import { type Downtime, timerClock } from "./timer-clock.js";
 import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
-import type { RuleEntryContext, SensorInput, SensorRule } from "./sensor-rules/sensor-rule.js";
+import type { RuleEntryContext, SensorInput, SensorRule, SensorStepResult } from "./sensor-rules/sensor-rule.js";
 import { sensorRuleTypes } from "./sensor-rules/registry.js";
 
 interface CompiledEntry {
@@ -102,7 +102,7 @@ export class SensorRuleEngine {
     list = [];
     // Screening rules first (physical range, flat-line: they flag a value before any quality rule sees
     // it), then wildcard entries, then in config order.
-    const screening = (c: CompiledEntry) => c.rule.screening === true;
+    const screening = (c: CompiledEntry) => c.rule.screening !== undefined;
     const ordered = [
       ...this.entries.filter(screening),
       ...this.entries.filter((c) => !screening(c) && c.entry.quantity === "*"),
@@ -130,9 +130,8 @@ export class SensorRuleEngine {
     return list;
   }
 
-  private step(slot: Slot, input: SensorInput): boolean {
-    const { rule, context } = slot.compiled;
-    const result = rule.step(slot.config, slot.state, input, context);
+  /** Keeps a step's state and hands its transitions on. */
+  private settle(slot: Slot, result: SensorStepResult<unknown>): void {
     // Rules may update their state in place, so every step counts as a change to save.
     slot.state = result.state;
     if (!slot.dirty) {
@@ -141,7 +140,13 @@ export class SensorRuleEngine {
     }
     const transitions = result.transitions;
     for (let i = 0; i < transitions.length; i++) this.emit(transitions[i] as AlertTransition);
-    return result.flagged === true;
+  }
+
+  private step(slot: Slot, input: SensorInput): SensorStepResult<unknown> {
+    const { rule, context } = slot.compiled;
+    const result = rule.step(slot.config, slot.state, input, context);
+    this.settle(slot, result);
+    return result;
   }
 
   /**
@@ -150,8 +155,26 @@ export class SensorRuleEngine {
    */
   evaluate(input: SensorInput): boolean {
     const list = this.slotsFor(input.station, input.quantity);
-    for (let i = 0; i < list.length; i++) if (this.step(list[i] as Slot, input)) return true;
+    for (let i = 0; i < list.length; i++) {
+      const slot = list[i] as Slot;
+      const result = this.step(slot, input);
+      if (result.flagged !== true) continue;
+      if (slot.compiled.rule.screening === "sensor") {
+        const raised = result.transitions.find((t) => t.state === "raised");
+        if (raised) this.unjudge(list, i + 1, input, raised.message);
+      }
+      return true;
+    }
     return false;
+  }
+
+  /** A sensor found unreliable: the rules after the screening one clear what they raised on its values. */
+  private unjudge(list: readonly Slot[], from: number, input: SensorInput, why: string): void {
+    for (let i = from; i < list.length; i++) {
+      const slot = list[i] as Slot;
+      const result = slot.compiled.rule.unjudged?.(slot.config, slot.state, input, slot.compiled.context, why);
+      if (result) this.settle(slot, result);
+    }
   }
 
   /**
@@ -190,15 +213,7 @@ export class SensorRuleEngine {
     for (const slot of this.timed) {
       const { rule, context } = slot.compiled;
       const result = rule.tick?.(slot.config, slot.state, clock, { station: slot.station, quantity: slot.quantity }, context);
-      if (!result) continue;
-      if (result.state !== slot.state) {
-        slot.state = result.state;
-        if (!slot.dirty) {
-          slot.dirty = true;
-          this.dirty.push(slot);
-        }
-      }
-      for (const t of result.transitions) this.emit(t);
+      if (result && (result.state !== slot.state || result.transitions.length > 0)) this.settle(slot, result);
     }
   }
 

@@ -21,7 +21,7 @@ export interface FlatLineState {
 
 export const flatLine: SensorRule<FlatLineConfig, FlatLineState> = {
   type: "flat-line",
-  screening: true,
+  screening: "sensor",
   parameters: {
     type: "object",
     properties: {

@@ -16,7 +16,7 @@ const table = JSON.parse(readFileSync(join(packageRoot, "alerts", "sensor-rules"
 
 export const physicalRange: SensorRule<PhysicalRangeConfig, { active: boolean }> = {
   type: "physical-range",
-  screening: true,
+  screening: "value",
   parameters: {
     type: "object",
     properties: {

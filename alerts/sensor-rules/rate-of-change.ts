@@ -1,7 +1,7 @@
 // Rate of change: the value rose (or fell) by more than `change` within `windowMinutes` — e.g.
 // turbidity rising faster than 50 NTU per 10 min after a discharge. Cleared once the change over
 // the window is back under half of `change`.
-import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert, unjudgedResult } from "./sensor-rule.js";
 
 export interface RateOfChangeConfig {
   change: number;
@@ -51,4 +51,5 @@ export const rateOfChange: SensorRule<RateOfChangeConfig, RateOfChangeState> = {
     }
     return { state: next, transitions: noTransitions };
   },
+  unjudged: (config, state, input, entry, why) => unjudgedResult(state, rateOfChange.initial(), entry, input, why, config.change),
 };

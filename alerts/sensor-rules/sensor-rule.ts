@@ -36,9 +36,11 @@ export interface SensorRule<C, S> {
   type: string;
   /**
    * A screening rule tells measurements from sensor faults: it runs before the other rules of its
-   * quantity, and a value it flags is hidden from them and from the station indices.
+   * quantity, and a value it flags is hidden from them and from the station indices. `value`: it
+   * judges each value alone (out of physical range); `sensor`: when it raises, the sensor is found
+   * unreliable (stuck), and the rules after it clear what they raised (`unjudged`).
    */
-  screening?: true;
+  screening?: "value" | "sensor";
   /** `station`: runs once per reading (input.quantity "*", value NaN) rather than once per quantity. */
   scope?: "station";
   /** JSON Schema of the rule's parameters (validated with the rules config). */
@@ -46,6 +48,11 @@ export interface SensorRule<C, S> {
   defaults: C;
   initial(): S;
   step(config: C, state: S, input: SensorInput, entry: RuleEntryContext): SensorStepResult<S>;
+  /**
+   * The sensor of this quantity was found unreliable (`why`: the screening rule's message): a raised
+   * alert is cleared, its condition no longer judged from this sensor, and the state starts afresh.
+   */
+  unjudged?(config: C, state: S, input: SensorInput, entry: RuleEntryContext, why: string): SensorStepResult<S>;
   /** Evaluated on a timer with the hub's clock, for conditions that no reading reports (silence). */
   tick?(
     config: C,
@@ -85,4 +92,21 @@ export function sensorAlert(
   }
   if (threshold !== undefined) t.threshold = threshold;
   return t;
+}
+
+/**
+ * A quality rule's answer to `unjudged`: its state afresh (what it kept came from the unreliable
+ * sensor) and its raised alert, if any, cleared.
+ */
+export function unjudgedResult<S extends { active: boolean }>(
+  state: S,
+  fresh: S,
+  entry: RuleEntryContext,
+  input: SensorInput,
+  why: string,
+  threshold?: number,
+): SensorStepResult<S> {
+  if (!state.active) return { state: fresh, transitions: noTransitions };
+  const message = `${input.quantity} can no longer be judged from this sensor: ${why}`;
+  return { state: fresh, transitions: [sensorAlert(entry, input, "cleared", "quality", message, threshold)] };
 }

@@ -272,6 +272,46 @@ describe("sensor rules", () => {
     expect(JSON.parse(JSON.stringify(state))).toEqual(JSON.parse(JSON.stringify(state)));
   });
 
+  it.each([
+    ["threshold", { above: 150, clearBelow: 120 }, [160], 150],
+    ["sustained", { above: 50, forMinutes: 30 }, [60, 60, 60, 60], 50],
+    ["rate-of-change", { change: 50, windowMinutes: 10 }, [10, 70], 50],
+  ] as const)("%s clears what it raised when the sensor is found unreliable, and starts afresh", (type, params, values, limit) => {
+    const rule = sensorRuleTypes[type];
+    if (!rule?.unjudged) throw new Error(`${type} has no unjudged`);
+    const config = { ...(rule.defaults as object), ...params };
+    const entry = { ruleId: type, severity: "warning" as const };
+    const input = (minute: number, value: number): SensorInput => ({
+      station: "aq-donre-hue",
+      kind: "air",
+      quantity: "pm25",
+      value,
+      timeMs: T0 + minute * MIN,
+      receivedAtMs: T0 + minute * MIN,
+    });
+    // Nothing raised: nothing to clear, the state afresh all the same.
+    const idle = rule.step(config, rule.initial(), input(0, 10), entry).state;
+    expect(rule.unjudged(config, idle, input(0, 10), entry, "stuck")).toEqual({ state: rule.initial(), transitions: [] });
+    let state = rule.initial();
+    const raised: AlertTransition[] = [];
+    values.forEach((value, i) => {
+      const result = rule.step(config, state, input(i * 10, value), entry);
+      state = result.state;
+      raised.push(...result.transitions);
+    });
+    expect(raised.map((t) => t.state)).toEqual(["raised"]);
+    const cleared = rule.unjudged(config, state, input(60, 70), entry, "pm25 stuck at 70: check the sensor");
+    expect(cleared.transitions).toMatchObject([
+      {
+        state: "cleared",
+        kind: "quality",
+        threshold: limit,
+        message: "pm25 can no longer be judged from this sensor: pm25 stuck at 70: check the sensor",
+      },
+    ]);
+    expect(cleared.state).toEqual(rule.initial());
+  });
+
   it("flags out-of-range values so that quality rules do not see them", () => {
     const rule = sensorRuleTypes["physical-range"];
     const result = rule?.step(

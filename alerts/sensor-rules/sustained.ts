@@ -1,7 +1,7 @@
 // Sustained exceedance: the value stays above `above` for `forMinutes` (mode `continuous`), or its
 // mean over the last `forMinutes` exceeds it (mode `mean`, e.g. an hourly mean). Cleared when the
 // value (or mean) drops below `clearBelow` (default: `above`).
-import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert, unjudgedResult } from "./sensor-rule.js";
 
 export interface SustainedConfig {
   above: number;
@@ -104,4 +104,6 @@ export const sustained: SensorRule<SustainedConfig, SustainedState> = {
     }
     return { state: next, transitions: noTransitions };
   },
+  // Afresh: the window held the stuck values; a recovered sensor needs a full window of measurements.
+  unjudged: (config, state, input, entry, why) => unjudgedResult(state, sustained.initial(), entry, input, why, config.above),
 };

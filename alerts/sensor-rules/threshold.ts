@@ -1,7 +1,7 @@
 // Threshold with hysteresis: raise at value ≥ `above`, clear only below `clearBelow` (so a value
 // hovering at the limit does not flap); for low limits (dissolved oxygen) the mirror image: raise at
 // value ≤ `below`, clear only above `clearAbove`.
-import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
+import { type SensorRule, noTransitions, sensorAlert, unjudgedResult } from "./sensor-rule.js";
 
 export interface ThresholdConfig {
   above?: number;
@@ -35,4 +35,5 @@ export const threshold: SensorRule<ThresholdConfig, { active: boolean }> = {
     }
     return { state, transitions: noTransitions };
   },
+  unjudged: (config, state, input, entry, why) => unjudgedResult(state, { active: false }, entry, input, why, config.above ?? config.below),
 };
