@@ -163,6 +163,12 @@ export class HubBroker {
    * handshake, which a proxy passing TLS through sends after the header.
    */
   afterProxyHeader(socket: Socket, next: () => void): void {
+    // A peer gone before its connection is served (a health check that resets at once) has no
+    // address any more: nothing to serve, and its bytes are no client's to judge.
+    if (socket.remoteAddress === undefined) {
+      socket.destroy();
+      return;
+    }
     const trusted = this.options.proxyList;
     if (!trusted || !fromTrustedProxy(trusted, socket.remoteAddress)) return next();
     readProxyHeader(socket, this.options.connectTimeoutMs ?? 10_000).then(next, (error: Error) => {

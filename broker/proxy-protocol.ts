@@ -91,6 +91,13 @@ export function readProxyHeader(socket: Socket, timeoutMs: number): Promise<stri
   });
 }
 
+const headerBytes = new WeakMap<Socket, number>();
+
+/** Bytes of `socket` that were its PROXY protocol header (0 without one): the rest came from the client. */
+export function proxyHeaderBytes(socket: object): number {
+  return headerBytes.get(socket as Socket) ?? 0;
+}
+
 function readHeader(socket: Socket, timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     let buffered: Buffer = Buffer.alloc(0);
@@ -109,6 +116,7 @@ function readHeader(socket: Socket, timeoutMs: number): Promise<string | undefin
         const length = proxyHeaderLength(buffered);
         if (length === 0) return;
         socket.pause();
+        headerBytes.set(socket, length);
         const source = proxiedSource(buffered.subarray(0, length));
         if (length < buffered.length) socket.unshift(buffered.subarray(length));
         done(undefined, source);

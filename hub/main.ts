@@ -10,6 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { createApp } from "../api/create-app.js";
 import type { Readiness } from "../api/routes/health.js";
 import { clientAddress } from "../broker/client-address.js";
+import { proxyHeaderBytes } from "../broker/proxy-protocol.js";
 import { HubBroker } from "../broker/create-broker.js";
 import { DeviceRegistry } from "../broker/device-registry.js";
 import { LoginGuard } from "../broker/login-guard.js";
@@ -437,9 +438,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   let tlsRefused = 0;
   mqttsServer?.on("tlsClientError", (error, socket) => {
     // A connection closed before it sent a byte is no handshake: a load balancer's TCP health check
-    // (every few seconds) or a port scan. The TCP socket under the TLS one counts what was read.
+    // (every few seconds; with its PROXY header only, behind a trusted proxy) or a port scan. The TCP
+    // socket under the TLS one counts what was read.
     const tcp = (socket as { _parent?: Socket | null })._parent ?? socket;
-    if (tcp.bytesRead === 0) return;
+    if (tcp.bytesRead - proxyHeaderBytes(tcp) === 0) return;
     metrics.authFailures.inc({ reason: "tls_handshake_failed" });
     const refused = ++tlsRefused;
     if (worthLogging(refused)) tlsLog.warn({ remote: clientAddress(socket), error: error.message, refused }, "TLS handshake refused");
