@@ -46,6 +46,40 @@ describe("alert lifecycle", () => {
     dir.remove();
   });
 
+  it("applies a turn's transitions in one SQLite transaction, as if one by one, and keeps the others when one cannot be recorded", () => {
+    const burst = [
+      transition("raised", 0),
+      transition("raised", 0, { subject: "aq-chan-may" }),
+      transition("raised", 1),
+      transition("cleared", 2),
+      transition("raised", 3, { subject: "aq-hue-city", severity: "critical" }),
+    ];
+    const failed: AlertTransition[] = [];
+    const together = open().applyAll(burst, (t) => failed.push(t));
+    const summary = (list: AlertEvent[]) => list.map((e) => `${e.alert.subject}:${e.type}:${e.alert.state}:${e.alert.occurrences}`);
+    expect(summary(together)).toEqual([
+      "aq-donre-hue:raised:raised:1",
+      "aq-chan-may:raised:raised:1",
+      "aq-donre-hue:cleared:cleared:2",
+      "aq-hue-city:raised:raised:1",
+    ]);
+    expect(summary(events)).toEqual(summary(together)); // listeners told after the commit, in order
+    expect(failed).toEqual([]);
+    // The same burst one by one, on a fresh database: the same events.
+    dir.remove();
+    events = [];
+    const single = open();
+    expect(summary(burst.flatMap((t) => single.apply(t)))).toEqual(summary(together));
+    // One that cannot be recorded (a severity the database refuses) does not take the others with it.
+    const bogus = transition("raised", 10, { subject: "aq-bogus", severity: "urgent" as AlertTransition["severity"] });
+    const kept = single.applyAll(
+      [transition("raised", 10, { subject: "aq-a" }), bogus, transition("raised", 10, { subject: "aq-b" })],
+      (t) => failed.push(t),
+    );
+    expect(kept.map((e) => e.alert.subject)).toEqual(["aq-a", "aq-b"]);
+    expect(failed).toEqual([bogus]);
+  });
+
   it("runs raised → acknowledged → cleared → closed with a restart in each state, one alert throughout", () => {
     let lifecycle = open();
     lifecycle.apply(transition("raised", 0));

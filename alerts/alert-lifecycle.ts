@@ -53,6 +53,7 @@ export class AlertLifecycle {
     private readonly clock: () => number = Date.now,
   ) {
     this.store = new AlertStore(db);
+    this.inTransaction = db.transaction((work: () => AlertEvent[]) => work());
   }
 
   /** Called after each committed event, in sequence order; returns the function that unsubscribes. */
@@ -61,8 +62,11 @@ export class AlertLifecycle {
     return () => this.listeners.delete(listener);
   }
 
+  /** Runs `work` in one SQLite transaction (made once: better-sqlite3 builds a wrapper per call otherwise). */
+  private readonly inTransaction: (work: () => AlertEvent[]) => AlertEvent[];
+
   private commit(work: () => AlertEvent[]): AlertEvent[] {
-    const events = this.store.db.transaction(work)();
+    const events = this.inTransaction(work);
     for (const event of events) for (const listener of this.listeners) listener(event);
     return events;
   }
@@ -73,86 +77,110 @@ export class AlertLifecycle {
   }
 
   /** Applies one rule transition; returns the events it caused (none for a repeat of an open alert). */
-  apply = (t: AlertTransition): AlertEvent[] =>
-    this.commit(() => {
-      const detail = t.detail ?? "";
-      const row = this.store.latest(t.rule, t.subject, detail);
-      const open = row && (row.state === "raised" || row.state === "acknowledged");
-      const measured = {
-        last_seen_at: t.timeMs,
-        value: t.value ?? row?.value ?? null,
-        threshold: t.threshold ?? row?.threshold ?? null,
-        lat: t.lat ?? row?.lat ?? null,
-        lon: t.lon ?? row?.lon ?? null,
-        zone: t.zone ?? row?.zone ?? null,
-        evidence: this.evidence(row, t),
-      };
-      if (t.state === "cleared") {
-        if (!row || !open) return [];
-        this.store.update(row.id, { ...measured, state: "cleared", cleared_at: t.timeMs });
-        return [this.store.appendEvent(row.id, "cleared", this.clock(), SYSTEM, undefined, row.muted === 0 && row.flapping === 0)];
-      }
-      if (row && open) {
-        const worse = severityRank[t.severity] > severityRank[row.severity];
-        this.store.update(row.id, {
-          ...measured,
-          occurrences: row.occurrences + 1,
-          ...(worse && { severity: t.severity, message: t.message }),
-        });
-        return worse
-          ? [this.store.appendEvent(row.id, "severity_changed", this.clock(), SYSTEM, undefined, row.muted === 0 && row.flapping === 0)]
-          : [];
-      }
-      if (row && row.state === "cleared" && t.timeMs - (row.cleared_at ?? 0) <= this.options.reopenWindowMs) {
-        const reopened = [...(JSON.parse(row.reopened_at) as number[]), t.timeMs].filter(
-          (at) => t.timeMs - at <= this.options.flapWindowMs,
-        );
-        const flapping = reopened.length >= this.options.flapThreshold;
-        this.store.update(row.id, {
-          ...measured,
-          state: "raised",
-          severity: t.severity,
-          message: t.message,
-          cleared_at: null,
-          acknowledged_at: null,
-          acknowledged_by: null,
-          occurrences: row.occurrences + 1,
-          reopened_at: JSON.stringify(reopened),
-          flapping: flapping ? 1 : 0,
-          notified_at: t.timeMs,
-        });
-        const events = [this.store.appendEvent(row.id, "reopened", this.clock(), SYSTEM, undefined, row.muted === 0 && !flapping)];
-        if (flapping && row.flapping === 0) {
-          events.push(this.store.appendEvent(row.id, "flapping_started", this.clock(), SYSTEM, undefined, row.muted === 0));
-        }
+  apply = (t: AlertTransition): AlertEvent[] => this.commit(() => this.transition(t));
+
+  /**
+   * Applies rule transitions in order, in one SQLite transaction (a burst of them costs one commit,
+   * not one each); returns the events they caused. One that cannot be recorded rolls the others
+   * back with it, so they are applied one by one then, and each that fails is handed to `failed`.
+   */
+  applyAll(transitions: readonly AlertTransition[], failed: (transition: AlertTransition, error: unknown) => void): AlertEvent[] {
+    try {
+      return this.commit(() => {
+        const events: AlertEvent[] = [];
+        for (const t of transitions) for (const event of this.transition(t)) events.push(event);
         return events;
+      });
+    } catch {
+      const events: AlertEvent[] = [];
+      for (const t of transitions) {
+        try {
+          for (const event of this.apply(t)) events.push(event);
+        } catch (error) {
+          failed(t, error);
+        }
       }
-      const muted = this.store.inMaintenance(t.subject, t.timeMs);
-      const id = this.store.insert({
+      return events;
+    }
+  }
+
+  private transition(t: AlertTransition): AlertEvent[] {
+    const detail = t.detail ?? "";
+    const row = this.store.latest(t.rule, t.subject, detail);
+    const open = row && (row.state === "raised" || row.state === "acknowledged");
+    const measured = {
+      last_seen_at: t.timeMs,
+      value: t.value ?? row?.value ?? null,
+      threshold: t.threshold ?? row?.threshold ?? null,
+      lat: t.lat ?? row?.lat ?? null,
+      lon: t.lon ?? row?.lon ?? null,
+      zone: t.zone ?? row?.zone ?? null,
+      evidence: this.evidence(row, t),
+    };
+    if (t.state === "cleared") {
+      if (!row || !open) return [];
+      const cleared = this.store.update(row, { ...measured, state: "cleared", cleared_at: t.timeMs });
+      return [this.store.appendEvent(cleared, "cleared", this.clock(), SYSTEM, undefined, row.muted === 0 && row.flapping === 0)];
+    }
+    if (row && open) {
+      const worse = severityRank[t.severity] > severityRank[row.severity];
+      const seen = this.store.update(row, {
         ...measured,
-        rule: t.rule,
-        domain: t.domain,
-        severity: t.severity,
-        subject: t.subject,
-        detail,
-        kind: t.kind ?? null,
+        occurrences: row.occurrences + 1,
+        ...(worse && { severity: t.severity, message: t.message }),
+      });
+      return worse
+        ? [this.store.appendEvent(seen, "severity_changed", this.clock(), SYSTEM, undefined, row.muted === 0 && row.flapping === 0)]
+        : [];
+    }
+    if (row && row.state === "cleared" && t.timeMs - (row.cleared_at ?? 0) <= this.options.reopenWindowMs) {
+      const reopened = [...(JSON.parse(row.reopened_at) as number[]), t.timeMs].filter((at) => t.timeMs - at <= this.options.flapWindowMs);
+      const flapping = reopened.length >= this.options.flapThreshold;
+      const raised = this.store.update(row, {
+        ...measured,
         state: "raised",
-        raised_at: t.timeMs,
+        severity: t.severity,
+        message: t.message,
+        cleared_at: null,
         acknowledged_at: null,
         acknowledged_by: null,
-        cleared_at: null,
-        closed_at: null,
-        closed_by: null,
-        occurrences: 1,
-        reopened_at: "[]",
-        flapping: 0,
-        muted: muted ? 1 : 0,
-        message: t.message,
+        occurrences: row.occurrences + 1,
+        reopened_at: JSON.stringify(reopened),
+        flapping: flapping ? 1 : 0,
         notified_at: t.timeMs,
-        escalated_at: null,
       });
-      return [this.store.appendEvent(id, "raised", this.clock(), SYSTEM, undefined, !muted)];
+      const events = [this.store.appendEvent(raised, "reopened", this.clock(), SYSTEM, undefined, row.muted === 0 && !flapping)];
+      if (flapping && row.flapping === 0) {
+        events.push(this.store.appendEvent(raised, "flapping_started", this.clock(), SYSTEM, undefined, row.muted === 0));
+      }
+      return events;
+    }
+    const muted = this.store.inMaintenance(t.subject, t.timeMs);
+    const inserted = this.store.insert({
+      ...measured,
+      rule: t.rule,
+      domain: t.domain,
+      severity: t.severity,
+      subject: t.subject,
+      detail,
+      kind: t.kind ?? null,
+      state: "raised",
+      raised_at: t.timeMs,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      cleared_at: null,
+      closed_at: null,
+      closed_by: null,
+      occurrences: 1,
+      reopened_at: "[]",
+      flapping: 0,
+      muted: muted ? 1 : 0,
+      message: t.message,
+      notified_at: t.timeMs,
+      escalated_at: null,
     });
+    return [this.store.appendEvent(inserted, "raised", this.clock(), SYSTEM, undefined, !muted)];
+  }
 
   private existing(id: number): AlertRow {
     const row = this.store.get(id);
@@ -165,15 +193,15 @@ export class AlertLifecycle {
       const row = this.existing(id);
       if (row.state !== "raised")
         throw new AlertActionError("conflict", `alert ${id} is ${row.state}; only a raised alert can be acknowledged`);
-      this.store.update(id, { state: "acknowledged", acknowledged_at: nowMs, acknowledged_by: actor });
-      return [this.store.appendEvent(id, "acknowledged", nowMs, actor, comment, row.muted === 0)];
+      const acknowledged = this.store.update(row, { state: "acknowledged", acknowledged_at: nowMs, acknowledged_by: actor });
+      return [this.store.appendEvent(acknowledged, "acknowledged", nowMs, actor, comment, row.muted === 0)];
     })[0] as AlertEvent;
   }
 
   comment(id: number, actor: string, comment: string, nowMs = Date.now()): AlertEvent {
     return this.commit(() => {
       const row = this.existing(id);
-      return [this.store.appendEvent(id, "commented", nowMs, actor, comment, row.muted === 0)];
+      return [this.store.appendEvent(row, "commented", nowMs, actor, comment, row.muted === 0)];
     })[0] as AlertEvent;
   }
 
@@ -182,8 +210,8 @@ export class AlertLifecycle {
     return this.commit(() => {
       const row = this.existing(id);
       if (row.state === "closed") throw new AlertActionError("conflict", `alert ${id} is already closed`);
-      this.store.update(id, { state: "closed", closed_at: nowMs, closed_by: actor, flapping: 0 });
-      return [this.store.appendEvent(id, "closed", nowMs, actor, comment, row.muted === 0)];
+      const closed = this.store.update(row, { state: "closed", closed_at: nowMs, closed_by: actor, flapping: 0 });
+      return [this.store.appendEvent(closed, "closed", nowMs, actor, comment, row.muted === 0)];
     })[0] as AlertEvent;
   }
 
@@ -191,24 +219,20 @@ export class AlertLifecycle {
   tick(nowMs = Date.now()): AlertEvent[] {
     return this.commit(() => {
       const events: AlertEvent[] = [];
-      const push = (row: AlertRow, type: AlertEventType) =>
-        events.push(this.store.appendEvent(row.id, type, nowMs, SYSTEM, undefined, true));
+      const push = (row: AlertRow, type: AlertEventType) => events.push(this.store.appendEvent(row, type, nowMs, SYSTEM, undefined, true));
       for (const row of this.store.open()) {
         if (row.state !== "raised" || row.severity !== "critical" || row.muted === 1 || row.flapping === 1) continue;
         if (row.escalated_at === null && nowMs - row.raised_at >= this.options.escalateAfterMs) {
-          this.store.update(row.id, { escalated_at: nowMs, notified_at: nowMs });
-          push(row, "escalated");
+          push(this.store.update(row, { escalated_at: nowMs, notified_at: nowMs }), "escalated");
         } else if (nowMs - row.notified_at >= this.options.renotifyEveryMs) {
-          this.store.update(row.id, { notified_at: nowMs });
-          push(row, "renotified");
+          push(this.store.update(row, { notified_at: nowMs }), "renotified");
         }
       }
       for (const row of this.store.flapping()) {
         const reopened = JSON.parse(row.reopened_at) as number[];
         const last = reopened[reopened.length - 1] ?? 0;
         if (nowMs - last < this.options.flapWindowMs) continue;
-        this.store.update(row.id, { flapping: 0, reopened_at: "[]" });
-        push(row, "flapping_ended");
+        push(this.store.update(row, { flapping: 0, reopened_at: "[]" }), "flapping_ended");
       }
       return events;
     });

@@ -172,27 +172,25 @@ export class AlertStore {
     ).get(rule, subject, detail) as AlertRow | undefined;
   }
 
-  insert(row: Omit<AlertRow, "id">): number {
+  /** Stores a new alert; returns it as stored. */
+  insert(row: Omit<AlertRow, "id">): AlertRow {
     const columns = Object.keys(row);
     const result = this.sql(`INSERT INTO alerts (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`).run(row);
-    return Number(result.lastInsertRowid);
+    return { ...row, id: Number(result.lastInsertRowid) };
   }
 
-  update(id: number, changes: Partial<Omit<AlertRow, "id">>): void {
+  /** Changes an alert; returns it as stored now (no second read: the changes are all that changed). */
+  update(row: AlertRow, changes: Partial<Omit<AlertRow, "id">>): AlertRow {
     const columns = Object.keys(changes);
-    if (columns.length === 0) return;
-    this.sql(`UPDATE alerts SET ${columns.map((c) => `${c} = @${c}`).join(", ")} WHERE id = @id`).run({ ...changes, id });
+    if (columns.length === 0) return row;
+    this.sql(`UPDATE alerts SET ${columns.map((c) => `${c} = @${c}`).join(", ")} WHERE id = @id`).run({ ...changes, id: row.id });
+    return { ...row, ...changes };
   }
 
-  appendEvent(
-    alertId: number,
-    type: AlertEventType,
-    atMs: number,
-    actor: string,
-    comment: string | undefined,
-    notify: boolean,
-  ): AlertEvent {
-    const alert = alertDocument(this.get(alertId) as AlertRow);
+  /** Records an event of `row` (the alert as stored after the event's change). */
+  appendEvent(row: AlertRow, type: AlertEventType, atMs: number, actor: string, comment: string | undefined, notify: boolean): AlertEvent {
+    const alertId = row.id;
+    const alert = alertDocument(row);
     atMs = Math.max(atMs, this.lastEventAtMs + 1);
     this.lastEventAtMs = atMs;
     const at = new Date(atMs).toISOString();
