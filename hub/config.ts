@@ -337,6 +337,13 @@ export const configSchema = {
           default: 86400000,
           description: "a webhook delivery still failing after this goes to the webhook dead-letter list",
         },
+        retentionDays: {
+          type: "integer",
+          minimum: 0,
+          default: 365,
+          description:
+            "alerts that ended (closed, or cleared unattended) are deleted with their audit trail this many days after, and webhook dead letters this old; 0 keeps them for good",
+        },
       },
     },
     ingest: {
@@ -489,6 +496,7 @@ export interface HubConfig {
     evidenceLimit: number;
     webhookMaxAgeMs: number;
     webhookMaxRetryDelayMs: number;
+    retentionDays: number;
   };
   security: {
     loginMaxFailuresPerId: number;

@@ -37,6 +37,7 @@ import { ZoneStore } from "../geofence/zone-store.js";
 import { Land } from "../geofence/land.js";
 import { VesselRuleEngine } from "../geofence/rule-engine.js";
 import { AlertLifecycle } from "../alerts/alert-lifecycle.js";
+import { pruneAlerts } from "../alerts/alert-retention.js";
 import { AlertInfluxRecorder } from "../alerts/alert-influx-recorder.js";
 import type { AlertTransition } from "../alerts/alert-transition.js";
 import { envIndexLine } from "../alerts/indices/env-index-line.js";
@@ -212,6 +213,23 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const alertRecorder = new AlertInfluxRecorder(db, lifecycle.store, spool, alertLog);
   lifecycle.onEvent(alertRecorder.record);
   alertRecorder.start();
+  // Alerts that ended long ago leave the database (alerts/alert-retention.ts): at start, then hourly.
+  let pruning: Promise<void> | undefined;
+  const pruneOldAlerts = () => {
+    if (pruning || config.alerts.retentionDays === 0) return;
+    const days = config.alerts.retentionDays;
+    pruning = pruneAlerts(db, Date.now() - days * 86_400_000)
+      .then((pruned) => {
+        if (pruned.alerts + pruned.deadLetters > 0)
+          alertLog.info({ ...pruned, retentionDays: days }, "deleted alerts that ended past alerts.retentionDays");
+      })
+      .catch((error) => alertLog.warn({ err: error }, "could not delete old alerts; retrying in an hour"))
+      .finally(() => {
+        pruning = undefined;
+      });
+  };
+  pruneOldAlerts();
+  const alertRetentionSweep = setInterval(pruneOldAlerts, 3_600_000).unref();
   // A rule stage must never fail ingest: a transition that cannot be recorded is logged.
   // The transitions of an event-loop turn are recorded together at its end, in one SQLite
   // transaction: an alert storm (a province-wide episode, a provider back with its fleet) cost a
@@ -556,6 +574,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       clearInterval(selfMetricsTimer);
       clearInterval(identityFlush);
       clearInterval(transmitterSweep);
+      clearInterval(alertRetentionSweep);
       clearInterval(ruleTimer);
       clearInterval(stateTimer);
       recordTransitions();
@@ -579,6 +598,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       await deadLetter.close();
       await managed?.stop();
       identity.flush();
+      await pruning;
       if (pendingTransitions.length > 0) recordTransitions(); // raised while stopping (adapters)
       saveRuleStates();
       db.close();

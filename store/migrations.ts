@@ -134,4 +134,7 @@ export const migrations: readonly string[] = [
      last_seen_at   INTEGER NOT NULL,
      reported_as    TEXT
    );`,
+  // Alerts that ended (closed, or cleared unattended) by when they ended, for the retention sweep.
+  `CREATE INDEX alerts_by_end ON alerts (COALESCE(closed_at, cleared_at)) WHERE state IN ('closed', 'cleared');
+   CREATE INDEX webhook_dead_letters_by_time ON webhook_dead_letters (failed_at);`,
 ];

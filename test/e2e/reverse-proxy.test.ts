@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, createWebSocketStream } from "ws";
 import { type Credentials, addDevices } from "../support/devices.js";
 import { type TestHaproxy, startHaproxy } from "../support/haproxy.js";
-import { type HubProcess, startHub } from "../support/hub-process.js";
+import { type HubProcess, expectLogged, startHub } from "../support/hub-process.js";
 import { tempDir } from "../support/temp-dir.js";
 
 const basic = (c: Credentials) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
@@ -82,7 +82,7 @@ describe("behind a reverse proxy adding X-Forwarded-For", () => {
     for (let i = 0; i < 3; i++) expect(await get("127.0.0.4", proxy.port, "/api/v1/vessels", wrong)).toBe(401);
     expect(await get("127.0.0.4", proxy.port, "/api/v1/vessels", { authorization: basic(operator) })).toBe(429);
     expect(await get("127.0.0.5", proxy.port, "/api/v1/vessels", { authorization: basic(operator) })).toBe(200);
-    expect(hub.output()).toMatch(/"remote":"127\.0\.0\.4".*locked out/);
+    await expectLogged(hub, /"remote":"127\.0\.0\.4".*locked out/);
   });
 
   it("counts MQTT-over-WebSocket connections per client address behind the proxy", async () => {
@@ -97,7 +97,7 @@ describe("behind a reverse proxy adding X-Forwarded-For", () => {
     expect(await new Promise<number>((resolve) => refused.once("close", (code) => resolve(code)))).toBe(1000);
     const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/ioc_auth_failures_total\{reason="too_many_connections"\} 1\b/);
-    expect(hub.output()).toMatch(/"remote":"127\.0\.0\.2".*connection refused: too many from this address/);
+    await expectLogged(hub, /"remote":"127\.0\.0\.2".*connection refused: too many from this address/);
   });
 
   it("does not believe X-Forwarded-For from a client that is no proxy", async () => {

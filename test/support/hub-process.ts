@@ -24,6 +24,22 @@ export interface HubProcess {
 /** Longest a hub may take to shut down on SIGTERM before a test fails (aedes drains for at most 60 s). */
 const STOP_TIMEOUT_MS = 50_000;
 
+/**
+ * The hub's output once it matches `pattern`, or as it is after `timeoutMs`: its log reaches the test
+ * on a pipe, which may be read after a client has had the hub's answer.
+ */
+export async function outputMatching(hub: Pick<HubProcess, "output">, pattern: RegExp, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(hub.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return hub.output();
+}
+
+/** Fails unless the hub's output matches `pattern` within `timeoutMs` (see outputMatching). */
+export async function expectLogged(hub: Pick<HubProcess, "output">, pattern: RegExp, timeoutMs = 5000): Promise<void> {
+  const output = await outputMatching(hub, pattern, timeoutMs);
+  if (!pattern.test(output)) throw new Error(`the hub did not log ${pattern} within ${timeoutMs} ms:\n${lastLines(output, 20)}`);
+}
+
 /** The last `n` lines of a process's output, for a failure message. */
 export function lastLines(text: string, n: number): string {
   return text.split("\n").slice(-n).join("\n");
