@@ -38,15 +38,26 @@ export class ApiClient {
   }
 
   /**
-   * The newest alerts (up to `max`, page by page) and the event cursor of the first page: events
-   * after it, replayed by the stream, bring any later page's alerts up to date.
+   * Every open alert, and the newest others (up to `max` in all), page by page, with the event
+   * cursor taken first: events after it, replayed by the stream, bring every alert loaded up to date.
+   * Open alerts come first, in full: the newest `max` alone could leave out an open critical alert
+   * behind thousands of newer ones that ended (every zone entry of every vessel is an alert).
    */
   async alerts(max = 2000): Promise<{ alerts: AlertDoc[]; seq: number }> {
-    const first = await this.get<{ alerts: AlertDoc[]; next: number | null; seq: number }>("/api/v1/alerts?limit=500");
+    const open = await this.pages("state=open&", Number.POSITIVE_INFINITY);
+    const loaded = new Set(open.alerts.map((a) => a.id));
+    const newest = await this.pages("", max);
+    const alerts = [...open.alerts, ...newest.alerts.filter((a) => !loaded.has(a.id))].slice(0, Math.max(max, open.alerts.length));
+    return { alerts, seq: open.seq };
+  }
+
+  /** Up to `max` alerts of one listing, newest first, and the event cursor of its first page. */
+  private async pages(query: string, max: number): Promise<{ alerts: AlertDoc[]; seq: number }> {
+    const first = await this.get<{ alerts: AlertDoc[]; next: number | null; seq: number }>(`/api/v1/alerts?${query}limit=500`);
     const alerts = [...first.alerts];
     let next = first.next;
     while (next !== null && alerts.length < max) {
-      const page = await this.get<{ alerts: AlertDoc[]; next: number | null }>(`/api/v1/alerts?limit=500&before=${next}`);
+      const page = await this.get<{ alerts: AlertDoc[]; next: number | null }>(`/api/v1/alerts?${query}limit=500&before=${next}`);
       alerts.push(...page.alerts);
       next = page.next;
     }
