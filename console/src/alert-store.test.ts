@@ -21,6 +21,24 @@ const event = (seq: number, type: string, a: AlertDoc, notify = true): StreamMes
 });
 
 describe("AlertStore", () => {
+  it("keeps every open alert and only the newest that ended, however long it runs", () => {
+    const store = new AlertStore(3);
+    store.load([alert(1), alert(2, { state: "acknowledged" })], 0);
+    let seq = 0;
+    // A day of zone entries: 400 alerts raised and cleared after the two open ones.
+    for (let id = 3; id < 403; id++) {
+      store.apply(event(++seq, "raised", alert(id, { severity: "info" })));
+      store.apply(event(++seq, "cleared", alert(id, { severity: "info", state: "cleared" })));
+    }
+    const ids = [...store.alerts.keys()].sort((a, b) => a - b);
+    expect(ids.slice(0, 2)).toEqual([1, 2]);
+    expect(ids.filter((id) => id > 2).every((id) => id > 300)).toBe(true);
+    expect(store.alerts.size).toBeLessThanOrEqual(2 + 3 + 100 + 1);
+    // A snapshot is held to the same: open ones all, ended ones the newest.
+    store.load([alert(1), ...[10, 11, 12, 13, 14].map((id) => alert(id, { state: "closed" }))], seq);
+    expect([...store.alerts.keys()].sort((a, b) => a - b)).toEqual([1, 12, 13, 14]);
+  });
+
   it("applies stream events after the snapshot's cursor, newest document wins", () => {
     const store = new AlertStore();
     store.load([alert(1)], 10);

@@ -54,10 +54,24 @@ export interface Applied {
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 const STATE_ORDER: Record<AlertState, number> = { raised: 0, acknowledged: 1, cleared: 2, closed: 3 };
 
+/** Alerts that ended (cleared or closed) kept in the list; every open alert is kept. */
+export const ENDED_KEPT = 2000;
+
 export class AlertStore {
   cursor = 0;
   readonly alerts = new Map<number, AlertDoc>();
   private readonly listeners = new Set<() => void>();
+  /** Size at which ended alerts are next pruned (checked per event; pruning sorts, so not each time). */
+  private pruneAt: number;
+
+  /**
+   * `endedKept`: a console open for days in the operations centre saw every alert of those days
+   * (every zone entry of every vessel is one), re-sorted and redrawn on each event; it keeps every
+   * open alert and the newest `endedKept` that ended, as its first snapshot does.
+   */
+  constructor(private readonly endedKept = ENDED_KEPT) {
+    this.pruneAt = this.nextPrune();
+  }
 
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -69,6 +83,7 @@ export class AlertStore {
     this.alerts.clear();
     for (const alert of alerts) this.alerts.set(alert.id, alert);
     this.cursor = seq;
+    this.prune();
     this.changed();
   }
 
@@ -78,6 +93,7 @@ export class AlertStore {
     this.cursor = message.seq;
     // Each event carries the alert as it is after the event: the newest document wins.
     this.alerts.set(message.alert.id, message.alert);
+    if (this.alerts.size > this.pruneAt) this.prune();
     this.changed();
     const alarming = ["raised", "reopened", "escalated"].includes(message.event.type);
     const newCritical = alarming && message.alert.severity === "critical" && message.event.notify !== false ? message.alert : undefined;
@@ -107,6 +123,17 @@ export class AlertStore {
   /** Zones that appear in alerts, for the zone filter. */
   zones(): string[] {
     return [...new Set([...this.alerts.values()].flatMap((a) => (a.zone ? [a.zone] : [])))].sort();
+  }
+
+  /** Drops the oldest alerts that ended beyond `endedKept`. */
+  private prune(): void {
+    const ended = [...this.alerts.values()].filter((a) => a.state === "cleared" || a.state === "closed").sort((a, b) => b.id - a.id);
+    for (const alert of ended.slice(this.endedKept)) this.alerts.delete(alert.id);
+    this.pruneAt = this.nextPrune();
+  }
+
+  private nextPrune(): number {
+    return this.alerts.size + Math.max(100, this.endedKept / 4);
   }
 
   private changed(): void {

@@ -69,9 +69,16 @@ async function startConsole(token: string): Promise<void> {
     list.render();
   };
   for (const element of Object.values(filters)) element.addEventListener("change", applyFilters);
+  // One redraw per frame, however many events a burst brings (a provider back with its fleet).
+  let redrawQueued = false;
   store.onChange(() => {
-    list.render();
-    fillSelect(filters.zone, store.zones(), (v) => v);
+    if (redrawQueued) return;
+    redrawQueued = true;
+    requestAnimationFrame(() => {
+      redrawQueued = false;
+      list.render();
+      fillSelect(filters.zone, store.zones(), (v) => v);
+    });
   });
   renderFilters();
   store.load(snapshot.alerts, snapshot.seq);
