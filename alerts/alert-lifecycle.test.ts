@@ -78,6 +78,15 @@ describe("alert lifecycle", () => {
     );
     expect(kept.map((e) => e.alert.subject)).toEqual(["aq-a", "aq-b"]);
     expect(failed).toEqual([bogus]);
+    // A listener that fails is the caller's to hear of; the transitions are recorded once, not retried.
+    const off = single.onEvent(() => {
+      throw new Error("a channel failed");
+    });
+    expect(() => single.applyAll([transition("raised", 20, { subject: "aq-c" })], (t) => failed.push(t))).toThrow("a channel failed");
+    off();
+    const ofC = single.store.query({ subject: "aq-c", limit: 10 });
+    expect(ofC.map((a) => [a.state, a.occurrences])).toEqual([["raised", 1]]);
+    expect(single.store.audit(ofC[0]?.id as number).map((e) => e.action)).toEqual(["raised"]);
   });
 
   it("runs raised → acknowledged → cleared → closed with a restart in each state, one alert throughout", () => {

@@ -67,8 +67,12 @@ export class AlertLifecycle {
 
   private commit(work: () => AlertEvent[]): AlertEvent[] {
     const events = this.inTransaction(work);
-    for (const event of events) for (const listener of this.listeners) listener(event);
+    this.notify(events);
     return events;
+  }
+
+  private notify(events: readonly AlertEvent[]): void {
+    for (const event of events) for (const listener of this.listeners) listener(event);
   }
 
   private evidence(row: AlertRow | undefined, t: AlertTransition): string {
@@ -85,23 +89,29 @@ export class AlertLifecycle {
    * back with it, so they are applied one by one then, and each that fails is handed to `failed`.
    */
   applyAll(transitions: readonly AlertTransition[], failed: (transition: AlertTransition, error: unknown) => void): AlertEvent[] {
+    let events: AlertEvent[] = [];
     try {
-      return this.commit(() => {
-        const events: AlertEvent[] = [];
-        for (const t of transitions) for (const event of this.transition(t)) events.push(event);
-        return events;
+      events = this.inTransaction(() => {
+        const caused: AlertEvent[] = [];
+        for (const t of transitions) for (const event of this.transition(t)) caused.push(event);
+        return caused;
       });
     } catch {
-      const events: AlertEvent[] = [];
+      // Rolled back, nothing told: each on its own now (a listener's failure is not a reason to retry).
+      events = [];
       for (const t of transitions) {
+        let caused: AlertEvent[];
         try {
-          for (const event of this.apply(t)) events.push(event);
+          caused = this.inTransaction(() => this.transition(t));
         } catch (error) {
           failed(t, error);
+          continue;
         }
+        for (const event of caused) events.push(event);
       }
-      return events;
     }
+    this.notify(events);
+    return events;
   }
 
   private transition(t: AlertTransition): AlertEvent[] {

@@ -244,9 +244,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const recordTransitions = () => {
     if (transitionFlush) clearImmediate(transitionFlush);
     transitionFlush = undefined;
-    lifecycle.applyAll(pendingTransitions.splice(0), (transition, error) =>
-      alertLog.error({ err: error, rule: transition.rule, subject: transition.subject }, "could not record an alert transition"),
-    );
+    try {
+      lifecycle.applyAll(pendingTransitions.splice(0), (transition, error) =>
+        alertLog.error({ err: error, rule: transition.rule, subject: transition.subject }, "could not record an alert transition"),
+      );
+    } catch (error) {
+      alertLog.error({ err: error }, "could not deliver alert events"); // recorded; the channels resume from their cursors
+    }
     try {
       ruleStates.sensor.save(sensorEngine.takeChangesOf(transitionSubjects));
       ruleStates.vessel.save(ruleEngine.takeChangesOf(transitionSubjects));
