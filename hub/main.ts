@@ -37,6 +37,7 @@ import { ZoneStore } from "../geofence/zone-store.js";
 import { Land } from "../geofence/land.js";
 import { VesselRuleEngine } from "../geofence/rule-engine.js";
 import { AlertLifecycle } from "../alerts/alert-lifecycle.js";
+import { AlertMetrics } from "../alerts/alert-metrics.js";
 import { pruneAlerts } from "../alerts/alert-retention.js";
 import { AlertInfluxRecorder } from "../alerts/alert-influx-recorder.js";
 import type { AlertTransition } from "../alerts/alert-transition.js";
@@ -210,6 +211,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       event.alert.message,
     );
   });
+  const alertMetrics = new AlertMetrics(metrics.registry, db, lifecycle);
   const alertRecorder = new AlertInfluxRecorder(db, lifecycle.store, spool, alertLog);
   lifecycle.onEvent(alertRecorder.record);
   alertRecorder.start();
@@ -245,9 +247,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     if (transitionFlush) clearImmediate(transitionFlush);
     transitionFlush = undefined;
     try {
-      lifecycle.applyAll(pendingTransitions.splice(0), (transition, error) =>
-        alertLog.error({ err: error, rule: transition.rule, subject: transition.subject }, "could not record an alert transition"),
-      );
+      lifecycle.applyAll(pendingTransitions.splice(0), (transition, error) => {
+        alertMetrics.transitionsFailed.inc();
+        alertLog.error({ err: error, rule: transition.rule, subject: transition.subject }, "could not record an alert transition");
+      });
     } catch (error) {
       alertLog.error({ err: error }, "could not deliver alert events"); // recorded; the channels resume from their cursors
     }

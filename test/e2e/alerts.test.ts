@@ -140,6 +140,7 @@ describe("alerts end to end", () => {
       body: JSON.stringify({ url: receiver.url, secret: "a-shared-secret-of-32-characters", filter: { domains: ["environment"] } }),
     });
     expect(hook.status).toBe(201);
+    const webhookId = ((await hook.json()) as { id: string }).id;
     const receiverBackAt = Date.now() + 60_000; // the webhook receiver is down for a minute
     const operator = await connectDevice(hub.mqttUrl, creds.get("console"));
     await operator.subscribeAsync("ioc/v1/alerts/environment/#", { qos: 1 });
@@ -231,6 +232,12 @@ describe("alerts end to end", () => {
     expect(receiver.state.accepted).toEqual([]);
     await new Promise((r) => setTimeout(r, Math.max(0, receiverBackAt - Date.now())));
     expect(receiver.state.refused).toBeGreaterThan(5);
+    // Meanwhile the hub's own monitoring sees the webhook falling behind, and the alert's events.
+    const monitoring = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    expect(
+      Number(new RegExp(`^ioc_webhook_backlog_events\\{webhook="${webhookId}"\\} (\\d+)$`, "m").exec(monitoring)?.[1]),
+    ).toBeGreaterThan(0);
+    expect(monitoring).toMatch(/^ioc_alert_events_total\{domain="environment",event="acknowledged"\} 1$/m);
     receiver.state.down = false;
     await expect.poll(() => new Set(receiver.state.accepted.map((r) => r.key)).size, { timeout: 20_000 }).toBe(4);
     expect(receiver.state.accepted.map((r) => r.body.event.type)).toEqual(["raised", "acknowledged", "cleared", "closed"]);
