@@ -6,21 +6,12 @@ import { tempDir } from "../test/support/temp-dir.js";
 import { AlertLifecycle } from "./alert-lifecycle.js";
 import { AlertMetrics } from "./alert-metrics.js";
 import type { AlertTransition } from "./alert-transition.js";
+import { doLowTransition } from "../test/support/alert-transitions.js";
 
 const T0 = Date.parse("2026-11-23T02:00:00Z");
 
-const transition = (subject: string, state: AlertTransition["state"], extra: Partial<AlertTransition> = {}): AlertTransition => ({
-  rule: "do-low",
-  domain: "environment",
-  severity: "critical",
-  subject,
-  detail: "do",
-  kind: "quality",
-  state,
-  timeMs: T0,
-  message: "do 2.1 ≤ 3",
-  ...extra,
-});
+const transition = (subject: string, state: AlertTransition["state"], extra: Partial<AlertTransition> = {}) =>
+  doLowTransition(subject, state, T0, extra);
 
 describe("alert metrics", () => {
   let dir: ReturnType<typeof tempDir>;

@@ -6,21 +6,12 @@ import { tempDir } from "../test/support/temp-dir.js";
 import { AlertLifecycle } from "./alert-lifecycle.js";
 import { pruneAlerts } from "./alert-retention.js";
 import type { AlertTransition } from "./alert-transition.js";
+import { doLowTransition } from "../test/support/alert-transitions.js";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const DAY = 86_400_000;
 
-const transition = (subject: string, state: AlertTransition["state"], atMs: number): AlertTransition => ({
-  rule: "pm25-high",
-  domain: "environment",
-  severity: "warning",
-  subject,
-  detail: "pm25",
-  kind: "quality",
-  state,
-  timeMs: atMs,
-  message: "PM2.5 high",
-});
+const transition = doLowTransition;
 
 describe("alert retention", () => {
   let dir: ReturnType<typeof tempDir>;

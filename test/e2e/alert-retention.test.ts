@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertLifecycle } from "../../alerts/alert-lifecycle.js";
 import type { AlertTransition } from "../../alerts/alert-transition.js";
 import { openDatabase } from "../../store/database.js";
+import { doLowTransition } from "../support/alert-transitions.js";
 import { type HubProcess, outputMatching, runCli, startHub } from "../support/hub-process.js";
 import { tempDir } from "../support/temp-dir.js";
 
@@ -18,17 +19,7 @@ describe("alert retention in a running hub", () => {
     const now = Date.now();
     const db = openDatabase(dir.path);
     const lifecycle = new AlertLifecycle(db);
-    const at = (subject: string, state: AlertTransition["state"], daysAgo: number): AlertTransition => ({
-      rule: "do-low",
-      domain: "environment",
-      severity: "critical",
-      subject,
-      detail: "do",
-      kind: "quality",
-      state,
-      timeMs: now - daysAgo * DAY,
-      message: "do 2.1 ≤ 3",
-    });
+    const at = (subject: string, state: AlertTransition["state"], daysAgo: number) => doLowTransition(subject, state, now - daysAgo * DAY);
     lifecycle.apply(at("wq-long-ago", "raised", 400));
     lifecycle.apply(at("wq-long-ago", "cleared", 399));
     lifecycle.apply(at("wq-last-month", "raised", 31));
