@@ -153,6 +153,25 @@ describe("sensor rule engine", () => {
     ]);
   });
 
+  it("does not take a station uploading its backlog for offline: a round judges only stations that sent nothing newer since the last", () => {
+    const rules = config([{ id: "station-offline", rule: "offline", quantity: "*", params: { afterMinutes: 30 } }]);
+    const seen: AlertTransition[] = [];
+    const engine = new SensorRuleEngine(rules, (t) => seen.push(t));
+    engine.observe(...reading("aq-logger", 0, { pm25: 12 }));
+    engine.tick(T0 + MIN);
+    // Its link was down for two hours; from minute 125 it uploads what it stored, a reading every
+    // half minute, with timer rounds in between, up to its current reading.
+    for (let k = 1; k <= 25; k++) {
+      engine.observe(...reading("aq-logger", k * 5, { pm25: 12 }));
+      engine.tick(T0 + (125 + k / 2) * MIN);
+    }
+    engine.tick(T0 + 140 * MIN);
+    expect(seen).toEqual([]);
+    // Then it stops for good: judged by its data's own time.
+    engine.tick(T0 + 156 * MIN);
+    expect(seen.map((t) => `${t.rule}:${t.state}:${(t.timeMs - T0) / MIN}`)).toEqual(["station-offline:raised:156"]);
+  });
+
   it("keeps rule state across a restart: a sustained condition is not forgotten", () => {
     const rules = config([{ id: "pm25-sustained", rule: "sustained", quantity: "pm25", params: { above: 50, forMinutes: 60 } }]);
     const seen: AlertTransition[] = [];

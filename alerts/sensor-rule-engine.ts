@@ -41,6 +41,15 @@ export class SensorRuleEngine {
   /** Slots of rules with a timer. */
   private timed: Slot[] = [];
   private dirty: Slot[] = [];
+  /**
+   * Stations whose data moved on since the last timer round, and the newest time of each. A round
+   * judges the silence only of stations that sent nothing newer since the round before: one that is
+   * sending is not silent, whatever the time of what it sends (a logger uploading its backlog after
+   * an outage, history replayed); the round after it stops judges it by its data's own time.
+   * In memory: a restarted hub judges at once.
+   */
+  private readonly sentSinceRound = new Set<string>();
+  private readonly newestTime = new Map<string, number>();
   /** States waiting for their slot (after a restore or a reconfiguration): entry id → `station|quantity` → state. */
   private parked = new Map<string, Map<string, unknown>>();
 
@@ -187,6 +196,10 @@ export class SensorRuleEngine {
   observe = (observation: Observation, envelope: Envelope): void => {
     if (observation.type !== "sensor_reading") return;
     const { station, values } = observation;
+    if (observation.timeMs > (this.newestTime.get(station) ?? Number.NEGATIVE_INFINITY)) {
+      this.newestTime.set(station, observation.timeMs);
+      this.sentSinceRound.add(station);
+    }
     const input = this.input;
     input.station = station;
     input.kind = observation.kind;
@@ -211,10 +224,12 @@ export class SensorRuleEngine {
   tick(nowMs = Date.now()): void {
     const clock = timerClock(nowMs, this.downtime);
     for (const slot of this.timed) {
+      if (this.sentSinceRound.has(slot.station)) continue;
       const { rule, context } = slot.compiled;
       const result = rule.tick?.(slot.config, slot.state, clock, { station: slot.station, quantity: slot.quantity }, context);
       if (result && (result.state !== slot.state || result.transitions.length > 0)) this.settle(slot, result);
     }
+    this.sentSinceRound.clear();
   }
 
   /** States changed since the last call, as `entryId|station|quantity` → state. */

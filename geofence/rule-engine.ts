@@ -42,6 +42,13 @@ const DEFAULT_FORGET_AFTER_MS = 264 * HOUR;
 export class VesselRuleEngine {
   private readonly states = new Map<string, unknown>();
   private readonly lastSeen = new Map<string, number>();
+  /**
+   * Vessels with a newer fix since the last timer round. A round judges the silence only of vessels
+   * that sent nothing newer since the round before: one that is sending is not silent, whatever the
+   * time of its fixes (a VMS provider delivering what it buffered, a replayed log); the round after
+   * it stops judges it by its last fix's time. In memory: a restarted hub judges at once.
+   */
+  private readonly sentSinceRound = new Set<string>();
   private readonly outages = new Map<string, Outage>();
   private readonly dirty = new Set<string>();
   private readonly fleet = new FleetPositions();
@@ -101,6 +108,7 @@ export class VesselRuleEngine {
     if (observation.type !== "vessel_position") return;
     const last = this.lastSeen.get(observation.vessel);
     if (last !== undefined && observation.timeMs < last) return;
+    if (last === undefined || observation.timeMs > last) this.sentSinceRound.add(observation.vessel);
     this.lastSeen.set(observation.vessel, observation.timeMs);
     this.dirty.add(`last/${observation.vessel}`);
     const context = this.context();
@@ -171,6 +179,7 @@ export class VesselRuleEngine {
   /** Timer rules, with the hub's clock; then forgets transmitters silent for too long. */
   tick(nowMs = Date.now()): void {
     this.runTimerRules(nowMs);
+    this.sentSinceRound.clear();
     this.forgetSilentUnregistered(nowMs);
   }
 
@@ -207,6 +216,7 @@ export class VesselRuleEngine {
       for (const [key, state] of this.states) {
         if (!key.startsWith(prefix)) continue;
         const vessel = key.slice(prefix.length);
+        if (this.sentSinceRound.has(vessel)) continue;
         const result = rule.tick(this.configFor(rule.id, undefined, context), state, clock, vessel, context);
         if (result.state === state && result.transitions.length === 0) continue;
         const provider = rule.id === "going-dark" ? (state as GoingDarkState).last?.provider : undefined;

@@ -1,7 +1,8 @@
 // `npm run demo`: starts the hub on its embedded defaults (MQTT 1883, HTTP 8080, a managed influxd
 // under ./var), replays the last 14 hours of the hue-all scenario (the fleet and the stations, with
 // their misbehaviour, so alerts are there within a minute), then keeps publishing live readings from
-// the demo stations over real MQTT, as devices would. `--scenario none` skips the replay.
+// the demo stations over real MQTT, as devices would (a station the history left offline comes back
+// after `--offline-for` seconds, 90). `--scenario none` skips the replay.
 // With `--connect mqtt://host:port` it starts no hub and publishes to that one instead (docker-compose's
 // simulators profile), provisioning the stations' credentials in the registry under IOC_DATA_DIR,
 // which it shares with that hub.
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     connect: { type: "string" },
     scenario: { type: "string", default: "hue-all" },
+    "offline-for": { type: "string", default: "90" },
   },
 });
 const intervalMs = Number(values.interval) * 1000;
@@ -46,6 +48,8 @@ db.close();
 
 // The scenario's history: its devices and vessels provisioned in the hub's registry, then replayed.
 let history = { messages: 0, readings: 0 };
+/** Live stations the replayed history left offline: silent for `--offline-for` seconds, then back. */
+let offlineInHistory = new Set<string>();
 let apiToken: string | undefined;
 if (values.scenario && values.scenario !== "none") {
   const hours = 14;
@@ -76,6 +80,7 @@ if (values.scenario && values.scenario !== "none") {
   scenarioDb.close();
   const target = values.connect ?? `mqtt://${config.bind.includes(":") ? `[${config.bind}]` : config.bind}:${hub?.ports.mqtt}`;
   await publishMessages(target, scenarioPasswords, simulation.messages, 0, () => {});
+  offlineInHistory = new Set(simulation.answerKey.filter((a) => a.rule === "station-offline").map((a) => a.subject));
   history = {
     messages: simulation.messages.length,
     readings: simulation.messages.filter((m) => m.topic.startsWith("ioc/v1/sensors/")).length,
@@ -99,18 +104,22 @@ for (const station of demoStations) {
 }
 
 let published = 0;
+// A station the history left offline stays silent a while, so that the hub's first timer round finds
+// it offline (station-offline) and its return clears the alert, as the scenario has it.
+const backAt = Date.now() + Number(values["offline-for"]) * 1000;
 const tick = async () => {
   const now = Date.now();
+  const live = demoStations.filter((station) => now >= backAt || !offlineInHistory.has(station.id));
   await Promise.all(
-    demoStations.map((station, i) =>
-      (clients[i] as MqttClient).publishAsync(
+    live.map((station) =>
+      (clients[demoStations.indexOf(station)] as MqttClient).publishAsync(
         topics.sensorData(station.id),
         JSON.stringify({ time: now, values: demoReading(station, now, random) }),
         { qos: 1 },
       ),
     ),
   );
-  published += demoStations.length;
+  published += live.length;
 };
 await tick();
 const timer = setInterval(() => {
@@ -123,6 +132,9 @@ process.stdout.write(
     `IOC hub demo: ${demoStations.length} stations publishing every ${intervalMs / 1000} s over MQTT to ${url}.`,
     ...(history.messages > 0
       ? [`  history:  replayed ${history.messages} messages (${history.readings} readings) of the last 14 h of ${values.scenario}`]
+      : []),
+    ...(offlineInHistory.size > 0
+      ? [`  offline:  ${[...offlineInHistory].join(", ")} went offline in the history; live again in ${values["offline-for"]} s`]
       : []),
     ...(apiToken && hub
       ? [

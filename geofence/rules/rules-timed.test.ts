@@ -171,6 +171,7 @@ describe("going-dark", () => {
     for (let i = 0; i < 6; i++) engine.observe(fix(`TTH-${i}`, 0, 16.75 + i * 0.01, 107.7, 3, "rx-thuan-an"));
     for (let i = 0; i < 10; i++)
       engine.observe(fix(`unregistered:4771234${String(i).padStart(2, "0")}`, 0, 16.9, 107.6 + i * 0.01, 12, "rx-thuan-an"));
+    engine.tick(T0 + MIN); // a round while they were being heard
     engine.tick(T0 + 5 * HOUR);
     // 6 of 6 judged vessels silent, not 6 of 16: one outage, no fisheries alert, nothing for the ships.
     expect(emitted.map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual(["provider-outage:rx-thuan-an:raised"]);
@@ -219,6 +220,31 @@ describe("going-dark", () => {
     expect(late?.transitions.map((t) => [t.state, t.value, t.message])).toEqual([
       ["raised", 3, "no position for 5.0 h at sea (late); last heard by rx-thuan-an; not counting the 2.0 h the hub itself was down"],
     ]);
+  });
+
+  it("does not take a vessel whose buffered reports are being delivered for dark: a round judges only vessels with nothing newer since the last", () => {
+    const emitted: AlertTransition[] = [];
+    const engine = new VesselRuleEngine(
+      () => hueZones,
+      (t) => t.rule === "going-dark" && emitted.push(t),
+      undefined,
+      {
+        vesselLengthM: () => 26,
+      },
+    );
+    engine.observe(fix("TTH-1", 0, 16.75, 107.7, 3, "vms-gateway-1"));
+    engine.tick(T0 + MIN);
+    // The gateway was cut off for 5 h; from then on it delivers the hourly reports it buffered, with
+    // timer rounds in between, up to the current one.
+    for (let h = 1; h <= 5; h++) {
+      engine.observe(fix("TTH-1", h * 60, 16.75 + h * 0.01, 107.7, 3, "vms-gateway-1"));
+      engine.tick(T0 + 5 * HOUR + h * MIN);
+    }
+    engine.tick(T0 + 5 * HOUR + 10 * MIN);
+    expect(emitted).toEqual([]);
+    // Silent for good from then: late at 3 h after its last report.
+    engine.tick(T0 + 8 * HOUR);
+    expect(emitted.map((t) => `${t.state}:${t.severity}`)).toEqual(["raised:warning"]);
   });
 
   it("a hub restarted after a long downtime raises neither going dark nor a provider outage for the silence it could not hear", () => {
@@ -305,6 +331,7 @@ describe("going-dark", () => {
     const engine = new VesselRuleEngine(() => hueZones, timed, undefined, { vesselLengthM: () => 20 });
     for (let i = 0; i < 6; i++) engine.observe(fix(`TTH-${i}`, 0, 16.75 + i * 0.01, 107.7, 3, "vms-gateway-1"));
     engine.observe(fix("TTH-9", 0, 16.8, 107.8, 3, "rx-other"));
+    engine.tick(T0 + MIN); // a round while they were being heard
     engine.tick(T0 + 5 * HOUR);
     expect(emitted.map((t) => [t.rule, t.domain, t.subject, t.state])).toEqual([
       ["provider-outage", "system", "vms-gateway-1", "raised"],

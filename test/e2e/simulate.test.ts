@@ -118,9 +118,9 @@ describe("simulate hue-coast", () => {
           token: string;
         }
       ).token;
-      // The replay runs with the timer rules idle (a round in mid-replay would see every vessel "silent"
-      // since the hour being replayed); the hub is then restarted with its rule state, and its first
-      // timer round sees the scenario's end, which is now.
+      // The replay runs with the timer rules idle (a round in mid-replay would take a vessel between two
+      // of its replayed fixes, hours apart, for "silent" since the hour being replayed); the hub is then
+      // restarted with its rule state, and its first timer round sees the scenario's end, which is now.
       hub = await startHub(dir.path, { IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd", IOC_RULES_TICK_INTERVAL_MS: "3600000" });
       await publishMessages(hub.mqttUrl, passwords, simulation.messages, 0, () => {});
       expect(await hub.stop()).toBe(0);
