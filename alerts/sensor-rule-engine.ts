@@ -27,6 +27,9 @@ interface Slot {
   config: unknown;
   state: unknown;
   dirty: boolean;
+  /** Readings stepped through this slot, and how many the last timer round had seen (timer rules only). */
+  steps: number;
+  stepsAtRound: number;
 }
 
 const STATION_SCOPE = "*";
@@ -41,15 +44,6 @@ export class SensorRuleEngine {
   /** Slots of rules with a timer. */
   private timed: Slot[] = [];
   private dirty: Slot[] = [];
-  /**
-   * Stations whose data moved on since the last timer round, and the newest time of each. A round
-   * judges the silence only of stations that sent nothing newer since the round before: one that is
-   * sending is not silent, whatever the time of what it sends (a logger uploading its backlog after
-   * an outage, history replayed); the round after it stops judges it by its data's own time.
-   * In memory: a restarted hub judges at once.
-   */
-  private readonly sentSinceRound = new Set<string>();
-  private readonly newestTime = new Map<string, number>();
   /** States waiting for their slot (after a restore or a reconfiguration): entry id → `station|quantity` → state. */
   private parked = new Map<string, Map<string, unknown>>();
 
@@ -131,7 +125,7 @@ export class SensorRuleEngine {
       const key = `${station}|${quantity}`;
       const state = parked?.has(key) ? parked.get(key) : compiled.rule.initial();
       parked?.delete(key);
-      const slot: Slot = { compiled, station, quantity, config: merged, state, dirty: false };
+      const slot: Slot = { compiled, station, quantity, config: merged, state, dirty: false, steps: 0, stepsAtRound: 0 };
       list.push(slot);
       if (compiled.rule.tick) this.timed.push(slot);
     }
@@ -153,6 +147,7 @@ export class SensorRuleEngine {
 
   private step(slot: Slot, input: SensorInput): SensorStepResult<unknown> {
     const { rule, context } = slot.compiled;
+    slot.steps++;
     const result = rule.step(slot.config, slot.state, input, context);
     this.settle(slot, result);
     return result;
@@ -165,25 +160,28 @@ export class SensorRuleEngine {
   evaluate(input: SensorInput): boolean {
     const list = this.slotsFor(input.station, input.quantity);
     for (let i = 0; i < list.length; i++) {
-      const slot = list[i] as Slot;
-      const result = this.step(slot, input);
-      if (result.flagged !== true) continue;
-      if (slot.compiled.rule.screening === "sensor") {
-        const raised = result.transitions.find((t) => t.state === "raised");
-        if (raised) this.unjudge(list, i + 1, input, raised.message);
-      }
-      return true;
+      const result = this.step(list[i] as Slot, input);
+      if (result.flagged === true) return this.flagged(list, i, result, input);
     }
     return false;
   }
 
-  /** A sensor found unreliable: the rules after the screening one clear what they raised on its values. */
-  private unjudge(list: readonly Slot[], from: number, input: SensorInput, why: string): void {
-    for (let i = from; i < list.length; i++) {
+  /**
+   * A value a screening rule flagged (the rare case, apart so that the loop above stays small): when
+   * the sensor itself was found unreliable, the rules after the screening one clear what they raised
+   * on its values.
+   */
+  private flagged(list: readonly Slot[], at: number, result: SensorStepResult<unknown>, input: SensorInput): true {
+    if ((list[at] as Slot).compiled.rule.screening !== "sensor") return true;
+    const raised = result.transitions.find((t) => t.state === "raised");
+    if (!raised) return true;
+    const why = raised.message;
+    for (let i = at + 1; i < list.length; i++) {
       const slot = list[i] as Slot;
-      const result = slot.compiled.rule.unjudged?.(slot.config, slot.state, input, slot.compiled.context, why);
-      if (result) this.settle(slot, result);
+      const cleared = slot.compiled.rule.unjudged?.(slot.config, slot.state, input, slot.compiled.context, why);
+      if (cleared) this.settle(slot, cleared);
     }
+    return true;
   }
 
   /**
@@ -196,10 +194,6 @@ export class SensorRuleEngine {
   observe = (observation: Observation, envelope: Envelope): void => {
     if (observation.type !== "sensor_reading") return;
     const { station, values } = observation;
-    if (observation.timeMs > (this.newestTime.get(station) ?? Number.NEGATIVE_INFINITY)) {
-      this.newestTime.set(station, observation.timeMs);
-      this.sentSinceRound.add(station);
-    }
     const input = this.input;
     input.station = station;
     input.kind = observation.kind;
@@ -220,16 +214,23 @@ export class SensorRuleEngine {
     }
   };
 
-  /** Timer rules (offline), with the hub's clock. */
+  /**
+   * Timer rules (offline), with the hub's clock. A round judges the silence only of stations that sent
+   * nothing since the round before: one that is sending is not silent, whatever the time of what it
+   * sends (a logger uploading its backlog after an outage, history replayed); the round after it
+   * stops judges it by its data's own time. Counted in memory: a restarted hub judges at once.
+   */
   tick(nowMs = Date.now()): void {
     const clock = timerClock(nowMs, this.downtime);
     for (const slot of this.timed) {
-      if (this.sentSinceRound.has(slot.station)) continue;
+      if (slot.steps !== slot.stepsAtRound) {
+        slot.stepsAtRound = slot.steps;
+        continue;
+      }
       const { rule, context } = slot.compiled;
       const result = rule.tick?.(slot.config, slot.state, clock, { station: slot.station, quantity: slot.quantity }, context);
       if (result && (result.state !== slot.state || result.transitions.length > 0)) this.settle(slot, result);
     }
-    this.sentSinceRound.clear();
   }
 
   /** States changed since the last call, as `entryId|station|quantity` → state. */
