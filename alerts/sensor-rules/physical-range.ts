@@ -14,6 +14,9 @@ export interface PhysicalRangeConfig {
 
 const table = JSON.parse(readFileSync(join(packageRoot, "alerts", "sensor-rules", "physical-ranges.json"), "utf8")) as PhysicalRangeConfig;
 
+/** What the sensors of each quantity can report, [min, max] (physical-ranges.json). */
+export const physicalRanges: Readonly<Record<string, readonly [number, number]>> = table.ranges;
+
 export const physicalRange: SensorRule<PhysicalRangeConfig, { active: boolean }> = {
   type: "physical-range",
   screening: "value",

@@ -103,6 +103,46 @@ const table: Row[] = [
     expected: [],
   },
   {
+    name: "flat-line: SO₂ at 0 through a clean morning is the sensor's floor, not a fault: a 5-h run raises nothing",
+    rule: "flat-line",
+    quantity: "so2",
+    params: { readings: 10, minutes: 30, tolerance: 0, atLimitMinutes: 720 },
+    readings: [...series(0, Array(60).fill(0), 5), [300, 2.6]],
+    expected: [],
+  },
+  {
+    name: "flat-line: a sensor dead at 0 is found all the same, after atLimitMinutes",
+    rule: "flat-line",
+    quantity: "so2",
+    params: { readings: 10, minutes: 30, tolerance: 0, atLimitMinutes: 720 },
+    readings: [...series(0, Array(150).fill(0), 5), [750, 2.6]],
+    expected: ["720:raised", "750:cleared"],
+  },
+  {
+    name: "flat-line: humidity at 100 % through a night of rain is saturation, not a fault",
+    rule: "flat-line",
+    quantity: "humidity",
+    params: { readings: 10, minutes: 30, tolerance: 0, atLimitMinutes: 720 },
+    readings: [...series(0, Array(96).fill(100), 5), [480, 97.5]],
+    expected: [],
+  },
+  {
+    name: "flat-line: humidity stuck at 93 (not a limit) is found after 30 min",
+    rule: "flat-line",
+    quantity: "humidity",
+    params: { readings: 10, minutes: 30, tolerance: 0, atLimitMinutes: 720 },
+    readings: series(0, Array(12).fill(93), 5),
+    expected: ["45:raised"],
+  },
+  {
+    name: "flat-line: configured limits (a vendor's SO₂ detection floor of 2.6) replace the range's ends",
+    rule: "flat-line",
+    quantity: "so2",
+    params: { readings: 10, minutes: 30, tolerance: 0, atLimitMinutes: 720, limits: [2.6] },
+    readings: [...series(0, Array(24).fill(2.6), 5), ...series(120, Array(12).fill(0), 5)],
+    expected: ["165:raised"],
+  },
+  {
     name: "physical range: negative PM is a sensor fault, cleared by a plausible value",
     rule: "physical-range",
     quantity: "pm25",
@@ -329,5 +369,28 @@ describe("sensor rules", () => {
     );
     expect(result?.flagged).toBe(true);
     expect(result?.transitions[0]).toMatchObject({ kind: "sensor-health", detail: "humidity" });
+  });
+
+  it("says when a stuck value is one a working sensor rests at, and how long it waited", () => {
+    const rule = sensorRuleTypes["flat-line"];
+    if (!rule) throw new Error("no flat-line");
+    const config = { ...(rule.defaults as object) };
+    const entry = { ruleId: "flat-line", severity: "warning" as const };
+    const messages = (quantity: string, value: number, count: number) => {
+      let state = rule.initial();
+      const out: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const input = { station: "s", kind: "air" as const, quantity, value, timeMs: T0 + i * 5 * MIN, receivedAtMs: T0 + i * 5 * MIN };
+        const result = rule.step(config, state, input, entry);
+        state = result.state;
+        out.push(...result.transitions.map((t) => t.message));
+      }
+      return out;
+    };
+    expect(messages("so2", 0, 150)).toEqual([
+      "so2 stuck at 0 (the bottom of its range, where a working sensor rests a while) for 145 readings over 12 h: check the sensor",
+    ]);
+    expect(messages("humidity", 100, 150)[0]).toContain("humidity stuck at 100 (the top of its range");
+    expect(messages("pm25", 23.4, 12)).toEqual(["pm25 stuck at 23.4 for 10 readings over 45 min: check the sensor"]);
   });
 });
