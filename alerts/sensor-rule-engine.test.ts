@@ -19,6 +19,8 @@ function reading(
   minute: number,
   values: Record<string, number>,
   kind: "air" | "water" = "air",
+  /** Who sent it: the station itself, or a gateway sending for it. */
+  deviceId = station,
 ): [SensorReading, Envelope] {
   const timeMs = T0 + minute * MIN;
   return [
@@ -26,7 +28,7 @@ function reading(
     {
       via: "mqtt",
       topic: `ioc/v1/sensors/${station}/data`,
-      deviceId: station,
+      deviceId,
       receivedAt: timeMs,
       payload: Buffer.alloc(0),
     } as unknown as Envelope,
@@ -196,5 +198,109 @@ describe("sensor rule engine", () => {
     expect(engine.takeChangesOf(new Set(["aq-a", "aq-z"])).map(([key]) => key)).toEqual(["pm25-high|aq-a|pm25"]);
     expect(engine.takeChangesOf(new Set(["aq-a"]))).toEqual([]);
     expect(engine.takeChanges().map(([key]) => key)).toEqual(["pm25-high|aq-b|pm25"]);
+  });
+
+  describe("feed outages", () => {
+    const offlineRules = config([{ id: "station-offline", rule: "offline", quantity: "*", params: { afterMinutes: 30 } }]);
+    const lagoon = ["wq-lagoon-1", "wq-lagoon-2", "wq-lagoon-3", "wq-lagoon-4"];
+    const at = (t: AlertTransition) => `${(t.timeMs - T0) / MIN}:${t.rule}:${t.subject}:${t.state}`;
+    /** Every station through its feed every 5 min (staggered by a minute) from 0 up to `until`, a timer round every minute. */
+    const run = (engine: SensorRuleEngine, feeds: Record<string, string>, until: Record<string, number>, from: number, to: number) => {
+      for (let minute = from; minute <= to; minute++) {
+        Object.keys(feeds).forEach((station, i) => {
+          if ((minute - i) % 5 === 0 && minute <= (until[station] ?? Number.POSITIVE_INFINITY))
+            engine.observe(...reading(station, minute, { ph: 7.4 }, "water", feeds[station]));
+        });
+        engine.tick(T0 + minute * MIN);
+      }
+    };
+
+    it("raises one feed outage when every station of a gateway falls silent together; the feed heard again clears it, and a station still silent then goes offline on its own", () => {
+      const seen: AlertTransition[] = [];
+      const engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
+      const feeds = { ...Object.fromEntries(lagoon.map((s) => [s, "gw-lagoon"])), "aq-direct": "aq-direct" };
+      // The gateway dies after minute 60; the station that sends for itself goes on.
+      run(engine, feeds, Object.fromEntries(lagoon.map((s) => [s, 60])), 0, 120);
+      expect(seen.map(at)).toEqual(["86:feed-outage:gw-lagoon:raised"]);
+      expect(seen[0]).toMatchObject({
+        domain: "system",
+        kind: "system",
+        severity: "critical",
+        value: 4,
+        message:
+          "all 4 stations sending through gw-lagoon went silent together: the feed is down (power, network or bus), not the stations",
+      });
+      // The gateway is back, but only one of its stations reports: the others are silent on their own.
+      engine.observe(...reading("wq-lagoon-1", 130, { ph: 7.4 }, "water", "gw-lagoon"));
+      engine.tick(T0 + 131 * MIN);
+      expect(seen.slice(1).map(at)).toEqual([
+        "130:feed-outage:gw-lagoon:cleared",
+        "131:station-offline:wq-lagoon-2:raised",
+        "131:station-offline:wq-lagoon-3:raised",
+        "131:station-offline:wq-lagoon-4:raised",
+      ]);
+    });
+
+    it("groups the stations that connect directly the same way: the network between them and the hub", () => {
+      const seen: AlertTransition[] = [];
+      const engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
+      run(engine, Object.fromEntries(lagoon.map((s) => [s, s])), Object.fromEntries(lagoon.map((s) => [s, 60])), 0, 150);
+      expect(seen.map(at)).toEqual(["86:feed-outage:direct:raised"]);
+      expect(seen[0]?.message).toContain("all 4 stations connected to the hub directly went silent together");
+    });
+
+    it.each([
+      ["one station of four stops", lagoon, { "wq-lagoon-2": 60 }, ["86:station-offline:wq-lagoon-2:raised"]],
+      [
+        "two stations, below feedMinStations, both stop",
+        lagoon.slice(0, 2),
+        { "wq-lagoon-1": 60, "wq-lagoon-2": 60 },
+        ["86:station-offline:wq-lagoon-2:raised", "90:station-offline:wq-lagoon-1:raised"],
+      ],
+    ])("raises station-offline, not a feed outage, when %s", (_, stations, until, expected) => {
+      const seen: AlertTransition[] = [];
+      const engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
+      run(engine, Object.fromEntries(stations.map((s) => [s, "gw-lagoon"])), until, 0, 120);
+      expect(seen.map(at)).toEqual(expected);
+    });
+
+    it("keeps a feed outage across a restart: no second alert, no station-offline, and cleared when the feed is heard", () => {
+      const seen: AlertTransition[] = [];
+      const db = openDatabase(dir.path);
+      try {
+        const store = new RuleStateStore(db, "sensor");
+        let engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
+        run(engine, Object.fromEntries(lagoon.map((s) => [s, "gw-lagoon"])), Object.fromEntries(lagoon.map((s) => [s, 60])), 0, 100);
+        store.save(engine.takeChanges());
+        engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
+        engine.restore(store.load());
+        for (let minute = 101; minute <= 200; minute++) engine.tick(T0 + minute * MIN);
+        engine.observe(...reading("wq-lagoon-3", 201, { ph: 7.4 }, "water", "gw-lagoon"));
+        expect(seen.map(at)).toEqual(["86:feed-outage:gw-lagoon:raised", "201:feed-outage:gw-lagoon:cleared"]);
+      } finally {
+        db.close();
+      }
+    });
+
+    it("hands over the states of the stations waiting for a feed with the feed's outage", () => {
+      const engine = new SensorRuleEngine(offlineRules, () => undefined);
+      run(engine, Object.fromEntries(lagoon.map((s) => [s, "gw-lagoon"])), Object.fromEntries(lagoon.map((s) => [s, 60])), 0, 85);
+      engine.takeChanges();
+      engine.tick(T0 + 86 * MIN);
+      expect(engine.takeChangesOf(new Set(["gw-lagoon"])).map(([key, state]) => [key, (state as { outage?: string }).outage])).toEqual([
+        ["station-offline|wq-lagoon-2|*", "gw-lagoon"],
+      ]);
+    });
+  });
+
+  it("still judges a station silent across a change of the rules", () => {
+    const seen: AlertTransition[] = [];
+    const rules = config([{ id: "station-offline", rule: "offline", quantity: "*", params: { afterMinutes: 30 } }]);
+    const engine = new SensorRuleEngine(rules, (t) => seen.push(t));
+    engine.observe(...reading("aq-donre-hue", 0, { pm25: 12 }));
+    engine.tick(T0 + 10 * MIN);
+    engine.configure(config([...rules.sensor, { id: "pm25-high", rule: "threshold", quantity: "pm25", params: { above: 150 } }]));
+    engine.tick(T0 + 31 * MIN);
+    expect(seen.map((t) => `${(t.timeMs - T0) / MIN}:${t.rule}:${t.state}`)).toEqual(["31:station-offline:raised"]);
   });
 });

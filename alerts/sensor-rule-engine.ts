@@ -5,11 +5,16 @@
 // Hot path: per (station, quantity) the engine keeps the list of "slots" (rule entry, merged
 // parameters, state) that apply, built on first sight; a value costs two map lookups and one step per
 // slot, with no key strings built (measured with 1,000 stations: 15,000 → 130,000 readings/s).
+//
+// Station offline is grouped by feed: when every station of a gateway, an adapter or the direct
+// connections falls silent together, one feed-outage alert replaces their offline alerts (feed-outage.ts).
 import type { Envelope } from "../ingest/envelope.js";
 import type { Observation } from "../ingest/observation.js";
 import type { AlertTransition } from "./alert-transition.js";
-import { type Downtime, timerClock } from "./timer-clock.js";
+import { DIRECT_FEED, FEED_OUTAGE_RULE, type FeedStatus, feedDescription, feedIsOut, feedStatus } from "./feed-outage.js";
+import { type Downtime, type TimerClock, timerClock } from "./timer-clock.js";
 import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
+import type { OfflineConfig, OfflineState } from "./sensor-rules/offline.js";
 import type { RuleEntryContext, SensorInput, SensorRule, SensorStepResult } from "./sensor-rules/sensor-rule.js";
 import { sensorRuleTypes } from "./sensor-rules/registry.js";
 
@@ -46,6 +51,8 @@ export class SensorRuleEngine {
   private dirty: Slot[] = [];
   /** States waiting for their slot (after a restore or a reconfiguration): entry id → `station|quantity` → state. */
   private parked = new Map<string, Map<string, unknown>>();
+  /** Feeds that are out (rebuilt from the states of the stations waiting for them). */
+  private readonly outages = new Set<string>();
 
   constructor(
     config: RulesConfig,
@@ -75,6 +82,20 @@ export class SensorRuleEngine {
     this.slots = new Map();
     this.timed = [];
     this.dirty = [];
+    this.wakeTimed();
+  }
+
+  /**
+   * Builds the slots of timer rules for every parked state: they must run even before their station
+   * reports again (a station silent across a restart or a change of the rules is still judged).
+   */
+  private wakeTimed(): void {
+    const wake: [string, string][] = [];
+    for (const c of this.entries) {
+      if (!c.rule.tick) continue;
+      for (const key of this.parked.get(c.entry.id)?.keys() ?? []) wake.push(key.split("|") as [string, string]);
+    }
+    for (const [station, quantity] of wake) this.slotsFor(station, quantity);
   }
 
   private park(entryId: string, station: string, quantity: string, state: unknown): void {
@@ -128,6 +149,8 @@ export class SensorRuleEngine {
       const slot: Slot = { compiled, station, quantity, config: merged, state, dirty: false, steps: 0, stepsAtRound: 0 };
       list.push(slot);
       if (compiled.rule.tick) this.timed.push(slot);
+      const outage = isOffline(slot) ? (state as OfflineState).outage : undefined;
+      if (outage !== undefined) this.outages.add(outage);
     }
     byQuantity.set(quantity, list);
     return list;
@@ -199,6 +222,9 @@ export class SensorRuleEngine {
     input.kind = observation.kind;
     input.timeMs = observation.timeMs;
     input.receivedAtMs = envelope.receivedAt;
+    // A gateway, adapter or integration sending for the station, or the station itself.
+    input.feed = envelope.deviceId === station ? DIRECT_FEED : envelope.deviceId;
+    if (this.outages.size > 0 && this.outages.has(input.feed)) this.feedHeard(input.feed, envelope.receivedAt);
     const perStation = this.slotsFor(station, STATION_SCOPE);
     if (perStation.length > 0) {
       input.quantity = STATION_SCOPE;
@@ -222,6 +248,8 @@ export class SensorRuleEngine {
    */
   tick(nowMs = Date.now()): void {
     const clock = timerClock(nowMs, this.downtime);
+    // Before the loop counts any slot's steps: the round's view of who is sending.
+    const feeds = this.feedStatus(clock);
     for (const slot of this.timed) {
       if (slot.steps !== slot.stepsAtRound) {
         slot.stepsAtRound = slot.steps;
@@ -229,7 +257,76 @@ export class SensorRuleEngine {
       }
       const { rule, context } = slot.compiled;
       const result = rule.tick?.(slot.config, slot.state, clock, { station: slot.station, quantity: slot.quantity }, context);
-      if (result && (result.state !== slot.state || result.transitions.length > 0)) this.settle(slot, result);
+      if (!result || (result.state === slot.state && result.transitions.length === 0)) continue;
+      if (isOffline(slot) && result.transitions.some((t) => t.state === "raised") && this.waitsForFeed(slot, feeds, clock)) continue;
+      this.settle(slot, result);
+    }
+  }
+
+  /** The status of every feed, from the offline rules' states (feed-outage.ts). */
+  private feedStatus(clock: TimerClock): Map<string, FeedStatus> {
+    const stations = [];
+    for (const slot of this.timed) {
+      const state = slot.state as OfflineState;
+      if (!isOffline(slot) || state.lastReceivedMs === undefined) continue;
+      stations.push({
+        feed: state.feed ?? DIRECT_FEED,
+        lastMs: state.lastReceivedMs,
+        afterMinutes: (slot.config as OfflineConfig).afterMinutes,
+        sending: slot.steps !== slot.stepsAtRound,
+      });
+    }
+    return feedStatus(stations, clock);
+  }
+
+  /**
+   * A station about to go offline whose whole feed is silent: its alert waits for the feed's outage,
+   * raised once for the feed; true when it waits.
+   */
+  private waitsForFeed(slot: Slot, feeds: Map<string, FeedStatus>, clock: TimerClock): boolean {
+    const state = slot.state as OfflineState;
+    const feed = state.feed ?? DIRECT_FEED;
+    const status = feeds.get(feed);
+    if (!this.outages.has(feed)) {
+      if (!feedIsOut(status, (slot.config as OfflineConfig).feedMinStations)) return false;
+      const stations = status?.stations ?? 0;
+      this.emit({
+        rule: FEED_OUTAGE_RULE,
+        domain: "system",
+        severity: "critical",
+        subject: feed,
+        kind: "system",
+        state: "raised",
+        timeMs: clock.nowMs,
+        message: `all ${stations} stations ${feedDescription(feed)} went silent together: the feed is down (power, network or bus), not the stations`,
+        value: stations,
+      });
+      this.outages.add(feed);
+    }
+    if (state.outage !== feed) {
+      this.settle(slot, { state: { ...state, outage: feed }, transitions: [] });
+    }
+    return true;
+  }
+
+  /** A reading through a feed that was out: the outage is over, and its stations are judged on their own again. */
+  private feedHeard(feed: string, nowMs: number): void {
+    this.outages.delete(feed);
+    this.emit({
+      rule: FEED_OUTAGE_RULE,
+      domain: "system",
+      severity: "info",
+      subject: feed,
+      kind: "system",
+      state: "cleared",
+      timeMs: nowMs,
+      message: `stations ${feedDescription(feed)} are heard again`,
+    });
+    for (const slot of this.timed) {
+      const state = slot.state as OfflineState;
+      if (!isOffline(slot) || state.outage !== feed) continue;
+      const { outage: _, ...rest } = state;
+      this.settle(slot, { state: rest, transitions: [] });
     }
   }
 
@@ -243,12 +340,16 @@ export class SensorRuleEngine {
     return changes;
   }
 
-  /** Like takeChanges, for some stations only (their state is saved right after their alert transitions); one pass. */
+  /**
+   * Like takeChanges, for some stations only (their state is saved right after their alert
+   * transitions), and the stations waiting for a feed among them (a feed outage's subject); one pass.
+   */
   takeChangesOf(stations: ReadonlySet<string>): [string, unknown][] {
     const changes: [string, unknown][] = [];
     const others: Slot[] = [];
     for (const slot of this.dirty) {
-      if (!stations.has(slot.station)) others.push(slot);
+      const outage = (slot.state as OfflineState | undefined)?.outage;
+      if (!stations.has(slot.station) && (outage === undefined || !stations.has(outage))) others.push(slot);
       else {
         slot.dirty = false;
         changes.push([slotKey(slot), slot.state]);
@@ -261,16 +362,12 @@ export class SensorRuleEngine {
   /** Restores states saved by takeChanges (entries no longer configured are ignored). */
   restore(saved: Iterable<[string, unknown]>): void {
     const ids = new Set(this.entries.map((c) => c.entry.id));
-    const timedEntries = new Set(this.entries.filter((c) => c.rule.tick).map((c) => c.entry.id));
-    const wake: [string, string][] = [];
     for (const [key, state] of saved) {
       const [id, station, quantity] = key.split("|") as [string, string, string];
-      if (!ids.has(id)) continue;
-      this.park(id, station, quantity, state);
-      if (timedEntries.has(id)) wake.push([station, quantity]);
+      if (ids.has(id)) this.park(id, station, quantity, state);
     }
-    // Timer rules must run for restored stations even before they report again (a station that went
-    // silent while the hub was down is offline).
-    for (const [station, quantity] of wake) this.slotsFor(station, quantity);
+    this.wakeTimed();
   }
 }
+
+const isOffline = (slot: Slot) => slot.compiled.rule.type === "offline";

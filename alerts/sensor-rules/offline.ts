@@ -2,18 +2,26 @@
 // never reported). Silence counts from the last reading's own time, like going dark for vessels, so
 // that history replayed into the hub is judged as it happened; a station whose clock is off is the
 // clock-skew rule's business. Time the hub itself was down is not the station's (timer-clock.ts).
-// Cleared by the next reading. Runs once per station (detail `station`).
+// Cleared by the next reading. Runs once per station (detail `station`). Stations whose whole feed
+// fell silent wait for the feed's outage instead (feed-outage.ts, grouped by the engine).
+import { DIRECT_FEED } from "../feed-outage.js";
 import { heardSilenceMs } from "../timer-clock.js";
 import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
 
 export interface OfflineConfig {
   afterMinutes: number;
+  /** A feed's silent stations make one feed-outage alert from this many (0: never grouped). */
+  feedMinStations: number;
 }
 
 export interface OfflineState {
   active: boolean;
   /** Own time of the latest reading. */
   lastReceivedMs?: number;
+  /** The feed of the latest reading (feed-outage.ts). */
+  feed?: string;
+  /** Set by the engine while the station's offline alert waits for its feed's outage. */
+  outage?: string;
 }
 
 export const offline: SensorRule<OfflineConfig, OfflineState> = {
@@ -21,18 +29,19 @@ export const offline: SensorRule<OfflineConfig, OfflineState> = {
   scope: "station",
   parameters: {
     type: "object",
-    properties: { afterMinutes: { type: "number", exclusiveMinimum: 0 } },
+    properties: { afterMinutes: { type: "number", exclusiveMinimum: 0 }, feedMinStations: { type: "integer", minimum: 0 } },
     additionalProperties: false,
   },
-  defaults: { afterMinutes: 30 },
+  defaults: { afterMinutes: 30, feedMinStations: 3 },
   initial: () => ({ active: false }),
   step(_config, state, input, entry) {
     if (!state.active) {
       // In place: this runs for every reading of every station.
       state.lastReceivedMs = Math.max(state.lastReceivedMs ?? 0, input.timeMs);
+      state.feed = input.feed ?? DIRECT_FEED;
       return { state, transitions: noTransitions };
     }
-    const next = { active: false, lastReceivedMs: Math.max(state.lastReceivedMs ?? 0, input.timeMs) };
+    const next = { active: false, lastReceivedMs: Math.max(state.lastReceivedMs ?? 0, input.timeMs), feed: input.feed ?? DIRECT_FEED };
     const message = "station reporting again";
     return {
       state: next,

@@ -16,6 +16,8 @@ export interface SensorInput {
   timeMs: number;
   /** When the hub received it, Unix ms (the hub's clock). */
   receivedAtMs: number;
+  /** The gateway or adapter that relayed it, or `direct` (feed-outage.ts); the engine always sets it. */
+  feed?: string;
 }
 
 /** Who the transitions are for: the rule entry's id (the alert's rule) and its severity. */

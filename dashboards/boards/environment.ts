@@ -144,12 +144,13 @@ export const environmentBoard = dashboard({
       ],
     }),
     stateTimeline({
-      title: "Station health (offline, flat-line, out of range, clock)",
-      description: "Sensor-health alerts only: a faulty sensor is not pollution.",
+      title: "Station health (offline, feed outages, flat-line, out of range, clock)",
+      description:
+        "Sensor-health alerts only: a faulty sensor is not pollution. A feed outage (a gateway, an adapter or the stations' own connections all silent at once) stands for the offline alerts of its stations.",
       gridPos: { x: 0, y: 36, w: 24, h: 8 },
       targets: [
         target(
-          'SELECT "state" FROM "alert" WHERE "domain" = \'environment\' AND "kind" = \'sensor-health\' AND $timeFilter GROUP BY "subject", "rule"',
+          'SELECT "state" FROM "alert" WHERE (("domain" = \'environment\' AND "kind" = \'sensor-health\') OR "rule" = \'feed-outage\') AND $timeFilter GROUP BY "subject", "rule"',
           "time_series",
           "$tag_subject $tag_rule",
         ),

@@ -140,7 +140,7 @@ describe("dashboard queries against a filled InfluxDB", () => {
     ["Fisheries/ioc-fleet/Last fix of every vessel, longest silent first/A", ["lat", "lon", "vessel"]],
     ["Environment/ioc-environment/Stations by current VN_AQI/A", ["vn_aqi", "station"]],
     ["Environment/ioc-environment/Daily AQI/A", ["aqi", "category", "station", "index"]],
-    ["Environment/ioc-environment/Station health (offline, flat-line, out of range, clock)/A", ["state", "subject"]],
+    ["Environment/ioc-environment/Station health (offline, feed outages, flat-line, out of range, clock)/A", ["state", "subject"]],
     ["Operators/ioc-alerts/Open alerts by domain/A", ["count", "domain"]],
     ["Operators/ioc-alerts/Alert states/A", ["state"]],
     ["Operators/ioc-alerts/Top rules/A", ["raised", "rule"]],
