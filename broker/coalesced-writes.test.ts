@@ -73,6 +73,14 @@ describe("coalesceWrites", () => {
     expect(syscalls()).toBe(1);
   });
 
+  it("leaves mqtt-packet no cork of its own (each would be undone by a process.nextTick per packet)", async () => {
+    const { sender, received } = await socketPair();
+    for (let i = 0; i < 50; i++) mqttPacket.writeToStream(puback(i), sender);
+    // One cork for the turn, none per packet.
+    expect(sender.writableCorked).toBe(1);
+    await until(() => received().length === 50 * 4);
+  });
+
   it("flushes every turn by itself: writes of later turns are not held back", async () => {
     const { sender, received, syscalls } = await socketPair();
     let bytes = 0;
