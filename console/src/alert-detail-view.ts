@@ -2,7 +2,9 @@
 // and its audit trail, refreshed after every action and whenever the stream changes the alert.
 import { type ApiClient, ApiError, type AuditEntry } from "./api-client.js";
 import type { AlertDoc } from "./alert-store.js";
-import { formatTime, t } from "./i18n.js";
+import { alertTitle, quantityLabel } from "./alert-title.js";
+import { formatNumber, formatTime, t } from "./i18n.js";
+import { zoneName } from "./zone-names.js";
 
 export class AlertDetailView {
   private current: (AlertDoc & { audit: AuditEntry[] }) | undefined;
@@ -55,10 +57,10 @@ export class AlertDetailView {
     };
     fact("severity", t(`severity.${a.severity}`));
     fact("rule", a.rule);
-    fact("subject", a.detail ? `${a.subject} · ${a.detail}` : a.subject);
-    fact("zone", a.zone);
-    fact("value", a.value === undefined ? undefined : String(a.value));
-    fact("threshold", a.threshold === undefined ? undefined : String(a.threshold));
+    fact("subject", a.detail ? `${a.subject} · ${a.zone === a.detail ? zoneName(a.detail) : quantityLabel(a.detail)}` : a.subject);
+    fact("zone", a.zone === undefined ? undefined : zoneName(a.zone));
+    fact("value", a.value === undefined ? undefined : formatNumber(a.value));
+    fact("threshold", a.threshold === undefined ? undefined : formatNumber(a.threshold));
     fact("raisedAt", formatTime(a.raisedAt));
     fact("lastSeenAt", formatTime(a.lastSeenAt));
     fact("occurrences", String(a.occurrences));
@@ -103,11 +105,12 @@ export class AlertDetailView {
       li.dataset.event = entry.action;
       audit.append(li);
     }
-    const heading = h("h2", `${a.subject} — ${a.message}`);
+    const heading = h("h2", `${a.subject} — ${alertTitle(a) ?? a.message}`);
     heading.id = "detail-heading";
+    const message = h("p", a.message, "message");
     const state = h("p", t(`state.${a.state}`), `state state-${a.state}`);
     state.dataset.state = a.state;
-    const children: Node[] = [heading, state, facts, actions, form, h("h3", t("audit")), audit];
+    const children: Node[] = [heading, message, state, facts, actions, form, h("h3", t("audit")), audit];
     if (error) children.splice(1, 0, h("p", error, "error"));
     this.root.replaceChildren(...children);
     this.root.setAttribute("aria-labelledby", "detail-heading");

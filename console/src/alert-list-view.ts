@@ -1,7 +1,9 @@
 // The alert list: a listbox the keyboard can drive (↑/↓, Home/End move; Enter or Space opens the
 // alert), one roving tab stop, severity as colour and as text (never colour alone).
 import type { AlertDoc, AlertFilter, AlertStore } from "./alert-store.js";
+import { alertTitle } from "./alert-title.js";
 import { formatTime, t } from "./i18n.js";
+import { zoneName } from "./zone-names.js";
 
 export class AlertListView {
   private selectedId: number | undefined;
@@ -53,10 +55,20 @@ export class AlertListView {
     const message = document.createElement("span");
     message.className = "message";
     message.textContent = alert.message;
+    const title = alertTitle(alert);
+    // The zone, unless the title already names it.
+    const zone = alert.zone && !title?.includes(zoneName(alert.zone)) ? ` · ${zoneName(alert.zone)}` : "";
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = `${t(`domain.${alert.domain}`)} · ${alert.subject}${alert.zone ? ` · ${alert.zone}` : ""} · ${formatTime(alert.raisedAt)}`;
-    li.append(badge, state, message, meta);
+    meta.textContent = `${t(`domain.${alert.domain}`)} · ${alert.subject}${zone} · ${formatTime(alert.raisedAt)}`;
+    if (title === undefined) {
+      li.append(badge, state, message, meta);
+      return li;
+    }
+    const heading = document.createElement("span");
+    heading.className = "title";
+    heading.textContent = title;
+    li.append(badge, state, heading, message, meta);
     return li;
   }
 

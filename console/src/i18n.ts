@@ -10,6 +10,7 @@ let language: Language = "vi";
 
 export function setLanguage(next: Language): void {
   language = next;
+  if (typeof document === "undefined") return; // unit tests
   document.documentElement.lang = next;
   for (const element of document.querySelectorAll<HTMLElement>("[data-i18n]")) {
     element.textContent = t(element.dataset.i18n as string);
@@ -19,6 +20,11 @@ export function setLanguage(next: Language): void {
 
 export function currentLanguage(): Language {
   return language;
+}
+
+/** Whether the catalogues have `key`. */
+export function has(key: string): boolean {
+  return key in catalogues[language] || key in catalogues.vi;
 }
 
 /** The label for `key` in the current language, with `{name}` placeholders filled; the key itself if missing. */
@@ -46,4 +52,16 @@ export function formatTime(iso: string | number): string {
     formats.set(language, format);
   }
   return format.format(new Date(iso));
+}
+
+const numberFormats = new Map<Language, Intl.NumberFormat>();
+
+/** `1,5` in Vietnamese, `1.5` in English; at most three decimals. */
+export function formatNumber(value: number): string {
+  let format = numberFormats.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(language === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 3 });
+    numberFormats.set(language, format);
+  }
+  return format.format(value);
 }

@@ -3,10 +3,12 @@
 import { AlertDetailView } from "./alert-detail-view.js";
 import { AlertListView } from "./alert-list-view.js";
 import { AlertStore, type StreamMessage } from "./alert-store.js";
+import { alertHeadline } from "./alert-title.js";
 import { ApiClient, ApiError } from "./api-client.js";
 import { type Language, setLanguage, t } from "./i18n.js";
 import { MapView } from "./map-view.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
+import { zoneName } from "./zone-names.js";
 import "./styles.css";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -57,7 +59,7 @@ async function startConsole(token: string): Promise<void> {
   const renderFilters = () => {
     fillSelect(filters.domain, ["fisheries", "environment", "system"], (v) => t(`domain.${v}`));
     fillSelect(filters.severity, ["critical", "warning", "info"], (v) => t(`severity.${v}`));
-    fillSelect(filters.zone, store.zones(), (v) => v);
+    fillSelect(filters.zone, store.zones(), zoneName);
   };
   const applyFilters = () => {
     list.filter = {
@@ -77,7 +79,7 @@ async function startConsole(token: string): Promise<void> {
     requestAnimationFrame(() => {
       redrawQueued = false;
       list.render();
-      fillSelect(filters.zone, store.zones(), (v) => v);
+      fillSelect(filters.zone, store.zones(), zoneName);
     });
   });
   renderFilters();
@@ -98,7 +100,7 @@ async function startConsole(token: string): Promise<void> {
       const result = store.apply(message);
       if (result.applied && message.alert) void detail.refresh(message.alert.id);
       if (result.newCritical) {
-        banner.textContent = t("newCritical", { message: `${result.newCritical.subject} — ${result.newCritical.message}` });
+        banner.textContent = t("newCritical", { message: `${result.newCritical.subject} — ${alertHeadline(result.newCritical)}` });
         banner.hidden = false;
         clearTimeout(bannerTimer);
         bannerTimer = setTimeout(() => (banner.hidden = true), 15_000);
@@ -126,7 +128,10 @@ async function startConsole(token: string): Promise<void> {
     map.stop();
     window.location.reload();
   });
+  // The zones' names arrive with the map: the list and the zone filter name them from then on.
   await map.load();
+  renderFilters();
+  list.render();
 }
 
 function main(): void {

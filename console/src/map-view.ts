@@ -7,6 +7,7 @@ import "leaflet/dist/leaflet.css";
 import type { ApiClient } from "./api-client.js";
 import { t } from "./i18n.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
+import { learnZoneNames, zoneName } from "./zone-names.js";
 
 interface Feature {
   id?: string;
@@ -80,8 +81,10 @@ export class MapView {
           dashArray: kind === "boundary" ? "6 4" : undefined,
         };
       },
-      onEachFeature: (feature, layer) => layer.bindTooltip(String(feature.properties?.name ?? feature.id ?? "")),
+      onEachFeature: (feature, layer) =>
+        layer.bindTooltip(() => zoneName(String(feature.properties?.id ?? feature.id ?? "")) || String(feature.properties?.name ?? "")),
     }).addTo(this.map);
+    learnZoneNames(zones.features);
     const bounds = zoneLayer.getBounds();
     if (bounds.isValid()) this.map.fitBounds(bounds, { padding: [10, 10] });
     for (const f of latest.features) {

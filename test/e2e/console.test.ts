@@ -106,6 +106,9 @@ describe("operator console in Chromium", () => {
     await subscriber.endAsync();
     // Severity is colour and text; the visual cue for a new critical alert.
     expect(await item.locator(".badge").textContent()).toBe("Nghiêm trọng");
+    // What it is, in Vietnamese; the hub's own message with its figures beside it.
+    expect(await item.locator(".title").textContent()).toBe("Oxy hòa tan (DO) thấp");
+    expect(await item.locator(".message").textContent()).toContain("2.1");
     await operatorA.waitForSelector("#banner:not([hidden])");
     expect(await operatorA.textContent("#banner")).toContain("wq-console-1");
 
@@ -162,6 +165,7 @@ describe("operator console in Chromium", () => {
     expect(await page.textContent("#alerts-heading")).toBe("Cảnh báo");
     await page.selectOption("#language", "en");
     expect(await page.textContent("#alerts-heading")).toBe("Alerts");
+    expect(await page.locator("#alert-list [role=option] .title", { hasText: "Dissolved oxygen low" }).count()).toBeGreaterThan(0);
     const alert = (await (
       await fetch(`${hub.httpUrl}/api/v1/alerts?limit=1`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as {
@@ -211,6 +215,9 @@ describe("operator console in Chromium", () => {
     expect(pixels.width).toBe(1400);
     expect(distinctColours(pixels)).toBeGreaterThan(50);
     expect(await page.textContent("#map-status")).toContain(`${vessels} tàu`);
+    // Zone alerts name their zone in Vietnamese (the zone files' name_vi), in the list and the zone filter.
+    await page.waitForSelector('#alert-list [role=option] .title:has-text("Vào Vùng")');
+    expect(await page.locator("#filter-zone option", { hasText: "Vùng lộng" }).count()).toBe(1);
 
     // Live: a vessel never seen before, heard now by a receiver, appears without a reload.
     const [receiver, credentials] = [...creds].find(([id]) => id.startsWith("rx-")) as [string, Credentials];
