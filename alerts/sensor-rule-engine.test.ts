@@ -141,6 +141,20 @@ describe("sensor rule engine", () => {
     expect(seen.slice(5).map(at)).toEqual(["75:flat-line:cleared", "75:pm25-high:raised"]);
   });
 
+  it("judges QCVN's 1-hour gas limits on the 60-minute mean: a lorry's spike is no exceedance, an hour over the limit is", () => {
+    const seen: AlertTransition[] = [];
+    const engine = new SensorRuleEngine(loadRulesFile(defaultRulesFile), (t) => seen.push(t));
+    const no2 = (minute: number, value: number) => engine.observe(...reading("aq-donre-hue", minute, { no2: value }));
+    // (Values that vary, as a working sensor's do: flat-line would take a repeated one for a stuck sensor.)
+    for (let minute = 0; minute < 60; minute += 5) no2(minute, minute === 30 ? 420 : 45 + (minute % 3));
+    expect(seen.filter((t) => t.rule === "no2-high")).toEqual([]);
+    // Then a stagnant rush hour: 230 µg/m³ for an hour; raised once the last hour's mean is over 200.
+    for (let minute = 60; minute <= 150; minute += 5) no2(minute, 230 + (minute % 3));
+    const raised = seen.filter((t) => t.rule === "no2-high");
+    expect(raised.map((t) => [t.state, (t.timeMs - T0) / MIN, t.threshold])).toEqual([["raised", 110, 200]]);
+    expect(raised[0]?.message).toMatch(/^60-min mean of no2 above 200/);
+  });
+
   it("raises offline on the timer with the hub's clock, and clears on the next reading", () => {
     const seen: AlertTransition[] = [];
     const engine = new SensorRuleEngine(loadRulesFile(defaultRulesFile), (t) => seen.push(t));
