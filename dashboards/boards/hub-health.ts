@@ -1,7 +1,8 @@
 // Hub health: ingest rate by transport, rejects by reason, spool depth and age, InfluxDB write
 // latency, connected clients — from the hub's own `hub` measurement (cumulative counters, so rates
-// are non_negative_derivative) — and the state of each serial, UDP, TCP and Modbus adapter.
-import { dashboard, stat, table, target, thresholds, timeseries } from "../dashboard-model.js";
+// are non_negative_derivative) — the state of each serial, UDP, TCP and Modbus adapter, and the
+// outages of the feeds the hub depends on (the `system` alerts).
+import { dashboard, stat, stateTimeline, table, target, thresholds, timeseries } from "../dashboard-model.js";
 
 const rate = (field: string) => `non_negative_derivative(last("${field}"), 1s)`;
 
@@ -106,6 +107,32 @@ export const hubHealthBoard = dashboard({
           "table",
         ),
       ],
+    }),
+    stateTimeline({
+      title: "Feed outages (AIS receivers, VMS providers, station gateways, adapters)",
+      description:
+        "The system alerts: a provider or gateway whose vessels or stations all fell silent together, an adapter down. While a feed is out, its vessels' and stations' own alerts wait for it.",
+      gridPos: { x: 0, y: 28, w: 24, h: 7 },
+      targets: [
+        target(
+          'SELECT "state" FROM "alert" WHERE "domain" = \'system\' AND $timeFilter GROUP BY "subject", "rule"',
+          "time_series",
+          "$tag_subject $tag_rule",
+        ),
+      ],
+      defaults: {
+        mappings: [
+          {
+            type: "value",
+            options: {
+              raised: { color: "red", text: "down" },
+              acknowledged: { color: "orange", text: "down, acknowledged" },
+              cleared: { color: "green", text: "up" },
+              closed: { color: "green", text: "up" },
+            },
+          },
+        ],
+      },
     }),
   ],
 });
