@@ -49,6 +49,14 @@ export function feedStatus(stations: Iterable<FeedStation>, clock: TimerClock): 
   return status;
 }
 
+/**
+ * A reading that ends a feed's outage: one stamped at most this long before it arrived. A gateway
+ * back from an outage first uploads what it stored; those readings are hours old, and ending the
+ * outage on the first of them would judge its stations, mid-upload, by their old data (an offline
+ * alert for each station whose backlog had not come yet).
+ */
+export const FRESH_READING_MS = 15 * 60_000;
+
 /** Whether a feed of this status is out, for a station whose offline rule groups from `minStations` (0: never). */
 export const feedIsOut = (status: FeedStatus | undefined, minStations: number): boolean =>
   status !== undefined && minStations > 0 && status.silent && status.stations >= minStations;

@@ -21,6 +21,8 @@ function reading(
   kind: "air" | "water" = "air",
   /** Who sent it: the station itself, or a gateway sending for it. */
   deviceId = station,
+  /** When the hub got it (minutes; the reading's own minute by default). */
+  receivedMinute = minute,
 ): [SensorReading, Envelope] {
   const timeMs = T0 + minute * MIN;
   return [
@@ -29,7 +31,7 @@ function reading(
       via: "mqtt",
       topic: `ioc/v1/sensors/${station}/data`,
       deviceId,
-      receivedAt: timeMs,
+      receivedAt: T0 + receivedMinute * MIN,
       payload: Buffer.alloc(0),
     } as unknown as Envelope,
   ];
@@ -276,6 +278,28 @@ describe("sensor rule engine", () => {
       const engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
       run(engine, Object.fromEntries(stations.map((s) => [s, "gw-lagoon"])), until, 0, 120);
       expect(seen.map(at)).toEqual(expected);
+    });
+
+    it("keeps a feed's outage while its gateway uploads what it stored, and ends it once the readings are fresh", () => {
+      const seen: AlertTransition[] = [];
+      const engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
+      run(engine, Object.fromEntries(lagoon.map((s) => [s, "gw-lagoon"])), Object.fromEntries(lagoon.map((s) => [s, 60])), 0, 180);
+      // Back at minute 181, it uploads its stations' readings of minutes 65-190 in time order, a dozen
+      // a minute with timer rounds between: stations whose turn has not come are silent by their data.
+      const backlog = [];
+      for (let minute = 65; minute <= 190; minute += 5) for (const station of lagoon) backlog.push({ station, minute });
+      let hubMinute = 181;
+      for (let i = 0; i < backlog.length; i += 12) {
+        for (const { station, minute } of backlog.slice(i, i + 12))
+          engine.observe(...reading(station, minute, { ph: 7.4 }, "water", "gw-lagoon", hubMinute));
+        engine.tick(T0 + hubMinute * MIN);
+        hubMinute++;
+      }
+      engine.observe(...reading("wq-lagoon-1", hubMinute, { ph: 7.4 }, "water", "gw-lagoon"));
+      for (let k = 1; k <= 5; k++) engine.tick(T0 + (hubMinute + k) * MIN);
+      // Ended by the first reading stamped within 15 min of its arrival: the backlog's tail (173, at
+      // minute 188), when every station's data has caught up; no station was taken for offline.
+      expect(seen.map(at)).toEqual(["86:feed-outage:gw-lagoon:raised", "188:feed-outage:gw-lagoon:cleared"]);
     });
 
     it("keeps a feed outage across a restart: no second alert, no station-offline, and cleared when the feed is heard", () => {

@@ -11,7 +11,7 @@
 import type { Envelope } from "../ingest/envelope.js";
 import type { Observation } from "../ingest/observation.js";
 import type { AlertTransition } from "./alert-transition.js";
-import { DIRECT_FEED, FEED_OUTAGE_RULE, type FeedStatus, feedDescription, feedIsOut, feedStatus } from "./feed-outage.js";
+import { DIRECT_FEED, FEED_OUTAGE_RULE, FRESH_READING_MS, type FeedStatus, feedDescription, feedIsOut, feedStatus } from "./feed-outage.js";
 import { type Downtime, type TimerClock, timerClock } from "./timer-clock.js";
 import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
 import type { OfflineConfig, OfflineState } from "./sensor-rules/offline.js";
@@ -224,7 +224,8 @@ export class SensorRuleEngine {
     input.receivedAtMs = envelope.receivedAt;
     // A gateway, adapter or integration sending for the station, or the station itself.
     input.feed = envelope.deviceId === station ? DIRECT_FEED : envelope.deviceId;
-    if (this.outages.size > 0 && this.outages.has(input.feed)) this.feedHeard(input.feed, envelope.receivedAt);
+    if (this.outages.size > 0 && this.outages.has(input.feed) && envelope.receivedAt - observation.timeMs <= FRESH_READING_MS)
+      this.feedHeard(input.feed, envelope.receivedAt);
     const perStation = this.slotsFor(station, STATION_SCOPE);
     if (perStation.length > 0) {
       input.quantity = STATION_SCOPE;
@@ -309,7 +310,7 @@ export class SensorRuleEngine {
     return true;
   }
 
-  /** A reading through a feed that was out: the outage is over, and its stations are judged on their own again. */
+  /** A fresh reading through a feed that was out: the outage is over, and its stations are judged on their own again. */
   private feedHeard(feed: string, nowMs: number): void {
     this.outages.delete(feed);
     this.emit({
