@@ -134,6 +134,28 @@ export const stat = (spec: PanelSpec) =>
     orientation: "auto",
   });
 export const table = (spec: PanelSpec) => panel("table", spec, { showHeader: true, cellHeight: "sm" });
+/**
+ * Field defaults that draw the `state` of the `alert` measurement in colour with words for what it
+ * means on the panel (e.g. raised → "fault"): red raised, orange acknowledged, green cleared, and
+ * closed in `closedColour`.
+ */
+export const alertStateColours = (
+  text: Record<"raised" | "acknowledged" | "cleared" | "closed", string>,
+  closedColour = "green",
+): Record<string, unknown> => ({
+  mappings: [
+    {
+      type: "value",
+      options: {
+        raised: { color: "red", text: text.raised },
+        acknowledged: { color: "orange", text: text.acknowledged },
+        cleared: { color: "green", text: text.cleared },
+        closed: { color: closedColour, text: text.closed },
+      },
+    },
+  ],
+});
+
 export const stateTimeline = (spec: PanelSpec) =>
   panel("state-timeline", spec, {
     showValue: "auto",

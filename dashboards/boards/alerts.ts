@@ -1,6 +1,6 @@
 // Alerts (operators): open alerts by domain and severity, a state timeline, mean time to
 // acknowledge, and the rules and subjects that alert most.
-import { dashboard, stat, stateTimeline, table, target, thresholds, timeseries } from "../dashboard-model.js";
+import { alertStateColours, dashboard, stat, stateTimeline, table, target, thresholds, timeseries } from "../dashboard-model.js";
 
 const openAlerts = (groupBy: string) =>
   `SELECT count("state") FROM (SELECT last("state") AS "state" FROM "alert" WHERE $timeFilter GROUP BY "rule", "subject", "domain", "severity") WHERE "state" = 'raised' OR "state" = 'acknowledged' GROUP BY ${groupBy}`;
@@ -39,19 +39,7 @@ export const alertsBoard = dashboard({
       targets: [
         target('SELECT "state" FROM "alert" WHERE $timeFilter GROUP BY "rule", "subject"', "time_series", "$tag_rule $tag_subject"),
       ],
-      defaults: {
-        mappings: [
-          {
-            type: "value",
-            options: {
-              raised: { color: "red", text: "raised" },
-              acknowledged: { color: "orange", text: "acknowledged" },
-              cleared: { color: "green", text: "cleared" },
-              closed: { color: "blue", text: "closed" },
-            },
-          },
-        ],
-      },
+      defaults: alertStateColours({ raised: "raised", acknowledged: "acknowledged", cleared: "cleared", closed: "closed" }, "blue"),
     }),
     timeseries({
       title: "Mean time to acknowledge",

@@ -4,7 +4,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../hub/package-root.js";
-import { dashboard, geomap, stateTimeline, table, target, thresholds, timeseries, variable } from "../dashboard-model.js";
+import {
+  alertStateColours,
+  dashboard,
+  geomap,
+  stateTimeline,
+  table,
+  target,
+  thresholds,
+  timeseries,
+  variable,
+} from "../dashboard-model.js";
 
 interface VnTable {
   indexBreakpoints: number[];
@@ -155,19 +165,7 @@ export const environmentBoard = dashboard({
           "$tag_subject $tag_rule",
         ),
       ],
-      defaults: {
-        mappings: [
-          {
-            type: "value",
-            options: {
-              raised: { color: "red", text: "fault" },
-              acknowledged: { color: "orange", text: "acknowledged" },
-              cleared: { color: "green", text: "ok" },
-              closed: { color: "green", text: "ok" },
-            },
-          },
-        ],
-      },
+      defaults: alertStateColours({ raised: "fault", acknowledged: "acknowledged", cleared: "ok", closed: "ok" }),
     }),
   ],
 });

@@ -2,7 +2,7 @@
 // latency, connected clients — from the hub's own `hub` measurement (cumulative counters, so rates
 // are non_negative_derivative) — the state of each serial, UDP, TCP and Modbus adapter, and the
 // outages of the feeds the hub depends on (the `system` alerts).
-import { dashboard, stat, stateTimeline, table, target, thresholds, timeseries } from "../dashboard-model.js";
+import { alertStateColours, dashboard, stat, stateTimeline, table, target, thresholds, timeseries } from "../dashboard-model.js";
 
 const rate = (field: string) => `non_negative_derivative(last("${field}"), 1s)`;
 
@@ -120,19 +120,7 @@ export const hubHealthBoard = dashboard({
           "$tag_subject $tag_rule",
         ),
       ],
-      defaults: {
-        mappings: [
-          {
-            type: "value",
-            options: {
-              raised: { color: "red", text: "down" },
-              acknowledged: { color: "orange", text: "down, acknowledged" },
-              cleared: { color: "green", text: "up" },
-              closed: { color: "green", text: "up" },
-            },
-          },
-        ],
-      },
+      defaults: alertStateColours({ raised: "down", acknowledged: "down, acknowledged", cleared: "up", closed: "up" }),
     }),
   ],
 });
