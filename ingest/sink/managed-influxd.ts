@@ -157,7 +157,9 @@ export class ManagedInfluxd {
 
   private async spawnAndWait(binary: string): Promise<void> {
     const config = this.writeConfig();
-    const child = spawn(binary, ["-config", config], { stdio: ["ignore", "ignore", "pipe"] });
+    // A process group of its own: a Ctrl-C in the hub's terminal goes to the hub, which stops influxd
+    // once its own work is done, not to influxd as well (it exited under the hub, logged as a failure).
+    const child = spawn(binary, ["-config", config], { stdio: ["ignore", "ignore", "pipe"], detached: true });
     this.child = child;
     writeFileSync(join(this.dataDir, "influxd.pid"), `${child.pid}\n`);
     // Never outlive the process that started it, however that process ends.

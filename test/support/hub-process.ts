@@ -47,12 +47,13 @@ export function lastLines(text: string, n: number): string {
 
 /**
  * `executable`: run dist/hub/cli.js itself, so its shebang's runtime settings apply, as for a user
- * (by default `node cli.js`, without them).
+ * (by default `node cli.js`, without them). `processGroup`: in a process group of its own, as a
+ * terminal runs a command (a signal to the group is a Ctrl-C).
  */
 export async function startHub(
   dataDir: string,
   env: Record<string, string> = {},
-  options: { executable?: boolean } = {},
+  options: { executable?: boolean; processGroup?: boolean } = {},
 ): Promise<HubProcess> {
   const portsFile = join(dataDir, "ports.json");
   rmSync(portsFile, { force: true });
@@ -69,6 +70,7 @@ export async function startHub(
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.processGroup === true,
   });
   const reap = () => child.kill("SIGKILL");
   process.once("exit", reap);
