@@ -393,4 +393,61 @@ describe("sensor rules", () => {
     expect(messages("humidity", 100, 150)[0]).toContain("humidity stuck at 100 (the top of its range");
     expect(messages("pm25", 23.4, 12)).toEqual(["pm25 stuck at 23.4 for 10 readings over 45 min: check the sensor"]);
   });
+
+  it("keeps the sustained mean exact over days of readings, and takes a window saved without its start index (before 0.6.10)", () => {
+    const rule = sensorRuleTypes.sustained;
+    if (!rule) throw new Error("no sustained");
+    const config = { ...(rule.defaults as object), above: 200, forMinutes: 60, mode: "mean", clearBelow: 180 };
+    const entry = { ruleId: "no2-high", severity: "warning" as const };
+    // Three days of a reading a minute (some minutes with two, some with none), wandering over and under the limit.
+    const values: [number, number][] = [];
+    for (let minute = 0; minute < 3 * 1440; minute++) {
+      if (minute % 7 === 3) continue;
+      const value = 190 + 30 * Math.sin(minute / 90) + (minute % 5);
+      values.push([minute, value]);
+      if (minute % 11 === 0) values.push([minute, value + 3]);
+    }
+    // The reference: the mean of the values of the last 60 minutes, judged as the rule documents it.
+    const expected: string[] = [];
+    let active = false;
+    values.forEach(([minute], i) => {
+      const window = values.slice(0, i + 1).filter(([m]) => m >= minute - 60);
+      const mean = window.reduce((sum, [, v]) => sum + v, 0) / window.length;
+      const covered = minute - (window[0] as [number, number])[0] >= 54;
+      if (!active && covered && mean > 200) {
+        active = true;
+        expected.push(`${minute}:raised`);
+      } else if (active && mean < 180) {
+        active = false;
+        expected.push(`${minute}:cleared`);
+      }
+    });
+    const run = (from: number, to: number, initial: unknown) => {
+      let state = initial;
+      const seen: string[] = [];
+      for (const [minute, value] of values.slice(from, to)) {
+        const input: SensorInput = {
+          station: "s",
+          kind: "air",
+          quantity: "no2",
+          value,
+          timeMs: T0 + minute * MIN,
+          receivedAtMs: T0 + minute * MIN,
+        };
+        const result = rule.step(config, state, input, entry);
+        state = result.state;
+        seen.push(...result.transitions.map((t) => `${(t.timeMs - T0) / MIN}:${t.state}`));
+      }
+      return { state, seen };
+    };
+    expect(expected.length).toBeGreaterThan(4);
+    expect(run(0, values.length, rule.initial()).seen).toEqual(expected);
+    // Saved half-way as 0.6.9 saved it: the buckets of the window only, no start index.
+    const half = Math.floor(values.length / 2);
+    const first = run(0, half, rule.initial());
+    const saved = JSON.parse(JSON.stringify(first.state)) as { buckets: [number, number, number][]; start?: number };
+    saved.buckets = saved.buckets.slice(saved.start ?? 0);
+    delete saved.start;
+    expect([...first.seen, ...run(half, values.length, saved).seen]).toEqual(expected);
+  });
 });

