@@ -1,6 +1,6 @@
 // Table test of the feed-outage judgement: which feeds are out, given their stations' last readings.
 import { describe, expect, it } from "vitest";
-import { DIRECT_FEED, type FeedStation, feedIsOut, feedStatus } from "./feed-outage.js";
+import { DIRECT_FEED, type FeedStation, feedIsOut, feedStatus, stationList } from "./feed-outage.js";
 import { downtimeIn, timerClock } from "./timer-clock.js";
 
 const T0 = Date.parse("2026-11-23T00:00:00Z");
@@ -8,7 +8,9 @@ const MIN = 60_000;
 const NOW = T0 + 100 * MIN;
 
 /** A station of `feed` last heard `silentMin` minutes before NOW. */
+let next = 0;
 const station = (feed: string, silentMin: number, extra: Partial<FeedStation> = {}): FeedStation => ({
+  station: `st-${next++}`,
   feed,
   lastMs: NOW - silentMin * MIN,
   afterMinutes: 30,
@@ -59,5 +61,11 @@ describe("feed outage", () => {
     const status = feedStatus(row.stations, clock);
     const out = [...status].filter(([, s]) => feedIsOut(s, row.minStations ?? 3)).map(([feed]) => feed);
     expect(out).toEqual(row.out);
+  });
+
+  it("names the stations of a feed in its message, ten at most", () => {
+    expect(stationList(["wq-b", "wq-a"])).toBe("wq-a, wq-b");
+    const many = Array.from({ length: 13 }, (_, i) => `st-${String(i).padStart(2, "0")}`);
+    expect(stationList(many)).toBe("st-00, st-01, st-02, st-03, st-04, st-05, st-06, st-07, st-08, st-09 and 3 more");
   });
 });

@@ -18,6 +18,7 @@ export const DIRECT_FEED = "direct";
 const ACTIVE_MS = 24 * 3_600_000;
 
 export interface FeedStation {
+  station: string;
   feed: string;
   /** Own time of its latest reading. */
   lastMs: number;
@@ -29,6 +30,8 @@ export interface FeedStation {
 export interface FeedStatus {
   /** Stations heard through the feed in the last 24 h. */
   stations: number;
+  /** Their ids. */
+  names: string[];
   /** Every one of them silent for at least half its offline limit. */
   silent: boolean;
 }
@@ -40,10 +43,11 @@ export function feedStatus(stations: Iterable<FeedStation>, clock: TimerClock): 
     if (!s.sending && clock.nowMs - s.lastMs > ACTIVE_MS) continue;
     let feed = status.get(s.feed);
     if (!feed) {
-      feed = { stations: 0, silent: true };
+      feed = { stations: 0, names: [], silent: true };
       status.set(s.feed, feed);
     }
     feed.stations++;
+    feed.names.push(s.station);
     if (s.sending || heardSilenceMs(clock, s.lastMs) < s.afterMinutes * 30_000) feed.silent = false;
   }
   return status;
@@ -60,6 +64,12 @@ export const FRESH_READING_MS = 15 * 60_000;
 /** Whether a feed of this status is out, for a station whose offline rule groups from `minStations` (0: never). */
 export const feedIsOut = (status: FeedStatus | undefined, minStations: number): boolean =>
   status !== undefined && minStations > 0 && status.silent && status.stations >= minStations;
+
+/** The stations of a feed, for the alert's message: ten by name at most. */
+export const stationList = (names: readonly string[]): string => {
+  const sorted = [...names].sort();
+  return sorted.length <= 10 ? sorted.join(", ") : `${sorted.slice(0, 10).join(", ")} and ${sorted.length - 10} more`;
+};
 
 /** Who a feed is, in words, for the alert's message. */
 export const feedDescription = (feed: string): string =>

@@ -244,7 +244,7 @@ describe("sensor rule engine", () => {
         severity: "critical",
         value: 4,
         message:
-          "all 4 stations sending through gw-lagoon went silent together: the feed is down (power, network or bus), not the stations",
+          "all 4 stations sending through gw-lagoon went silent together (wq-lagoon-1, wq-lagoon-2, wq-lagoon-3, wq-lagoon-4): the feed is down (power, network or bus), not the stations",
       });
       // The gateway is back, but only one of its stations reports: the others are silent on their own.
       engine.observe(...reading("wq-lagoon-1", 130, { ph: 7.4 }, "water", "gw-lagoon"));

@@ -11,7 +11,16 @@
 import type { Envelope } from "../ingest/envelope.js";
 import type { Observation } from "../ingest/observation.js";
 import type { AlertTransition } from "./alert-transition.js";
-import { DIRECT_FEED, FEED_OUTAGE_RULE, FRESH_READING_MS, type FeedStatus, feedDescription, feedIsOut, feedStatus } from "./feed-outage.js";
+import {
+  DIRECT_FEED,
+  FEED_OUTAGE_RULE,
+  FRESH_READING_MS,
+  type FeedStatus,
+  feedDescription,
+  feedIsOut,
+  feedStatus,
+  stationList,
+} from "./feed-outage.js";
 import { type Downtime, type TimerClock, timerClock } from "./timer-clock.js";
 import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
 import type { OfflineConfig, OfflineState } from "./sensor-rules/offline.js";
@@ -271,6 +280,7 @@ export class SensorRuleEngine {
       const state = slot.state as OfflineState;
       if (!isOffline(slot) || state.lastReceivedMs === undefined) continue;
       stations.push({
+        station: slot.station,
         feed: state.feed ?? DIRECT_FEED,
         lastMs: state.lastReceivedMs,
         afterMinutes: (slot.config as OfflineConfig).afterMinutes,
@@ -291,6 +301,7 @@ export class SensorRuleEngine {
     if (!this.outages.has(feed)) {
       if (!feedIsOut(status, (slot.config as OfflineConfig).feedMinStations)) return false;
       const stations = status?.stations ?? 0;
+      const names = stationList(status?.names ?? []);
       this.emit({
         rule: FEED_OUTAGE_RULE,
         domain: "system",
@@ -299,7 +310,7 @@ export class SensorRuleEngine {
         kind: "system",
         state: "raised",
         timeMs: clock.nowMs,
-        message: `all ${stations} stations ${feedDescription(feed)} went silent together: the feed is down (power, network or bus), not the stations`,
+        message: `all ${stations} stations ${feedDescription(feed)} went silent together (${names}): the feed is down (power, network or bus), not the stations`,
         value: stations,
       });
       this.outages.add(feed);

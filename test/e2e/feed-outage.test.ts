@@ -69,7 +69,7 @@ describe("feed outages", () => {
     const outage = await until(alerts, (list) => list.length > 0);
     expect(outage.map((a) => [a.rule, a.subject, a.state, a.domain])).toEqual([["feed-outage", "gw-lagoon", "raised", "system"]]);
     expect(outage[0]?.message).toBe(
-      "all 3 stations sending through gw-lagoon went silent together: the feed is down (power, network or bus), not the stations",
+      "all 3 stations sending through gw-lagoon went silent together (wq-lagoon-1, wq-lagoon-2, wq-lagoon-3): the feed is down (power, network or bus), not the stations",
     );
     // More timer rounds: still one alert, no station blamed.
     await new Promise((r) => setTimeout(r, 1000));
