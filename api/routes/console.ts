@@ -7,6 +7,8 @@ import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsync } from "fastify";
 import type { WebSocket } from "ws";
+import { type IndexCategory, aqiCategories } from "../../alerts/indices/air-quality-index.js";
+import { wqiCategories } from "../../alerts/indices/water-quality-index.js";
 import { packageRoot } from "../../hub/package-root.js";
 import type { InfluxClient } from "../../ingest/sink/influx-client.js";
 import { apiError } from "../api-error.js";
@@ -43,6 +45,14 @@ export const consoleRoutes =
       { preHandler: read, schema: { summary: "The coastline (land polygons) the console's map draws" } },
       async (_r, reply) => reply.type("application/geo+json").send(land),
     );
+    // Each index's category names in Vietnamese and English, from the index tables: the same id means
+    // another band in VN_AQI and VN_WQI ("poor" is Kém in one and Xấu in the other).
+    const names = (categories: readonly IndexCategory[]) => new Map(categories.map((c) => [c.id, { vi: c.vi, en: c.en }]));
+    const categoryNames: Record<string, Map<string, { vi: string; en: string }>> = {
+      vn_aqi: names(aqiCategories.vn),
+      us_aqi: names(aqiCategories.us),
+      vn_wqi: names(wqiCategories),
+    };
     const stations = JSON.parse(readFileSync(deps.stationsFile, "utf8")) as {
       features: { id: string; properties: Record<string, unknown>; geometry: unknown }[];
     };
@@ -60,7 +70,9 @@ export const consoleRoutes =
             const station = s.tags?.station as string;
             const row = s.values[0] ?? [];
             const entry = latest.get(station) ?? {};
-            entry[s.tags?.index as string] = { value: row[1], category: row[2], time: new Date(row[0] as number).toISOString() };
+            const index = s.tags?.index as string;
+            const name = categoryNames[index]?.get(row[2] as string);
+            entry[index] = { value: row[1], category: row[2], ...(name && { name }), time: new Date(row[0] as number).toISOString() };
             latest.set(station, entry);
           }
         }

@@ -5,7 +5,7 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import type { ApiClient } from "./api-client.js";
-import { t } from "./i18n.js";
+import { currentLanguage, t } from "./i18n.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
 import { learnZoneNames, zoneName } from "./zone-names.js";
 
@@ -139,10 +139,11 @@ export class MapView {
 
   private placeStation(f: Feature): void {
     const [lon, lat] = f.geometry.coordinates as [number, number];
-    const indices = (f.properties.indices ?? {}) as Record<string, { value: number; category: string }>;
+    const indices = (f.properties.indices ?? {}) as Record<string, { value: number; category: string; name?: { vi: string; en: string } }>;
     const index = indices.vn_aqi ?? indices.vn_wqi;
     const colour = index ? (CATEGORY_COLOURS[index.category] ?? "#999999") : "#bbbbbb";
-    const label = `${String(f.properties.name ?? f.id)} — ${index ? `${indices.vn_aqi ? "VN_AQI" : "VN_WQI"} ${index.value} (${index.category})` : t("noIndex")}`;
+    const category = index ? (index.name?.[currentLanguage()] ?? index.category) : "";
+    const label = `${String(f.properties.name ?? f.id)} — ${index ? `${indices.vn_aqi ? "VN_AQI" : "VN_WQI"} ${index.value} (${category})` : t("noIndex")}`;
     L.circleMarker([lat, lon], { radius: 7, color: "#333", weight: 1, fillColor: colour, fillOpacity: 1 })
       .bindTooltip(label)
       .addTo(this.stationLayer);

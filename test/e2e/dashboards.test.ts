@@ -37,6 +37,7 @@ describe("dashboard queries against a filled InfluxDB", () => {
   const dir = tempDir("hub-dashboards");
   const now = Date.now();
   const results = new Map<string, QuerySeries[]>();
+  let api: (path: string, init?: RequestInit) => Promise<Response>;
 
   beforeAll(async () => {
     influx = await startTestInfluxd();
@@ -60,7 +61,7 @@ describe("dashboard queries against a filled InfluxDB", () => {
     });
     await publishMessages(hub.mqttUrl, Object.fromEntries([...creds].map(([id, c]) => [id, c.password])), simulation.messages, 0, () => {});
     // An operator acknowledges one alert (time to acknowledge).
-    const api = (path: string, init: RequestInit = {}) =>
+    api = (path: string, init: RequestInit = {}) =>
       fetch(`${hub.httpUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
     await waitFor(
       "a fisheries alert",
@@ -160,6 +161,45 @@ describe("dashboard queries against a filled InfluxDB", () => {
   ])("time series %s has time and numbers", (key) => {
     expect(columns(key)).toContain("time");
     expect(numericValues(key).length, key).toBeGreaterThan(0);
+  });
+
+  it("serves the stations with their hourly index and its category named in Vietnamese and English", async () => {
+    const stations = (await (await api("/api/v1/stations")).json()) as {
+      features: {
+        id: string;
+        properties: { indices: Record<string, { value: number; category: string; name?: { vi: string; en: string } }> };
+      }[];
+    };
+    const air = stations.features.filter((f) => f.properties.indices.vn_aqi);
+    const water = stations.features.filter((f) => f.properties.indices.vn_wqi);
+    expect(air.length).toBeGreaterThan(0);
+    expect(water.length).toBeGreaterThan(0);
+    const vnAqi: Record<string, string> = {
+      good: "Tốt",
+      moderate: "Trung bình",
+      poor: "Kém",
+      bad: "Xấu",
+      very_bad: "Rất xấu",
+      hazardous: "Nguy hại",
+    };
+    for (const f of air) {
+      const index = f.properties.indices.vn_aqi as { category: string; name?: { vi: string } };
+      expect(index.name?.vi, f.id).toBe(vnAqi[index.category]);
+    }
+    // The same id is another band in VN_WQI: "poor" is Xấu there, Kém in VN_AQI.
+    const vnWqi: Record<string, string> = {
+      excellent: "Rất tốt",
+      good: "Tốt",
+      moderate: "Trung bình",
+      poor: "Xấu",
+      bad: "Kém",
+      heavily_polluted: "Ô nhiễm rất nặng",
+    };
+    for (const f of water) {
+      const index = f.properties.indices.vn_wqi as { category: string; name?: { vi: string; en: string } };
+      expect(index.name?.vi, f.id).toBe(vnWqi[index.category]);
+      expect(index.name?.en).toMatch(/^[A-Z]/);
+    }
   });
 
   it("finds the vessel that went silent, and the fresh one on the map", () => {
