@@ -2,6 +2,7 @@ import { pino } from "pino";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeviceRegistry } from "../../broker/device-registry.js";
+import { ApiTokens } from "../api-tokens.js";
 import { HubMetrics } from "../../hub/metrics.js";
 import { SchemaRegistry } from "../../ingest/schema-registry.js";
 import { type Database, openDatabase } from "../../store/database.js";
@@ -17,6 +18,7 @@ describe("/api/v1/vessels", () => {
   let identity: VesselIdentity;
   let operator: string;
   let station: string;
+  let fisheries: string;
 
   beforeAll(async () => {
     db = openDatabase(dir.path);
@@ -27,6 +29,8 @@ describe("/api/v1/vessels", () => {
     const basic = (id: string, password: string) => `Basic ${Buffer.from(`${id}:${password}`).toString("base64")}`;
     operator = basic("ops-1", (await devices.add("ops-1", { role: "operator" })).password);
     station = basic("air-1", (await devices.add("air-1", { kind: "air" })).password);
+    const tokens = new ApiTokens(db);
+    fisheries = `Bearer ${(await tokens.add("officer", "fisheries")).secret}`;
     app = await createApp({
       log: pino({ level: "silent" }),
       schemas,
@@ -35,7 +39,7 @@ describe("/api/v1/vessels", () => {
       vessels: {
         registry,
         identity,
-        devices: { devices },
+        devices: { devices, tokens },
         influx: () => undefined,
         pipeline: { ingest: async () => ({ accepted: 0, rejections: [] }) },
       },
@@ -161,5 +165,36 @@ describe("/api/v1/vessels", () => {
     // Silent past the cutoff: forgotten.
     expect(identity.forgetSilentUnregistered(10_000)).toBe(3); // both terminals, and the AIS transmitter of the test before
     expect(await list()).toEqual([]);
+  });
+
+  it("lets a fisheries officer read the register (the console's vessel card), not change it", async () => {
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/api/v1/vessels",
+          headers: { authorization: operator },
+          payload: { id: "TTH-90555-TS", name: "TTH 90555", lengthM: 11.5 },
+        })
+      ).statusCode,
+    ).toBe(201);
+    const read = await app.inject({ url: "/api/v1/vessels/TTH-90555-TS", headers: { authorization: fisheries } });
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ id: "TTH-90555-TS", name: "TTH 90555", lengthM: 11.5, registered: true });
+    expect((await app.inject({ url: "/api/v1/vessels", headers: { authorization: fisheries } })).statusCode).toBe(200);
+    const write = await app.inject({
+      method: "PATCH",
+      url: "/api/v1/vessels/TTH-90555-TS",
+      headers: { authorization: fisheries },
+      payload: { name: "X" },
+    });
+    expect(write.statusCode).toBe(403);
+    const create = await app.inject({
+      method: "POST",
+      url: "/api/v1/vessels",
+      headers: { authorization: fisheries },
+      payload: { id: "TTH-90778-TS", name: "TTH 90778", lengthM: 9 },
+    });
+    expect(create.statusCode).toBe(403);
   });
 });

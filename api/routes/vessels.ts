@@ -22,11 +22,13 @@ function sendError(reply: FastifyReply, error: unknown) {
 export const vesselRoutes =
   (vessels: VesselRegistry, identity: VesselIdentity, devices: ApiAuth): FastifyPluginAsync =>
   async (app) => {
-    app.addHook("preHandler", requireRole(devices, ["operator", "integration"]));
+    // Fisheries officers read the register (the console's vessel card); operators and integrations keep it.
+    const read = requireRole(devices, ["operator", "integration", "fisheries"]);
+    const write = requireRole(devices, ["operator", "integration"]);
 
     const observed = () => new Map(identity.transmitters().map((t) => [t.mmsi, t]));
 
-    app.get<{ Querystring: { registered?: string } }>("/api/v1/vessels", async (request) => {
+    app.get<{ Querystring: { registered?: string } }>("/api/v1/vessels", { preHandler: read }, async (request) => {
       const transmitters = observed();
       if (request.query.registered === "false") {
         const transmittersOnAis = [...transmitters.values()]
@@ -47,7 +49,7 @@ export const vesselRoutes =
       };
     });
 
-    app.get<{ Params: { id: string } }>("/api/v1/vessels/:id", async (request, reply) => {
+    app.get<{ Params: { id: string } }>("/api/v1/vessels/:id", { preHandler: read }, async (request, reply) => {
       try {
         const vessel = vessels.get(request.params.id);
         const seen = vessel.mmsi !== undefined ? observed().get(vessel.mmsi) : undefined;
@@ -57,7 +59,7 @@ export const vesselRoutes =
       }
     });
 
-    app.post("/api/v1/vessels", async (request, reply) => {
+    app.post("/api/v1/vessels", { preHandler: write }, async (request, reply) => {
       try {
         const vessel = vessels.create(request.body);
         return reply
@@ -69,7 +71,7 @@ export const vesselRoutes =
       }
     });
 
-    app.patch<{ Params: { id: string } }>("/api/v1/vessels/:id", async (request, reply) => {
+    app.patch<{ Params: { id: string } }>("/api/v1/vessels/:id", { preHandler: write }, async (request, reply) => {
       try {
         return vessels.update(request.params.id, request.body);
       } catch (error) {

@@ -116,7 +116,11 @@ async function startConsole(token: string): Promise<void> {
   });
   stream.start();
   // For end-to-end tests: drop the stream as a network loss would, to prove resume.
-  (window as unknown as { iocConsole: unknown }).iocConsole = { store, dropStream: () => stream.drop() };
+  (window as unknown as { iocConsole: unknown }).iocConsole = {
+    store,
+    dropStream: () => stream.drop(),
+    vesselPoint: (vessel: string) => map.vesselPoint(vessel),
+  };
   $("language").addEventListener("change", () => {
     renderFilters();
     list.render();

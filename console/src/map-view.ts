@@ -7,6 +7,7 @@ import "leaflet/dist/leaflet.css";
 import type { ApiClient } from "./api-client.js";
 import { currentLanguage, t } from "./i18n.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
+import { type LastFix, type RegisteredVessel, vesselCard } from "./vessel-card.js";
 import { learnZoneNames, zoneName } from "./zone-names.js";
 
 interface Feature {
@@ -42,6 +43,7 @@ const ZONE_COLOURS: Record<string, string> = { mpa: "#c0392b", port: "#2c3e50", 
 export class MapView {
   readonly map: L.Map;
   private readonly vessels = new Map<string, L.CircleMarker>();
+  private readonly lastFixes = new Map<string, LastFix>();
   private readonly vesselLayer = L.layerGroup();
   private readonly stationLayer = L.layerGroup();
   private track: L.Polyline | undefined;
@@ -127,7 +129,7 @@ export class MapView {
         fillColor: p.source === "vms" ? "#f39c12" : "#2e86c1",
         fillOpacity: 0.9,
       });
-      marker.on("click", () => void this.showTrack(p.vessel));
+      marker.on("click", () => void this.showVessel(p.vessel));
       marker.addTo(this.vesselLayer);
       this.vessels.set(p.vessel, marker);
       this.updateStatus();
@@ -135,6 +137,27 @@ export class MapView {
       marker.setLatLng([p.lat, p.lon]);
     }
     marker.bindTooltip(`${p.vessel}${p.sogKn !== undefined ? ` · ${t("speed", { speed: p.sogKn.toFixed(1) })}` : ""}`);
+    this.lastFixes.set(p.vessel, { time: p.time, source: p.source, ...(p.sogKn !== undefined && { sogKn: p.sogKn }) });
+  }
+
+  /** A vessel clicked: its card (who it is, where and when it was last heard) and its 24-hour track. */
+  async showVessel(vessel: string): Promise<void> {
+    const marker = this.vessels.get(vessel);
+    // Transmitters the register does not know have ids of their own (`unregistered:…`): nothing to look up.
+    const registered = vessel.startsWith("unregistered:")
+      ? undefined
+      : await this.api.get<RegisteredVessel>(`/api/v1/vessels/${encodeURIComponent(vessel)}`).catch(() => undefined);
+    if (marker) {
+      marker.unbindPopup();
+      marker.bindPopup(vesselCard(vessel, registered, this.lastFixes.get(vessel)), { maxWidth: 320 }).openPopup();
+    }
+    await this.showTrack(vessel);
+  }
+
+  /** Where a vessel's marker is on the map's container, in pixels (for end-to-end tests that click it). */
+  vesselPoint(vessel: string): { x: number; y: number } | undefined {
+    const marker = this.vessels.get(vessel);
+    return marker ? this.map.latLngToContainerPoint(marker.getLatLng()) : undefined;
   }
 
   private placeStation(f: Feature): void {

@@ -219,6 +219,43 @@ describe("operator console in Chromium", () => {
     await page.waitForSelector('#alert-list [role=option] .title:has-text("Vào Vùng")');
     expect(await page.locator("#filter-zone option", { hasText: "Vùng lộng" }).count()).toBe(1);
 
+    // A click on a vessel at sea (the one farthest from the others, so that the click is its own)
+    // opens its card from the register: name, registration number, length, home port, last position.
+    const latest = (await (
+      await fetch(`${hub.httpUrl}/api/v1/vessels/latest`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { features: { properties: { vessel: string }; geometry: { coordinates: [number, number] } }[] };
+    const registered = latest.features.filter((f) => !f.properties.vessel.startsWith("unregistered:"));
+    const apart = (f: (typeof registered)[number]) =>
+      Math.min(
+        ...latest.features
+          .filter((g) => g !== f)
+          .map((g) =>
+            Math.hypot(g.geometry.coordinates[0] - f.geometry.coordinates[0], g.geometry.coordinates[1] - f.geometry.coordinates[1]),
+          ),
+      );
+    const loneVessel = registered.reduce((best, f) => (apart(f) > apart(best) ? f : best)).properties.vessel;
+    const entry = registerOf(simulation.run).find((v) => v.id === loneVessel) as {
+      id: string;
+      name: string;
+      lengthM: number;
+      homePort: string;
+    };
+    const point = (await page.evaluate(
+      (vessel) => (globalThis as unknown as { iocConsole: { vesselPoint(v: string): unknown } }).iocConsole.vesselPoint(vessel),
+      loneVessel,
+    )) as { x: number; y: number };
+    const box = (await page.locator("#map").boundingBox()) as { x: number; y: number };
+    await page.mouse.click(box.x + point.x, box.y + point.y);
+    const card = page.locator(`.vessel-card[data-vessel="${loneVessel}"]`);
+    await card.waitFor();
+    const text = (await card.textContent()) ?? "";
+    expect(text).toContain(`${entry.name} · ${entry.id}`);
+    expect(text).toContain(`Dài ${String(entry.lengthM).replace(".", ",")} m`);
+    expect(text).toContain(`Cảng ${entry.homePort}`);
+    await new Promise((r) => setTimeout(r, 400)); // the popup fades in
+    await page.screenshot({ path: join(artifacts, "console-vessel-card.png") });
+    expect(text).toMatch(/Vị trí cuối \d\d:\d\d:\d\d \d\d\/\d\d\/\d{4} \((AIS|VMS|NAF)\)/);
+
     // Live: a vessel never seen before, heard now by a receiver, appears without a reload.
     const [receiver, credentials] = [...creds].find(([id]) => id.startsWith("rx-")) as [string, Credentials];
     const client = await mqtt.connectAsync(hub.mqttUrl, { ...credentials, clientId: `${receiver}-live`, reconnectPeriod: 0 });
