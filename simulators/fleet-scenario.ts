@@ -51,7 +51,9 @@ export interface SimVessel {
   callsign: string;
   ais: "A" | "B" | null;
   vmsDeviceId?: string;
+  /** The home port's id in the scenario, and its name as the register writes it. */
   homePort: string;
+  homePortName: string;
   className: string;
   misbehaviour?: Misbehaviour["kind"];
 }
@@ -220,6 +222,7 @@ export class FleetScenario {
           ais: cls.ais,
           ...(cls.vms && { vmsDeviceId: `VMS-${number}` }),
           homePort: port.id,
+          homePortName: port.name,
           className: cls.name,
           ...(mis && { misbehaviour: mis.kind }),
         });
@@ -234,7 +237,11 @@ export class FleetScenario {
       const cls = cfg.classes.find((c) => c.name === vessel.className) as FleetConfig["classes"][number];
       const mis = cfg.misbehaviour.find((m) => m.kind === vessel.misbehaviour);
       // A vessel heading for the protected area sails from the port nearest to it.
-      if (mis?.kind === "mpa-intrusion") vessel.homePort = this.nearestPort(mis.zone as string).id;
+      if (mis?.kind === "mpa-intrusion") {
+        const nearest = this.nearestPort(mis.zone as string);
+        vessel.homePort = nearest.id;
+        vessel.homePortName = nearest.name;
+      }
       const port = cfg.ports.find((p) => p.id === vessel.homePort) as FleetConfig["ports"][number];
       const transitKn = cfg.transitKn[0] + vr() * (cfg.transitKn[1] - cfg.transitKn[0]);
       // Where it fishes: its class's zone, unless its misbehaviour says otherwise.

@@ -82,7 +82,7 @@ export function registerOf(run: FleetRun | undefined): Record<string, unknown>[]
     id: v.id,
     name: v.name,
     lengthM: v.lengthM,
-    homePort: v.homePort,
+    homePort: v.homePortName,
     mmsi: v.mmsi,
     ...(v.vmsDeviceId && { vmsDeviceId: v.vmsDeviceId }),
   }));
