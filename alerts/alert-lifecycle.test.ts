@@ -112,7 +112,8 @@ describe("alert lifecycle", () => {
     expect(lifecycle.store.audit(id).map((a) => [a.action, a.actor, a.comment])).toEqual([
       ["raised", "system", undefined],
       ["acknowledged", "operator-lan", "looking at it"],
-      ["cleared", "system", undefined],
+      // Why it cleared, from the rule's transition.
+      ["cleared", "system", "PM2.5 above 50 µg/m³"],
       ["commented", "operator-lan", "a truck idling next to the station"],
       ["closed", "operator-lan", undefined],
     ]);

@@ -130,7 +130,8 @@ export class AlertLifecycle {
     if (t.state === "cleared") {
       if (!row || !open) return [];
       const cleared = this.store.update(row, { ...measured, state: "cleared", cleared_at: t.timeMs });
-      return [this.store.appendEvent(cleared, "cleared", this.clock(), SYSTEM, undefined, row.muted === 0 && row.flapping === 0)];
+      // Why it cleared ("station reporting again", "no longer judged: …") goes into the audit trail.
+      return [this.store.appendEvent(cleared, "cleared", this.clock(), SYSTEM, t.message, row.muted === 0 && row.flapping === 0)];
     }
     if (row && open) {
       const worse = severityRank[t.severity] > severityRank[row.severity];

@@ -371,6 +371,17 @@ export class SensorRuleEngine {
     return changes;
   }
 
+  /**
+   * Drops the state an entry kept for a station and quantity it no longer judges (its alert cleared as
+   * no longer judged, alerts/stale-alerts.ts): were the entry to judge it again, it starts afresh
+   * rather than believing an alert of its still open.
+   */
+  forget(entryId: string, station: string, quantity: string): void {
+    const parked = this.parked.get(entryId);
+    parked?.delete(`${station}|${quantity}`);
+    parked?.delete(`${station}|${STATION_SCOPE}`);
+  }
+
   /** Restores states saved by takeChanges (entries no longer configured are ignored). */
   restore(saved: Iterable<[string, unknown]>): void {
     const ids = new Set(this.entries.map((c) => c.entry.id));

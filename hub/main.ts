@@ -37,6 +37,7 @@ import { ZoneStore } from "../geofence/zone-store.js";
 import { Land } from "../geofence/land.js";
 import { VesselRuleEngine } from "../geofence/rule-engine.js";
 import { AlertLifecycle } from "../alerts/alert-lifecycle.js";
+import { alertsNoLongerJudged } from "../alerts/stale-alerts.js";
 import { AlertMetrics } from "../alerts/alert-metrics.js";
 import { pruneAlerts } from "../alerts/alert-retention.js";
 import { AlertInfluxRecorder } from "../alerts/alert-influx-recorder.js";
@@ -329,6 +330,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       alertLog.error({ err: error }, "could not save rule state");
     }
   };
+  // Open environment alerts the rules no longer judge would stay open for good (alerts/stale-alerts.ts).
+  const clearNoLongerJudged = (next: RulesConfig, previous?: RulesConfig) => {
+    for (const transition of alertsNoLongerJudged(lifecycle.store.open(), next, Date.now(), previous)) {
+      sensorEngine.forget(transition.rule, transition.subject, transition.detail ?? "");
+      applyTransition(transition);
+    }
+  };
+  clearNoLongerJudged(rules);
   const rulesAccess = {
     current: () => rules,
     replace: (value: unknown) => {
@@ -338,6 +347,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       );
       sensorEngine.configure(next);
       ruleEngine.configure(next.vessel);
+      clearNoLongerJudged(next, rules);
       rules = next;
       alertLog.info({ sensorRules: next.sensor.length }, "rules config replaced");
       return next;

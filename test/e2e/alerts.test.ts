@@ -12,6 +12,7 @@ import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
 import { collect, connectDevice } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
+import { until } from "../support/until.js";
 
 interface Received {
   key: string;
@@ -223,7 +224,7 @@ describe("alerts end to end", () => {
     expect(detail.audit.map((a) => [a.action, a.actor, a.comment])).toEqual([
       ["raised", "system", undefined],
       ["acknowledged", "token:environment-desk", "Trạm đang được kiểm tra"],
-      ["cleared", "system", undefined],
+      ["cleared", "system", "pm25 back to 110 (below 120)"],
       ["closed", "token:environment-desk", "xe tải đỗ cạnh trạm"],
     ]);
 
@@ -312,6 +313,38 @@ describe("alerts end to end", () => {
       alerts: { rule: string; detail?: string; message: string }[];
     };
     expect(open.alerts.find((a) => a.rule === "index-category" && a.detail === "vn_aqi")?.message).toMatch(/^VN_AQI 164: Xấu \/ Bad$/);
+    await station.endAsync();
+  }, 60_000);
+
+  it("clears an open alert whose rule is taken out of the rules config, saying why", async () => {
+    const original = (await (await api("/api/v1/rules", "admin")).json()) as { sensor: unknown[] };
+    const withSpike = {
+      ...original,
+      sensor: [...original.sensor, { id: "pm10-spike", rule: "threshold", quantity: "pm10", params: { above: 400 } }],
+    };
+    expect((await api("/api/v1/rules", "admin", { method: "PUT", body: JSON.stringify(withSpike) })).status).toBe(200);
+    const station = await connectDevice(hub.mqttUrl, creds.get("aq-chan-may"));
+    await publishReading(station, "aq-chan-may", Date.now(), { pm10: 450 });
+    const spike = async () =>
+      (
+        (await (await api("/api/v1/alerts?subject=aq-chan-may&limit=50", "admin")).json()) as {
+          alerts: { id: number; rule: string; state: string; message: string }[];
+        }
+      ).alerts.find((a) => a.rule === "pm10-spike");
+    expect((await until(spike, (a) => a?.state === "raised"))?.state).toBe("raised");
+    // The entry goes: nothing would ever clear its alert, so the change of the rules does.
+    expect((await api("/api/v1/rules", "admin", { method: "PUT", body: JSON.stringify(original) })).status).toBe(200);
+    const cleared = await until(spike, (a) => a?.state === "cleared");
+    expect(cleared?.state).toBe("cleared");
+    // Why, in its audit trail.
+    const { audit } = (await (await api(`/api/v1/alerts/${cleared?.id}`, "admin")).json()) as {
+      audit: { action: string; actor: string; comment?: string }[];
+    };
+    expect(audit.at(-1)).toMatchObject({
+      action: "cleared",
+      comment: "no longer judged: rule pm10-spike was removed from the rules config",
+    });
+    await publishReading(station, "aq-chan-may", Date.now() + 1000, { pm10: 40 }); // pm10-high clears too
     await station.endAsync();
   }, 60_000);
 

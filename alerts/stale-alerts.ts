@@ -1,0 +1,58 @@
+// Open environment alerts that the rules config no longer judges: their entry was removed, became
+// another kind of rule, stopped watching the quantity, or was disabled for the station. Nothing
+// would ever clear them (the rule that raised them is gone, or starts afresh without knowing them),
+// so they are cleared, saying why, when the rules change (PUT /api/v1/rules) and at start (the
+// rules file may have changed while the hub was down).
+import type { AlertRow } from "./alert-store.js";
+import type { AlertTransition } from "./alert-transition.js";
+import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
+
+/** Whether an entry watches a quantity (`detail` of its alerts; "station" for station-scope rules, whose entries watch "*"). */
+function watches(entry: SensorRuleEntry, quantity: string): boolean {
+  const q = entry.quantity;
+  return q === "*" || q === quantity || (Array.isArray(q) && q.includes(quantity));
+}
+
+/** Why `next` no longer judges the condition of `alert`, if it does not. */
+function whyNotJudged(
+  alert: AlertRow,
+  next: ReadonlyMap<string, SensorRuleEntry>,
+  previous?: ReadonlyMap<string, SensorRuleEntry>,
+): string | undefined {
+  const entry = next.get(alert.rule);
+  if (!entry) return `rule ${alert.rule} was removed from the rules config`;
+  const was = previous?.get(alert.rule);
+  if (was && was.rule !== entry.rule) return `rule ${alert.rule} is now a ${entry.rule} rule (was ${was.rule})`;
+  if (alert.detail && !watches(entry, alert.detail)) return `rule ${alert.rule} no longer watches ${alert.detail}`;
+  if (entry.stations?.[alert.subject]?.enabled === false) return `rule ${alert.rule} is disabled for ${alert.subject}`;
+  return undefined;
+}
+
+/** Clearing transitions for the open environment alerts `next` no longer judges (`previous`: the config it replaces, if known). */
+export function alertsNoLongerJudged(
+  open: readonly AlertRow[],
+  next: RulesConfig,
+  nowMs: number,
+  previous?: RulesConfig,
+): AlertTransition[] {
+  const entries = new Map(next.sensor.map((e) => [e.id, e]));
+  const before = previous ? new Map(previous.sensor.map((e) => [e.id, e])) : undefined;
+  const cleared: AlertTransition[] = [];
+  for (const alert of open) {
+    if (alert.domain !== "environment") continue;
+    const why = whyNotJudged(alert, entries, before);
+    if (why === undefined) continue;
+    cleared.push({
+      rule: alert.rule,
+      domain: "environment",
+      severity: alert.severity,
+      subject: alert.subject,
+      ...(alert.detail && { detail: alert.detail }),
+      ...(alert.kind && { kind: alert.kind as AlertTransition["kind"] }),
+      state: "cleared",
+      timeMs: nowMs,
+      message: `no longer judged: ${why}`,
+    });
+  }
+  return cleared;
+}
