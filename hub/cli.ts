@@ -70,7 +70,16 @@ function fail(message: string, code = 2): never {
 async function runStart(config: HubConfig): Promise<void> {
   const log = createLogger(config.logLevel);
   const { startHub } = await import("./main.js");
-  const hub = await startHub(config, log);
+  const { StationsFileError } = await import("./stations-file.js");
+  const { RulesConfigError } = await import("../alerts/rules-config.js");
+  let hub: Awaited<ReturnType<typeof startHub>>;
+  try {
+    hub = await startHub(config, log);
+  } catch (error) {
+    // A bad stations or rules file: said as a configuration error, not as a crash.
+    if (error instanceof StationsFileError || error instanceof RulesConfigError) fail(error.message);
+    throw error;
+  }
   process.stdout.write(`ioc-hub ports: ${JSON.stringify(hub.ports)}\n`);
   let signals = 0;
   const shutdown = (signal: string) => {

@@ -250,6 +250,18 @@ export const configSchema = {
         },
       },
     },
+    stations: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        file: {
+          type: "string",
+          description:
+            "the province's air and water stations, GeoJSON points with id, name and kind, for the console's map; unset = dashboards/maps/ioc-stations.geojson",
+        },
+      },
+    },
     rules: {
       type: "object",
       additionalProperties: false,
@@ -478,6 +490,7 @@ export interface HubConfig {
   ingest: { maxBatchReadings: number; maxFutureMs: number; maxPastMs: number; maxJsonDepth: number };
   vessels: { registrationPattern: string };
   zones: { dir?: string; landFile?: string };
+  stations: { file?: string };
   rules: {
     file?: string;
     tickIntervalMs: number;

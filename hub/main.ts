@@ -38,6 +38,7 @@ import { Land } from "../geofence/land.js";
 import { VesselRuleEngine } from "../geofence/rule-engine.js";
 import { AlertLifecycle } from "../alerts/alert-lifecycle.js";
 import { alertsNoLongerJudged } from "../alerts/stale-alerts.js";
+import { loadStations } from "./stations-file.js";
 import { AlertMetrics } from "../alerts/alert-metrics.js";
 import { pruneAlerts } from "../alerts/alert-retention.js";
 import { AlertInfluxRecorder } from "../alerts/alert-influx-recorder.js";
@@ -103,6 +104,10 @@ function listenTcp(server: Server, port: number, host: string): Promise<number> 
 }
 
 export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
+  // Checked before anything starts: a bad stations file is a configuration error.
+  const stations = loadStations(
+    config.stations.file ? resolve(config.stations.file) : join(packageRoot, "dashboards", "maps", "ioc-stations.geojson"),
+  );
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const metrics = new HubMetrics();
@@ -525,7 +530,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     console: {
       auth: { devices: registry, tokens },
       landFile,
-      stationsFile: join(packageRoot, "dashboards", "maps", "ioc-stations.geojson"),
+      stations,
       influx: () => influxClient,
       positions: livePositions,
     },

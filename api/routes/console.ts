@@ -10,6 +10,7 @@ import type { WebSocket } from "ws";
 import { type IndexCategory, aqiCategories } from "../../alerts/indices/air-quality-index.js";
 import { wqiCategories } from "../../alerts/indices/water-quality-index.js";
 import { packageRoot } from "../../hub/package-root.js";
+import type { StationFeature } from "../../hub/stations-file.js";
 import type { InfluxClient } from "../../ingest/sink/influx-client.js";
 import { apiError } from "../api-error.js";
 import type { LivePositions } from "../live-positions.js";
@@ -18,7 +19,8 @@ import { type ApiAuth, closeWhenRevoked, requireRole } from "../request-auth.js"
 export interface ConsoleDeps {
   auth: ApiAuth;
   landFile: string;
-  stationsFile: string;
+  /** The province's stations (hub/stations-file.ts). */
+  stations: readonly StationFeature[];
   influx: () => InfluxClient | undefined;
   positions: LivePositions;
   /** The built console; absent until `npm run build`. */
@@ -53,9 +55,6 @@ export const consoleRoutes =
       us_aqi: names(aqiCategories.us),
       vn_wqi: names(wqiCategories),
     };
-    const stations = JSON.parse(readFileSync(deps.stationsFile, "utf8")) as {
-      features: { id: string; properties: Record<string, unknown>; geometry: unknown }[];
-    };
     app.get(
       "/api/v1/stations",
       { preHandler: read, schema: { summary: "Air and water stations with their latest hourly index (VN_AQI, VN_WQI)" } },
@@ -78,7 +77,7 @@ export const consoleRoutes =
         }
         return {
           type: "FeatureCollection",
-          features: stations.features.map((f) => ({ ...f, properties: { ...f.properties, indices: latest.get(f.id) ?? {} } })),
+          features: deps.stations.map((f) => ({ ...f, properties: { ...f.properties, indices: latest.get(f.id) ?? {} } })),
         };
       },
     );

@@ -76,6 +76,26 @@ describe("ioc-hub CLI", () => {
     const badFile = runCli(["start", "--config", file], env);
     expect(badFile.status).toBe(2);
     expect(badFile.stderr).toContain("spool.onFull must be equal to one of the allowed values");
+    // The stations file: checked before the hub starts anything, the bad feature named.
+    const stations = join(dir.path, "stations.geojson");
+    writeFileSync(
+      stations,
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          { type: "Feature", properties: { id: "aq-a", name: "A" }, geometry: { type: "Point", coordinates: [107.6, 16.4] } },
+          { type: "Feature", properties: { id: "aq-b", name: "B" }, geometry: { type: "Point", coordinates: [16.4, 107.6] } },
+        ],
+      }),
+    );
+    const badStations = runCli(["start"], { ...env, IOC_STATIONS_FILE: stations });
+    expect(badStations.status).toBe(2);
+    expect(badStations.stderr).toContain(`stations file ${stations}: /features/1/geometry/coordinates/1: must be <= 90`);
+    const rules = join(dir.path, "rules.json");
+    writeFileSync(rules, JSON.stringify({ sensor: [{ id: "x", rule: "threshold", quantity: "pm25", params: { abov: 5 } }] }));
+    const badRules = runCli(["start"], { ...env, IOC_RULES_FILE: rules, IOC_INFLUX_INFLUXD_PATH: "/nonexistent/influxd" });
+    expect(badRules.status).toBe(2);
+    expect(badRules.stderr).toContain('/sensor/0/params: unknown key "abov"');
   });
 
   it("decodes AIS NMEA from a file or stdin to JSON lines, with an error line per bad input line", () => {
