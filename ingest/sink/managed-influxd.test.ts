@@ -2,18 +2,9 @@ import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/temp-dir.js";
+import { processAlive } from "../../test/support/process-alive.js";
 import { InfluxClient } from "./influx-client.js";
 import { InfluxdNotInstalledError, ManagedInfluxd, freePort } from "./managed-influxd.js";
-
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("ManagedInfluxd", () => {
   it("starts influxd on free loopback ports with its data under one directory, and stops it", async () => {
@@ -27,7 +18,7 @@ describe("ManagedInfluxd", () => {
     } finally {
       const pid = influxd.pid;
       await influxd.stop();
-      expect(alive(pid)).toBe(false);
+      expect(processAlive(pid)).toBe(false);
       dir.remove();
     }
   });
@@ -109,7 +100,7 @@ describe("ManagedInfluxd", () => {
     const next = new ManagedInfluxd({ dataDir: dir.path });
     try {
       await next.start();
-      expect(alive(orphanPid)).toBe(false);
+      expect(processAlive(orphanPid)).toBe(false);
       expect(next.pid).not.toBe(orphanPid);
       expect((await new InfluxClient({ url: next.url, db: "ioc" }).ping()).major).toBe(1);
     } finally {

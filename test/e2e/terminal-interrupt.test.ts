@@ -5,19 +5,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startHub } from "../support/hub-process.js";
+import { processAlive } from "../support/process-alive.js";
 import { tempDir } from "../support/temp-dir.js";
 
 /** The process group of a process (Linux /proc). */
 const processGroup = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[2]);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("Ctrl-C", () => {
   it("stops the hub and its managed influxd cleanly, without an error", async () => {
@@ -26,7 +18,7 @@ describe("Ctrl-C", () => {
       const hub = await startHub(dir.path, {}, { processGroup: true });
       expect(hub.ports.influx).not.toBeNull();
       const influxdPid = Number(readFileSync(join(dir.path, "influxdb", "influxd.pid"), "utf8"));
-      expect(alive(influxdPid)).toBe(true);
+      expect(processAlive(influxdPid)).toBe(true);
       // Out of the terminal's reach: a group of its own.
       expect(processGroup(influxdPid)).not.toBe(processGroup(hub.child.pid as number));
       const exited = new Promise<number | null>((resolve) => hub.child.once("exit", (code) => resolve(code)));
@@ -37,7 +29,7 @@ describe("Ctrl-C", () => {
         .split("\n")
         .filter((line) => /"level":(50|60)/.test(line));
       expect(errors).toEqual([]);
-      expect(alive(influxdPid)).toBe(false);
+      expect(processAlive(influxdPid)).toBe(false);
     } finally {
       dir.remove();
     }
