@@ -11,6 +11,7 @@ import { type IndexCategory, aqiCategories } from "../../alerts/indices/air-qual
 import { wqiCategories } from "../../alerts/indices/water-quality-index.js";
 import { packageRoot } from "../../hub/package-root.js";
 import type { StationFeature } from "../../hub/stations-file.js";
+import { quantities } from "../../ingest/quantities.js";
 import type { InfluxClient } from "../../ingest/sink/influx-client.js";
 import { apiError } from "../api-error.js";
 import type { LivePositions } from "../live-positions.js";
@@ -57,9 +58,13 @@ export const consoleRoutes =
     };
     app.get(
       "/api/v1/stations",
-      { preHandler: read, schema: { summary: "Air and water stations with their latest hourly index (VN_AQI, VN_WQI)" } },
+      {
+        preHandler: read,
+        schema: { summary: "Air and water stations with their latest hourly index (VN_AQI, VN_WQI) and latest reading" },
+      },
       async () => {
         const latest = new Map<string, Record<string, unknown>>();
+        const readingsOf = new Map<string, { time: string; values: Record<string, { value: number; unit: string }> }>();
         const client = deps.influx();
         if (client) {
           const [series = []] = await client.query(
@@ -74,10 +79,26 @@ export const consoleRoutes =
             entry[index] = { value: row[1], category: row[2], ...(name && { name }), time: new Date(row[0] as number).toISOString() };
             latest.set(station, entry);
           }
+          // Each station's latest reading: its values in their stored (canonical) units, for the console's station card.
+          const [readings = []] = await client.query(
+            `SELECT * FROM "env_reading" WHERE time > now() - 6h GROUP BY "station" ORDER BY time DESC LIMIT 1`,
+          );
+          for (const s of readings) {
+            const row = s.values[0] ?? [];
+            const values: Record<string, { value: number; unit: string }> = {};
+            s.columns.forEach((column, i) => {
+              const quantity = quantities[column];
+              if (quantity && typeof row[i] === "number") values[column] = { value: row[i] as number, unit: quantity.unit };
+            });
+            readingsOf.set(s.tags?.station as string, { time: new Date(row[0] as number).toISOString(), values });
+          }
         }
         return {
           type: "FeatureCollection",
-          features: deps.stations.map((f) => ({ ...f, properties: { ...f.properties, indices: latest.get(f.id) ?? {} } })),
+          features: deps.stations.map((f) => {
+            const reading = readingsOf.get(f.id);
+            return { ...f, properties: { ...f.properties, indices: latest.get(f.id) ?? {}, ...(reading && { latest: reading }) } };
+          }),
         };
       },
     );

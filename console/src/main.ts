@@ -119,7 +119,7 @@ async function startConsole(token: string): Promise<void> {
   (window as unknown as { iocConsole: unknown }).iocConsole = {
     store,
     dropStream: () => stream.drop(),
-    vesselPoint: (vessel: string) => map.vesselPoint(vessel),
+    markerPoint: (kind: "vessel" | "station", id: string) => map.markerPoint(kind, id),
   };
   $("language").addEventListener("change", () => {
     renderFilters();

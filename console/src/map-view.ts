@@ -7,6 +7,7 @@ import "leaflet/dist/leaflet.css";
 import type { ApiClient } from "./api-client.js";
 import { currentLanguage, t } from "./i18n.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
+import { type StationProperties, stationCard } from "./station-card.js";
 import { type LastFix, type RegisteredVessel, vesselCard } from "./vessel-card.js";
 import { learnZoneNames, zoneName } from "./zone-names.js";
 
@@ -44,6 +45,7 @@ export class MapView {
   readonly map: L.Map;
   private readonly vessels = new Map<string, L.CircleMarker>();
   private readonly lastFixes = new Map<string, LastFix>();
+  private readonly stations = new Map<string, L.CircleMarker>();
   private readonly vesselLayer = L.layerGroup();
   private readonly stationLayer = L.layerGroup();
   private track: L.Polyline | undefined;
@@ -154,9 +156,9 @@ export class MapView {
     await this.showTrack(vessel);
   }
 
-  /** Where a vessel's marker is on the map's container, in pixels (for end-to-end tests that click it). */
-  vesselPoint(vessel: string): { x: number; y: number } | undefined {
-    const marker = this.vessels.get(vessel);
+  /** Where a vessel's or a station's marker is on the map's container, in pixels (for end-to-end tests that click it). */
+  markerPoint(kind: "vessel" | "station", id: string): { x: number; y: number } | undefined {
+    const marker = (kind === "vessel" ? this.vessels : this.stations).get(id);
     return marker ? this.map.latLngToContainerPoint(marker.getLatLng()) : undefined;
   }
 
@@ -167,9 +169,14 @@ export class MapView {
     const colour = index ? (CATEGORY_COLOURS[index.category] ?? "#999999") : "#bbbbbb";
     const category = index ? (index.name?.[currentLanguage()] ?? index.category) : "";
     const label = `${String(f.properties.name ?? f.id)} — ${index ? `${indices.vn_aqi ? "VN_AQI" : "VN_WQI"} ${index.value} (${category})` : t("noIndex")}`;
-    L.circleMarker([lat, lon], { radius: 7, color: "#333", weight: 1, fillColor: colour, fillOpacity: 1 })
+    const marker = L.circleMarker([lat, lon], { radius: 7, color: "#333", weight: 1, fillColor: colour, fillOpacity: 1 })
       .bindTooltip(label)
+      // Built when opened: the language may have changed since the map was drawn.
+      .bindPopup(() => stationCard({ ...(f.properties as unknown as StationProperties), id: String(f.properties.id ?? f.id) }), {
+        maxWidth: 320,
+      })
       .addTo(this.stationLayer);
+    this.stations.set(String(f.properties.id ?? f.id), marker);
   }
 
   private async showTrack(vessel: string): Promise<void> {

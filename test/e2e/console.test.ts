@@ -3,7 +3,7 @@
 // with the keyboard and the change shows in a second browser context; a dropped stream resumes
 // without gaps or duplicates; Vietnamese by default, English on request, Huế time; and a screenshot
 // of the map with the hue-coast fleet, saved to test-artifacts/ and checked not to be blank.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -61,7 +61,24 @@ describe("operator console in Chromium", () => {
     ]);
     const created = runCli(["tokens", "add", "console-ops", "--role", "operator", "--json"], { IOC_DATA_DIR: dir.path });
     token = (JSON.parse(created.stdout) as { token: string }).token;
-    hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url, IOC_INFLUX_FLUSH_INTERVAL_MS: "20" });
+    // The province's own station list (stations.file): the shipped one and the test's two stations, on the lagoon.
+    const shipped = JSON.parse(readFileSync(join(packageRoot, "dashboards", "maps", "ioc-stations.geojson"), "utf8")) as {
+      features: unknown[];
+    };
+    const testStation = (id: string, lon: number, lat: number) => ({
+      type: "Feature",
+      properties: { id, name: `Trạm thử ${id}`, kind: "water_auto" },
+      geometry: { type: "Point", coordinates: [lon, lat] },
+    });
+    const stationsFile = join(dir.path, "stations.geojson");
+    writeFileSync(
+      stationsFile,
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [...shipped.features, testStation("wq-console-1", 107.62, 16.62), testStation("wq-console-2", 107.8, 16.45)],
+      }),
+    );
+    hub = await startHub(dir.path, { IOC_INFLUX_URL: influx.url, IOC_INFLUX_FLUSH_INTERVAL_MS: "20", IOC_STATIONS_FILE: stationsFile });
     browser = await launchChromium();
   }, 60_000);
 
@@ -241,7 +258,11 @@ describe("operator console in Chromium", () => {
       homePort: string;
     };
     const point = (await page.evaluate(
-      (vessel) => (globalThis as unknown as { iocConsole: { vesselPoint(v: string): unknown } }).iocConsole.vesselPoint(vessel),
+      (vessel) =>
+        (globalThis as unknown as { iocConsole: { markerPoint(kind: string, id: string): unknown } }).iocConsole.markerPoint(
+          "vessel",
+          vessel,
+        ),
       loneVessel,
     )) as { x: number; y: number };
     const box = (await page.locator("#map").boundingBox()) as { x: number; y: number };
@@ -256,6 +277,24 @@ describe("operator console in Chromium", () => {
     await new Promise((r) => setTimeout(r, 400)); // the popup fades in
     await page.screenshot({ path: join(artifacts, "console-vessel-card.png") });
     expect(text).toMatch(/Vị trí cuối \d\d:\d\d:\d\d \d\d\/\d\d\/\d{4} \((AIS|VMS|NAF)\)/);
+
+    // A click on a station of the province's own list opens its card: its latest reading, each value
+    // with its quantity's name and unit, the Vietnamese way.
+    await page.keyboard.press("Escape");
+    const stationPoint = (await page.evaluate(() =>
+      (globalThis as unknown as { iocConsole: { markerPoint(kind: string, id: string): unknown } }).iocConsole.markerPoint(
+        "station",
+        "wq-console-1",
+      ),
+    )) as { x: number; y: number };
+    await page.mouse.click(box.x + stationPoint.x, box.y + stationPoint.y);
+    await new Promise((r) => setTimeout(r, 400)); // the popup fades in
+    await page.screenshot({ path: join(artifacts, "console-station-card.png") });
+    const stationText = (await page.locator('.station-card[data-station="wq-console-1"]').textContent()) ?? "";
+    expect(stationText).toContain("Trạm thử wq-console-1");
+    expect(stationText).toContain("Oxy hòa tan (DO): 2,1 mg/L");
+    expect(stationText).toContain("Nhiệt độ: 27 °C");
+    expect(stationText).toMatch(/Số liệu mới nhất \d\d:\d\d:\d\d \d\d\/\d\d\/\d{4}/);
 
     // Live: a vessel never seen before, heard now by a receiver, appears without a reload.
     const [receiver, credentials] = [...creds].find(([id]) => id.startsWith("rx-")) as [string, Credentials];
