@@ -62,35 +62,40 @@ export const consoleRoutes =
         preHandler: read,
         schema: { summary: "Air and water stations with their latest hourly index (VN_AQI, VN_WQI) and latest reading" },
       },
-      async () => {
+      async (request) => {
         const latest = new Map<string, Record<string, unknown>>();
         const readingsOf = new Map<string, { time: string; values: Record<string, { value: number; unit: string }> }>();
         const client = deps.influx();
+        // Without InfluxDB (down, or not configured yet) the stations are still listed, without their live data.
         if (client) {
-          const [series = []] = await client.query(
-            `SELECT last("value") AS "value", last("category") AS "category" FROM "env_index" WHERE "period" = '1h' AND time > now() - 6h GROUP BY "station", "index"`,
-          );
-          for (const s of series) {
-            const station = s.tags?.station as string;
-            const row = s.values[0] ?? [];
-            const entry = latest.get(station) ?? {};
-            const index = s.tags?.index as string;
-            const name = categoryNames[index]?.get(row[2] as string);
-            entry[index] = { value: row[1], category: row[2], ...(name && { name }), time: new Date(row[0] as number).toISOString() };
-            latest.set(station, entry);
-          }
-          // Each station's latest reading: its values in their stored (canonical) units, for the console's station card.
-          const [readings = []] = await client.query(
-            `SELECT * FROM "env_reading" WHERE time > now() - 6h GROUP BY "station" ORDER BY time DESC LIMIT 1`,
-          );
-          for (const s of readings) {
-            const row = s.values[0] ?? [];
-            const values: Record<string, { value: number; unit: string }> = {};
-            s.columns.forEach((column, i) => {
-              const quantity = quantities[column];
-              if (quantity && typeof row[i] === "number") values[column] = { value: row[i] as number, unit: quantity.unit };
-            });
-            readingsOf.set(s.tags?.station as string, { time: new Date(row[0] as number).toISOString(), values });
+          try {
+            const [series = []] = await client.query(
+              `SELECT last("value") AS "value", last("category") AS "category" FROM "env_index" WHERE "period" = '1h' AND time > now() - 6h GROUP BY "station", "index"`,
+            );
+            for (const s of series) {
+              const station = s.tags?.station as string;
+              const row = s.values[0] ?? [];
+              const entry = latest.get(station) ?? {};
+              const index = s.tags?.index as string;
+              const name = categoryNames[index]?.get(row[2] as string);
+              entry[index] = { value: row[1], category: row[2], ...(name && { name }), time: new Date(row[0] as number).toISOString() };
+              latest.set(station, entry);
+            }
+            // Each station's latest reading: its values in their stored (canonical) units, for the console's station card.
+            const [readings = []] = await client.query(
+              `SELECT * FROM "env_reading" WHERE time > now() - 6h GROUP BY "station" ORDER BY time DESC LIMIT 1`,
+            );
+            for (const s of readings) {
+              const row = s.values[0] ?? [];
+              const values: Record<string, { value: number; unit: string }> = {};
+              s.columns.forEach((column, i) => {
+                const quantity = quantities[column];
+                if (quantity && typeof row[i] === "number") values[column] = { value: row[i] as number, unit: quantity.unit };
+              });
+              readingsOf.set(s.tags?.station as string, { time: new Date(row[0] as number).toISOString(), values });
+            }
+          } catch (error) {
+            request.log.warn({ err: error }, "stations listed without their indices and readings: InfluxDB did not answer");
           }
         }
         return {
