@@ -90,6 +90,22 @@ describe("AlertStore", () => {
     expect(store.apply({ seq: 5, type: "live" }).applied).toBe(false);
   });
 
+  it("gives a subject's open alerts for its map card, most severe first", () => {
+    const store = new AlertStore();
+    store.load(
+      [
+        alert(1, { subject: "wq-a", severity: "warning" }),
+        alert(2, { subject: "wq-a", severity: "critical", state: "acknowledged" }),
+        alert(3, { subject: "wq-a", state: "cleared" }),
+        alert(4, { subject: "wq-a", state: "closed" }),
+        alert(5, { subject: "wq-b" }),
+      ],
+      0,
+    );
+    expect(store.openOf("wq-a").map((a) => a.id)).toEqual([2, 1]);
+    expect(store.openOf("wq-z")).toEqual([]);
+  });
+
   it("filters by domain, severity, zone and closed, and sorts open critical first", () => {
     const store = new AlertStore();
     store.load(

@@ -101,6 +101,11 @@ export class AlertStore {
   }
 
   /** Alerts matching the filter: open before closed, then by severity, then newest first. */
+  /** A subject's open alerts (raised or acknowledged), most severe first. */
+  openOf(subject: string): AlertDoc[] {
+    return this.list().filter((a) => a.subject === subject && (a.state === "raised" || a.state === "acknowledged"));
+  }
+
   list(filter: AlertFilter = {}): AlertDoc[] {
     return [...this.alerts.values()]
       .filter(

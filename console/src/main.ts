@@ -45,7 +45,7 @@ async function startConsole(token: string): Promise<void> {
   $("sign-out").hidden = false;
 
   const store = new AlertStore();
-  const map = new MapView($("map"), api, $("map-status"));
+  const map = new MapView($("map"), api, $("map-status"), (subject) => store.openOf(subject));
   const detail = new AlertDetailView($("detail"), api, (a) => a.position && map.focus(a.position.lat, a.position.lon));
   const list = new AlertListView($("alert-list"), $("alert-empty"), store, (alert) => {
     void detail.show(alert.id);

@@ -4,8 +4,10 @@
 // vessel's 24-hour track. Leaflet draws on a canvas renderer: hundreds of vessels stay cheap.
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
+import type { AlertDoc } from "./alert-store.js";
 import type { ApiClient } from "./api-client.js";
 import { currentLanguage, t } from "./i18n.js";
+import { openAlertsList } from "./open-alerts-list.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
 import { type StationProperties, stationCard } from "./station-card.js";
 import { type LastFix, type RegisteredVessel, vesselCard } from "./vessel-card.js";
@@ -56,6 +58,8 @@ export class MapView {
     element: HTMLElement,
     private readonly api: ApiClient,
     private readonly status: HTMLElement,
+    /** A subject's open alerts, shown in its card. */
+    private readonly openAlertsOf: (subject: string) => AlertDoc[] = () => [],
   ) {
     this.map = L.map(element, { preferCanvas: true, attributionControl: false, zoomSnap: 0.25 }).setView([16.5, 107.7], 9);
     element.style.background = "#cfe3f3";
@@ -151,7 +155,9 @@ export class MapView {
       : await this.api.get<RegisteredVessel>(`/api/v1/vessels/${encodeURIComponent(vessel)}`).catch(() => undefined);
     if (marker) {
       marker.unbindPopup();
-      marker.bindPopup(vesselCard(vessel, registered, this.lastFixes.get(vessel)), { maxWidth: 320 }).openPopup();
+      const card = vesselCard(vessel, registered, this.lastFixes.get(vessel));
+      card.append(openAlertsList(this.openAlertsOf(vessel)));
+      marker.bindPopup(card, { maxWidth: 320 }).openPopup();
     }
     await this.showTrack(vessel);
   }
@@ -172,9 +178,15 @@ export class MapView {
     const marker = L.circleMarker([lat, lon], { radius: 7, color: "#333", weight: 1, fillColor: colour, fillOpacity: 1 })
       .bindTooltip(label)
       // Built when opened: the language may have changed since the map was drawn.
-      .bindPopup(() => stationCard({ ...(f.properties as unknown as StationProperties), id: String(f.properties.id ?? f.id) }), {
-        maxWidth: 320,
-      })
+      .bindPopup(
+        () => {
+          const id = String(f.properties.id ?? f.id);
+          const card = stationCard({ ...(f.properties as unknown as StationProperties), id });
+          card.append(openAlertsList(this.openAlertsOf(id)));
+          return card;
+        },
+        { maxWidth: 320 },
+      )
       .addTo(this.stationLayer);
     this.stations.set(String(f.properties.id ?? f.id), marker);
   }

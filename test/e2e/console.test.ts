@@ -294,6 +294,9 @@ describe("operator console in Chromium", () => {
     expect(stationText).toContain("Trạm thử wq-console-1");
     expect(stationText).toContain("Oxy hòa tan (DO): 2,1 mg/L");
     expect(stationText).toContain("Nhiệt độ: 27 °C");
+    // And what the alert list says about it: its open DO alert (acknowledged in the first test).
+    expect(stationText).toContain("1 cảnh báo đang mở");
+    expect(stationText).toContain("Nghiêm trọng: Oxy hòa tan (DO) thấp");
     expect(stationText).toMatch(/Số liệu mới nhất \d\d:\d\d:\d\d \d\d\/\d\d\/\d{4}/);
 
     // Live: a vessel never seen before, heard now by a receiver, appears without a reload.
