@@ -55,9 +55,20 @@ const rows: { name: string; next: RulesConfig; alert: AlertRow; why?: string }[]
     alert: open("station-offline", "aq-a", "station"),
   },
   {
-    name: "fisheries and system alerts are the vessel rules' and the outages' business",
+    name: "fisheries alerts and vessel providers' outages are the vessel rules' business",
     next: { ...before, sensor: [] },
+    alert: open("provider-outage", "rx-thuan-an", "", "system"),
+  },
+  {
+    name: "a feed outage stands while an offline entry judges stations",
+    next: before,
     alert: open("feed-outage", "gw-lagoon", "", "system"),
+  },
+  {
+    name: "a feed outage once no offline entry is left (nothing would end it)",
+    next: { ...before, sensor: before.sensor.filter((e) => e.rule !== "offline") },
+    alert: open("feed-outage", "gw-lagoon", "", "system"),
+    why: "no offline entry left in the rules config",
   },
 ];
 
@@ -71,10 +82,10 @@ describe("alerts no longer judged", () => {
     expect(cleared).toEqual([
       {
         rule: row.alert.rule,
-        domain: "environment",
+        domain: row.alert.domain,
         severity: "warning",
         subject: row.alert.subject,
-        detail: row.alert.detail,
+        ...(row.alert.detail && { detail: row.alert.detail }),
         kind: "quality",
         state: "cleared",
         timeMs: 1000,

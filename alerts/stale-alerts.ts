@@ -1,10 +1,12 @@
 // Open environment alerts that the rules config no longer judges: their entry was removed, became
-// another kind of rule, stopped watching the quantity, or was disabled for the station. Nothing
+// another kind of rule, stopped watching the quantity, or was disabled for the station (and feed
+// outages, once no offline entry is left). Nothing
 // would ever clear them (the rule that raised them is gone, or starts afresh without knowing them),
 // so they are cleared, saying why, when the rules change (PUT /api/v1/rules) and at start (the
 // rules file may have changed while the hub was down).
 import type { AlertRow } from "./alert-store.js";
 import type { AlertTransition } from "./alert-transition.js";
+import { FEED_OUTAGE_RULE } from "./feed-outage.js";
 import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
 
 /** Whether an entry watches a quantity (`detail` of its alerts; "station" for station-scope rules, whose entries watch "*"). */
@@ -38,13 +40,21 @@ export function alertsNoLongerJudged(
   const entries = new Map(next.sensor.map((e) => [e.id, e]));
   const before = previous ? new Map(previous.sensor.map((e) => [e.id, e])) : undefined;
   const cleared: AlertTransition[] = [];
+  const offlineJudged = next.sensor.some((e) => e.rule === "offline");
   for (const alert of open) {
-    if (alert.domain !== "environment") continue;
-    const why = whyNotJudged(alert, entries, before);
+    // A feed outage stands for the offline alerts of its stations: without an offline entry nothing would end it.
+    const why =
+      alert.rule === FEED_OUTAGE_RULE
+        ? offlineJudged
+          ? undefined
+          : "no offline entry left in the rules config"
+        : alert.domain === "environment"
+          ? whyNotJudged(alert, entries, before)
+          : undefined;
     if (why === undefined) continue;
     cleared.push({
       rule: alert.rule,
-      domain: "environment",
+      domain: alert.domain,
       severity: alert.severity,
       subject: alert.subject,
       ...(alert.detail && { detail: alert.detail }),
