@@ -320,6 +320,24 @@ describe("sensor rule engine", () => {
       }
     });
 
+    it("keeps a feed's outage across a change of the rules, and forgets it with the offline entry", () => {
+      const seen: AlertTransition[] = [];
+      const engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
+      run(engine, Object.fromEntries(lagoon.map((s) => [s, "gw-lagoon"])), Object.fromEntries(lagoon.map((s) => [s, 60])), 0, 100);
+      // Another entry added: the outage stands, no station is blamed.
+      engine.configure(config([...offlineRules.sensor, { id: "ph-low", rule: "threshold", quantity: "ph", params: { below: 5.5 } }]));
+      for (let minute = 101; minute <= 120; minute++) engine.tick(T0 + minute * MIN);
+      engine.observe(...reading("wq-lagoon-1", 121, { ph: 7.4 }, "water", "gw-lagoon"));
+      expect(seen.map(at)).toEqual(["86:feed-outage:gw-lagoon:raised", "121:feed-outage:gw-lagoon:cleared"]);
+      // The offline entry taken out and put back: no outage is remembered without stations waiting for it,
+      // so the feed falling silent again raises anew.
+      engine.configure(config([]));
+      engine.configure(offlineRules);
+      seen.length = 0;
+      run(engine, Object.fromEntries(lagoon.map((s) => [s, "gw-lagoon"])), Object.fromEntries(lagoon.map((s) => [s, 130])), 122, 220);
+      expect(seen.map(at)).toEqual(["156:feed-outage:gw-lagoon:raised"]);
+    });
+
     it("hands over the states of the stations waiting for a feed with the feed's outage", () => {
       const engine = new SensorRuleEngine(offlineRules, () => undefined);
       run(engine, Object.fromEntries(lagoon.map((s) => [s, "gw-lagoon"])), Object.fromEntries(lagoon.map((s) => [s, 60])), 0, 85);

@@ -91,6 +91,8 @@ export class SensorRuleEngine {
     this.slots = new Map();
     this.timed = [];
     this.dirty = [];
+    // Feeds out are rebuilt from the states of the stations waiting for them, as the slots come back.
+    this.outages.clear();
     this.wakeTimed();
   }
 
