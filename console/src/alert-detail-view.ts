@@ -20,8 +20,11 @@ export class AlertDetailView {
   }
 
   async show(id: number): Promise<void> {
+    const opened = this.current?.id !== id;
     this.current = await this.api.alert(id);
     this.render();
+    // Where it is, when it is opened (not at every refresh, which would move the map under the operator).
+    if (opened) this.onLocate(this.current);
   }
 
   /** The stream changed this alert: fetch it again (state and audit trail). */
@@ -114,6 +117,5 @@ export class AlertDetailView {
     if (error) children.splice(1, 0, h("p", error, "error"));
     this.root.replaceChildren(...children);
     this.root.setAttribute("aria-labelledby", "detail-heading");
-    if (a.position) this.onLocate(a);
   }
 }

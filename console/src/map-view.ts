@@ -162,6 +162,15 @@ export class MapView {
     await this.showTrack(vessel);
   }
 
+  /** Pans to a station and opens its card; false when the map has no such station. */
+  showStation(station: string): boolean {
+    const marker = this.stations.get(station);
+    if (!marker) return false;
+    this.map.panTo(marker.getLatLng());
+    marker.openPopup();
+    return true;
+  }
+
   /** Where a vessel's or a station's marker is on the map's container, in pixels (for end-to-end tests that click it). */
   markerPoint(kind: "vessel" | "station", id: string): { x: number; y: number } | undefined {
     const marker = (kind === "vessel" ? this.vessels : this.stations).get(id);

@@ -297,6 +297,11 @@ describe("operator console in Chromium", () => {
     // And what the alert list says about it: its open DO alert (acknowledged in the first test).
     expect(stationText).toContain("1 cảnh báo đang mở");
     expect(stationText).toContain("Nghiêm trọng: Oxy hòa tan (DO) thấp");
+    // Opening a station's alert in the list shows the station on the map, with its card.
+    await page.click(".leaflet-popup-close-button");
+    await page.locator(".station-card").waitFor({ state: "detached" });
+    await page.click('#alert-list [role=option]:has-text("wq-console-1")');
+    await page.locator('.station-card[data-station="wq-console-1"]').waitFor();
     expect(stationText).toMatch(/Số liệu mới nhất \d\d:\d\d:\d\d \d\d\/\d\d\/\d{4}/);
 
     // Live: a vessel never seen before, heard now by a receiver, appears without a reload.
