@@ -13,11 +13,11 @@ import type { Observation } from "../ingest/observation.js";
 import type { AlertTransition } from "./alert-transition.js";
 import {
   DIRECT_FEED,
-  FEED_OUTAGE_RULE,
   FRESH_READING_MS,
   type FeedStatus,
   feedDescription,
   feedIsOut,
+  feedOutageTransition,
   feedStatus,
   stationList,
 } from "./feed-outage.js";
@@ -304,17 +304,8 @@ export class SensorRuleEngine {
       if (!feedIsOut(status, (slot.config as OfflineConfig).feedMinStations)) return false;
       const stations = status?.stations ?? 0;
       const names = stationList(status?.names ?? []);
-      this.emit({
-        rule: FEED_OUTAGE_RULE,
-        domain: "system",
-        severity: "critical",
-        subject: feed,
-        kind: "system",
-        state: "raised",
-        timeMs: clock.nowMs,
-        message: `all ${stations} stations ${feedDescription(feed)} went silent together (${names}): the feed is down (power, network or bus), not the stations`,
-        value: stations,
-      });
+      const message = `all ${stations} stations ${feedDescription(feed)} went silent together (${names}): the feed is down (power, network or bus), not the stations`;
+      this.emit(feedOutageTransition(feed, "raised", clock.nowMs, message, stations));
       this.outages.add(feed);
     }
     if (state.outage !== feed) {
@@ -326,16 +317,7 @@ export class SensorRuleEngine {
   /** A fresh reading through a feed that was out: the outage is over, and its stations are judged on their own again. */
   private feedHeard(feed: string, nowMs: number): void {
     this.outages.delete(feed);
-    this.emit({
-      rule: FEED_OUTAGE_RULE,
-      domain: "system",
-      severity: "info",
-      subject: feed,
-      kind: "system",
-      state: "cleared",
-      timeMs: nowMs,
-      message: `stations ${feedDescription(feed)} are heard again`,
-    });
+    this.emit(feedOutageTransition(feed, "cleared", nowMs, `stations ${feedDescription(feed)} are heard again`));
     for (const slot of this.timed) {
       const state = slot.state as OfflineState;
       if (!isOffline(slot) || state.outage !== feed) continue;
