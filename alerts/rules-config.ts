@@ -22,6 +22,12 @@ export interface SensorRuleEntry {
   stations?: Record<string, Record<string, unknown>>;
 }
 
+/** Whether an entry watches a quantity: named, in its list, or every quantity ("*"). */
+export function watchesQuantity(entry: Pick<SensorRuleEntry, "quantity">, quantity: string): boolean {
+  const q = entry.quantity;
+  return q === "*" || q === quantity || (Array.isArray(q) && q.includes(quantity));
+}
+
 export interface RulesConfig {
   sensor: SensorRuleEntry[];
   /** Vessel rule id → parameter overrides of its defaults. */

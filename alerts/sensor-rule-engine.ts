@@ -22,7 +22,7 @@ import {
   stationList,
 } from "./feed-outage.js";
 import { type Downtime, type TimerClock, timerClock } from "./timer-clock.js";
-import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
+import { type RulesConfig, type SensorRuleEntry, watchesQuantity } from "./rules-config.js";
 import type { OfflineConfig, OfflineState } from "./sensor-rules/offline.js";
 import type { RuleEntryContext, SensorInput, SensorRule, SensorStepResult } from "./sensor-rules/sensor-rule.js";
 import { sensorRuleTypes } from "./sensor-rules/registry.js";
@@ -121,8 +121,7 @@ export class SensorRuleEngine {
   private applies(c: CompiledEntry, quantity: string): boolean {
     if (quantity === STATION_SCOPE) return c.rule.scope === "station";
     if (c.rule.scope === "station") return false;
-    const q = c.entry.quantity;
-    return q === "*" || q === quantity || (Array.isArray(q) && q.includes(quantity));
+    return watchesQuantity(c.entry, quantity);
   }
 
   /** The slots of a station and quantity, built on first sight. */

@@ -1,19 +1,12 @@
 // Open environment alerts that the rules config no longer judges: their entry was removed, became
 // another kind of rule, stopped watching the quantity, or was disabled for the station (and feed
-// outages, once no offline entry is left). Nothing
-// would ever clear them (the rule that raised them is gone, or starts afresh without knowing them),
-// so they are cleared, saying why, when the rules change (PUT /api/v1/rules) and at start (the
-// rules file may have changed while the hub was down).
+// outages, once no offline entry is left). Nothing would ever clear them (the rule that raised them
+// is gone, or starts afresh without knowing them), so they are cleared, saying why, when the rules
+// change (PUT /api/v1/rules) and at start (the rules file may have changed while the hub was down).
 import type { AlertRow } from "./alert-store.js";
 import type { AlertTransition } from "./alert-transition.js";
 import { FEED_OUTAGE_RULE } from "./feed-outage.js";
-import type { RulesConfig, SensorRuleEntry } from "./rules-config.js";
-
-/** Whether an entry watches a quantity (`detail` of its alerts; "station" for station-scope rules, whose entries watch "*"). */
-function watches(entry: SensorRuleEntry, quantity: string): boolean {
-  const q = entry.quantity;
-  return q === "*" || q === quantity || (Array.isArray(q) && q.includes(quantity));
-}
+import { type RulesConfig, type SensorRuleEntry, watchesQuantity } from "./rules-config.js";
 
 /** Why `next` no longer judges the condition of `alert`, if it does not. */
 function whyNotJudged(
@@ -25,7 +18,8 @@ function whyNotJudged(
   if (!entry) return `rule ${alert.rule} was removed from the rules config`;
   const was = previous?.get(alert.rule);
   if (was && was.rule !== entry.rule) return `rule ${alert.rule} is now a ${entry.rule} rule (was ${was.rule})`;
-  if (alert.detail && !watches(entry, alert.detail)) return `rule ${alert.rule} no longer watches ${alert.detail}`;
+  // `detail` is the quantity ("station" for station-scope rules, whose entries watch "*").
+  if (alert.detail && !watchesQuantity(entry, alert.detail)) return `rule ${alert.rule} no longer watches ${alert.detail}`;
   if (entry.stations?.[alert.subject]?.enabled === false) return `rule ${alert.rule} is disabled for ${alert.subject}`;
   return undefined;
 }
