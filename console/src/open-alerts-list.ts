@@ -2,18 +2,16 @@
 // severe first, so that an officer sees at the marker what the alert list says about it.
 import type { AlertDoc } from "./alert-store.js";
 import { alertTitle } from "./alert-title.js";
+import { element } from "./dom.js";
 import { t } from "./i18n.js";
 
 export function openAlertsList(alerts: readonly AlertDoc[]): HTMLElement {
-  const section = document.createElement("div");
-  section.className = "open-alerts";
-  const heading = document.createElement("div");
-  heading.textContent = alerts.length > 0 ? t("openAlerts", { count: alerts.length }) : t("noOpenAlerts");
-  section.append(heading);
+  const section = element("div", undefined, "open-alerts");
+  section.append(element("div", alerts.length > 0 ? t("openAlerts", { count: alerts.length }) : t("noOpenAlerts")));
   if (alerts.length === 0) return section;
-  const list = document.createElement("ul");
+  const list = element("ul");
   for (const alert of alerts) {
-    const item = document.createElement("li");
+    const item = element("li");
     item.dataset.severity = alert.severity;
     item.dataset.rule = alert.rule;
     item.textContent = `${t(`severity.${alert.severity}`)}: ${alertTitle(alert) ?? alert.message}`;

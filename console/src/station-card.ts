@@ -2,6 +2,7 @@
 // the category in the operator's language, and its latest reading — each value with its quantity's
 // name and unit — in Huế time.
 import { quantityLabel } from "./alert-title.js";
+import { element } from "./dom.js";
 import { currentLanguage, formatNumber, formatTime, t } from "./i18n.js";
 
 export interface StationIndex {
@@ -23,32 +24,22 @@ const unitText = (unit: string) => UNITS[unit] ?? unit;
 
 const INDEX_NAMES: Record<string, string> = { vn_aqi: "VN_AQI", us_aqi: "US AQI", vn_wqi: "VN_WQI" };
 
-function line(text: string, className?: string): HTMLElement {
-  const div = document.createElement("div");
-  div.textContent = text;
-  if (className) div.className = className;
-  return div;
-}
-
 export function stationCard(p: StationProperties): HTMLElement {
-  const card = document.createElement("div");
-  card.className = "station-card";
+  const card = element("div", undefined, "station-card");
   card.dataset.station = p.id;
-  const heading = document.createElement("strong");
-  heading.textContent = p.name ?? p.id;
-  card.append(heading);
+  card.append(element("strong", p.name ?? p.id));
   for (const [index, value] of Object.entries(p.indices ?? {})) {
     const category = value.name?.[currentLanguage()] ?? value.category;
-    card.append(line(`${INDEX_NAMES[index] ?? index} ${formatNumber(value.value)} (${category})`, "index"));
+    card.append(element("div", `${INDEX_NAMES[index] ?? index} ${formatNumber(value.value)} (${category})`, "index"));
   }
   if (!p.latest) {
-    card.append(line(t("station.noReading")));
+    card.append(element("div", t("station.noReading")));
     return card;
   }
-  card.append(line(t("station.latest", { time: formatTime(p.latest.time) })));
-  const list = document.createElement("ul");
+  card.append(element("div", t("station.latest", { time: formatTime(p.latest.time) })));
+  const list = element("ul");
   for (const [quantity, { value, unit }] of Object.entries(p.latest.values)) {
-    const item = document.createElement("li");
+    const item = element("li");
     item.dataset.quantity = quantity;
     const label = quantityLabel(quantity);
     item.textContent = `${label.charAt(0).toUpperCase()}${label.slice(1)}: ${formatNumber(value)}${unitText(unit) ? ` ${unitText(unit)}` : ""}`;
