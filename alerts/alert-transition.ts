@@ -47,3 +47,28 @@ export function vesselAlert(
     ...extra,
   };
 }
+
+/**
+ * A system alert about a feed that is down (a vessel provider, a station gateway): critical while
+ * raised, info when cleared; `value` the number of vessels or stations it stands for.
+ */
+export function outageAlert(
+  rule: string,
+  feed: string,
+  state: "raised" | "cleared",
+  timeMs: number,
+  message: string,
+  subjects?: number,
+): AlertTransition {
+  return {
+    rule,
+    domain: "system",
+    severity: state === "raised" ? "critical" : "info",
+    subject: feed,
+    kind: "system",
+    state,
+    timeMs,
+    message,
+    ...(subjects !== undefined && { value: subjects }),
+  };
+}

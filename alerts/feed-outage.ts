@@ -8,7 +8,6 @@
 // their own). Half the limit, so that the stations of a feed that died at once are grouped when the
 // first of them reaches its limit, although they last reported minutes apart. Time the hub itself
 // was down does not count as silence (timer-clock.ts).
-import type { AlertTransition } from "./alert-transition.js";
 import { type TimerClock, heardSilenceMs } from "./timer-clock.js";
 
 export const FEED_OUTAGE_RULE = "feed-outage";
@@ -75,24 +74,3 @@ export const stationList = (names: readonly string[]): string => {
 /** Who a feed is, in words, for the alert's message. */
 export const feedDescription = (feed: string): string =>
   feed === DIRECT_FEED ? "connected to the hub directly" : `sending through ${feed}`;
-
-/** The system alert of a feed: raised (critical) when it is found out, cleared when it is heard again. */
-export function feedOutageTransition(
-  feed: string,
-  state: "raised" | "cleared",
-  timeMs: number,
-  message: string,
-  stations?: number,
-): AlertTransition {
-  return {
-    rule: FEED_OUTAGE_RULE,
-    domain: "system",
-    severity: state === "raised" ? "critical" : "info",
-    subject: feed,
-    kind: "system",
-    state,
-    timeMs,
-    message,
-    ...(stations !== undefined && { value: stations }),
-  };
-}

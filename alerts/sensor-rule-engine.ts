@@ -10,14 +10,14 @@
 // connections falls silent together, one feed-outage alert replaces their offline alerts (feed-outage.ts).
 import type { Envelope } from "../ingest/envelope.js";
 import type { Observation } from "../ingest/observation.js";
-import type { AlertTransition } from "./alert-transition.js";
+import { type AlertTransition, outageAlert } from "./alert-transition.js";
 import {
   DIRECT_FEED,
+  FEED_OUTAGE_RULE,
   FRESH_READING_MS,
   type FeedStatus,
   feedDescription,
   feedIsOut,
-  feedOutageTransition,
   feedStatus,
   stationList,
 } from "./feed-outage.js";
@@ -304,7 +304,7 @@ export class SensorRuleEngine {
       const stations = status?.stations ?? 0;
       const names = stationList(status?.names ?? []);
       const message = `all ${stations} stations ${feedDescription(feed)} went silent together (${names}): the feed is down (power, network or bus), not the stations`;
-      this.emit(feedOutageTransition(feed, "raised", clock.nowMs, message, stations));
+      this.emit(outageAlert(FEED_OUTAGE_RULE, feed, "raised", clock.nowMs, message, stations));
       this.outages.add(feed);
     }
     if (state.outage !== feed) {
@@ -316,7 +316,7 @@ export class SensorRuleEngine {
   /** A fresh reading through a feed that was out: the outage is over, and its stations are judged on their own again. */
   private feedHeard(feed: string, nowMs: number): void {
     this.outages.delete(feed);
-    this.emit(feedOutageTransition(feed, "cleared", nowMs, `stations ${feedDescription(feed)} are heard again`));
+    this.emit(outageAlert(FEED_OUTAGE_RULE, feed, "cleared", nowMs, `stations ${feedDescription(feed)} are heard again`));
     for (const slot of this.timed) {
       const state = slot.state as OfflineState;
       if (!isOffline(slot) || state.outage !== feed) continue;

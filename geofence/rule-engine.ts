@@ -4,7 +4,7 @@
 // one (late data) are stored but not run through the rules, which would otherwise see the vessel jump
 // back in time. States are plain JSON, handed out when changed so that they survive a restart
 // (alerts/rule-state-store.ts).
-import type { AlertTransition } from "../alerts/alert-transition.js";
+import { type AlertTransition, outageAlert } from "../alerts/alert-transition.js";
 import { type Downtime, type TimerClock, timerClock } from "../alerts/timer-clock.js";
 import type { Observation, VesselPosition } from "../ingest/observation.js";
 import { FleetPositions } from "./fleet-positions.js";
@@ -147,33 +147,13 @@ export class VesselRuleEngine {
     if (!outage || p.timeMs <= outage.sinceMs) return;
     this.outages.delete(provider);
     this.dirty.add(`outage/${provider}`);
-    this.emit(this.outageTransition(provider, "cleared", Date.now(), `${provider} is heard again`));
+    this.emit(outageAlert(OUTAGE_RULE, provider, "cleared", Date.now(), `${provider} is heard again`));
     // The vessels it covered are judged on their own again at the next timer round.
     for (const [key, state] of this.states) {
       if (!key.startsWith("going-dark/") || (state as GoingDarkState).outage !== provider) continue;
       this.states.set(key, { ...(state as GoingDarkState), outage: undefined });
       this.dirty.add(key);
     }
-  }
-
-  private outageTransition(
-    provider: string,
-    state: AlertTransition["state"],
-    timeMs: number,
-    message: string,
-    vessels?: number,
-  ): AlertTransition {
-    return {
-      rule: OUTAGE_RULE,
-      domain: "system",
-      severity: state === "cleared" ? "info" : "critical",
-      subject: provider,
-      kind: "system",
-      state,
-      timeMs,
-      message,
-      ...(vessels !== undefined && { value: vessels }),
-    };
   }
 
   /** Timer rules, with the hub's clock; then forgets transmitters silent for too long. */
@@ -265,7 +245,8 @@ export class VesselRuleEngine {
       this.outages.set(provider, { sinceMs: nowMs, vessels });
       this.dirty.add(`outage/${provider}`);
       this.emit(
-        this.outageTransition(
+        outageAlert(
+          OUTAGE_RULE,
           provider,
           "raised",
           nowMs,
