@@ -4,8 +4,8 @@
 // and holds the stations' own alerts; when the gateway relays one station again the outage clears,
 // and the two stations still silent go offline on their own.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Credentials, addDevices } from "../support/devices.js";
-import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
+import { type Credentials, addApiToken, addDevices } from "../support/devices.js";
+import { type HubProcess, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
 import { connectDevice } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -32,9 +32,7 @@ describe("feed outages", () => {
   beforeAll(async () => {
     influx = await startTestInfluxd();
     creds = await addDevices(dir.path, [{ id: "gw-lagoon", role: "integration" }]);
-    const admin = runCli(["tokens", "add", "ops", "--role", "operator", "--json"], { IOC_DATA_DIR: dir.path });
-    expect(admin.status).toBe(0);
-    token = (JSON.parse(admin.stdout) as { token: string }).token;
+    token = await addApiToken(dir.path, "ops", "operator");
   });
   afterAll(async () => {
     await hub?.stop();

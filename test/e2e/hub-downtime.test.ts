@@ -5,8 +5,8 @@
 // inside the downtime (a logger's upload, heard late) is silent on its own account and is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../store/database.js";
-import { type Credentials, addDevices } from "../support/devices.js";
-import { type HubProcess, runCli, startHub } from "../support/hub-process.js";
+import { type Credentials, addApiToken, addDevices } from "../support/devices.js";
+import { type HubProcess, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
 import { connectDevice } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -35,9 +35,7 @@ describe("the hub's own downtime", () => {
       { id: "aq-heard-before", kind: "air" },
       { id: "aq-heard-during", kind: "air" },
     ]);
-    const admin = runCli(["tokens", "add", "ops-admin", "--role", "admin", "--json"], { IOC_DATA_DIR: dir.path });
-    expect(admin.status).toBe(0);
-    token = (JSON.parse(admin.stdout) as { token: string }).token;
+    token = await addApiToken(dir.path, "ops-admin", "admin");
   });
   afterAll(async () => {
     await hub?.stop();

@@ -1,4 +1,5 @@
 // Registers devices straight in a hub's registry (the same SQLite file the hub reads).
+import { ApiTokens, type TokenRole } from "../../api/api-tokens.js";
 import type { DeviceKind, Role } from "../../broker/acl.js";
 import { DeviceRegistry } from "../../broker/device-registry.js";
 import { openDatabase } from "../../store/database.js";
@@ -21,6 +22,16 @@ export async function addDevices(
       out.set(d.id, { username: d.id, password });
     }
     return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** An API token in a hub's database (as `ioc-hub tokens add` makes one); returns its secret. */
+export async function addApiToken(dataDir: string, name: string, role: TokenRole): Promise<string> {
+  const db = openDatabase(dataDir);
+  try {
+    return (await new ApiTokens(db).add(name, role)).secret;
   } finally {
     db.close();
   }
