@@ -1,8 +1,9 @@
 // Authentication of API requests: HTTP Basic against the device registry (operator and integration
 // accounts), or a bearer API token (`ioc-hub tokens add`) with role operator, fisheries, environment
-// or admin. Verified Basic credentials are cached for a minute so that a dashboard polling the API does
-// not pay a scrypt hash per request. Browsers cannot set headers on a WebSocket: there the token may
-// come as the `access_token` query parameter.
+// or admin. Verified Basic credentials are remembered for a minute so that a dashboard polling the API
+// does not pay a scrypt hash per request; what is remembered is re-checked against the registry at
+// every request, so a disabled account or a new password takes effect at once. Browsers cannot set
+// headers on a WebSocket: there the token may come as the `access_token` query parameter.
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Role } from "../broker/acl.js";
@@ -12,6 +13,13 @@ import type { ApiTokens, TokenRole } from "./api-tokens.js";
 import { apiError } from "./api-error.js";
 
 const CACHE_MS = 60_000;
+/** Past this many remembered logins, expired ones are dropped before another is added. */
+const CACHE_MAX_ENTRIES = 1000;
+
+function forgetExpired(cache: Map<string, { until: number }>): void {
+  const now = Date.now();
+  for (const [key, entry] of cache) if (entry.until < now) cache.delete(key);
+}
 
 export type ApiRole = Exclude<Role, "device"> | TokenRole;
 
@@ -20,28 +28,39 @@ export interface ApiPrincipal {
   role: ApiRole;
   /** The API token the request came with, if any (open streams are closed when it is revoked). */
   tokenId?: string;
+  /** For a Basic login: the account's credential stamp (open streams are closed when it changes). */
+  accountStamp?: string;
 }
 
 /**
  * Keeps checking that what authenticated a long-lived connection (a WebSocket stream) is still
- * valid: a revoked token — through REST or the CLI — closes the stream within `everyMs`.
+ * valid: a revoked token, or an account disabled or given a new password — through REST or the
+ * CLI — closes the stream within `everyMs`.
  */
 export function closeWhenRevoked(
   socket: { close(code: number, reason: string): void; on(event: "close", l: () => void): void },
   principal: ApiPrincipal | undefined,
-  tokens: ApiTokens | undefined,
+  auth: ApiAuth,
   everyMs = 2000,
 ): void {
-  if (!principal?.tokenId || !tokens) return;
-  const tokenId = principal.tokenId;
+  const revocation = principal && revocationOf(principal, auth);
+  if (!revocation) return;
   const timer = setInterval(() => {
-    if (!tokens.isActive(tokenId)) {
+    if (!revocation.valid()) {
       clearInterval(timer);
-      socket.close(4401, "API token revoked");
+      socket.close(4401, revocation.reason);
     }
   }, everyMs);
   timer.unref();
   socket.on("close", () => clearInterval(timer));
+}
+
+function revocationOf({ id, tokenId, accountStamp }: ApiPrincipal, { devices, tokens }: ApiAuth) {
+  if (tokenId !== undefined && tokens) return { valid: () => tokens.isActive(tokenId), reason: "API token revoked" };
+  if (accountStamp !== undefined) {
+    return { valid: () => devices.credentialStamp(id) === accountStamp, reason: "account disabled, removed or given a new password" };
+  }
+  return undefined;
 }
 
 declare module "fastify" {
@@ -117,18 +136,27 @@ export function requireRole(auth: DeviceRegistry | ApiAuth, roles: readonly ApiR
       if (!match) return unauthorized(reply, "credentials required: HTTP Basic (operator or integration account) or a bearer API token");
       const key = createHash("sha256").update(header).digest("base64");
       let cached = cache.get(key);
-      if (!cached || cached.until < Date.now()) {
+      // A remembered login saves the scrypt check, not the registry's: disabled or rotated since?
+      if (cached && (cached.until < Date.now() || devices.credentialStamp(cached.principal.id) !== cached.principal.accountStamp)) {
+        cache.delete(key);
+        cached = undefined;
+      }
+      if (!cached) {
         const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
         const colon = decoded.indexOf(":");
-        const result = colon > 0 ? await devices.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1), request.ip) : undefined;
+        const id = decoded.slice(0, colon);
+        // Read before the (slow) password check: a new password set meanwhile then fails the next re-check.
+        const accountStamp = colon > 0 ? devices.credentialStamp(id) : undefined;
+        const result = colon > 0 ? await devices.authenticate(id, decoded.slice(colon + 1), request.ip) : undefined;
         if (result && !result.ok && result.reason === "locked_out") return tooManyAttempts(request, reply, result.retryAfterMs);
         if (!result?.ok) {
-          cache.delete(key);
           request.log.warn({ reason: result?.reason ?? "malformed" }, "API authentication failed");
-          return unauthorized(reply, "wrong credentials");
+          // The password was right (it is checked first): saying so tells nothing to a guesser.
+          return unauthorized(reply, result?.reason === "device_disabled" ? "this account is disabled" : "wrong credentials");
         }
         if (result.principal.role === "device") return reply.code(403).send(apiError("forbidden", "a device account may not do this"));
-        cached = { principal: { id: result.principal.id, role: result.principal.role }, until: Date.now() + CACHE_MS };
+        cached = { principal: { id: result.principal.id, role: result.principal.role, accountStamp }, until: Date.now() + CACHE_MS };
+        if (cache.size >= CACHE_MAX_ENTRIES) forgetExpired(cache);
         cache.set(key, cached);
       }
       principal = cached.principal;

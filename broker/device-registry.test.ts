@@ -43,6 +43,21 @@ describe("DeviceRegistry", () => {
     expect((await registry.authenticate("w1", rotated.password)).ok).toBe(true);
   });
 
+  it("stamps a login's credentials: the stamp changes with a new password and is gone while disabled or removed", async () => {
+    await registry.add("ops", { role: "operator" });
+    const first = registry.credentialStamp("ops");
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first).not.toContain("scrypt");
+    expect(registry.credentialStamp("ops")).toBe(first);
+    registry.setDisabled("ops", true);
+    expect(registry.credentialStamp("ops")).toBeUndefined();
+    registry.setDisabled("ops", false);
+    expect(registry.credentialStamp("ops")).toBe(first);
+    await registry.rotate("ops");
+    expect(registry.credentialStamp("ops")).not.toBe(first);
+    expect(registry.credentialStamp("nobody")).toBeUndefined();
+  });
+
   it("refuses bad ids, missing kinds and duplicates with a clear message", async () => {
     await expect(registry.add("bad id", { kind: "air" })).rejects.toThrow(RegistryError);
     await expect(registry.add("a/b", { kind: "air" })).rejects.toThrow(/topic level/);

@@ -1,4 +1,5 @@
 // Devices, operators and integrations that may connect, with their credential hashes.
+import { createHash } from "node:crypto";
 import type { LoginGuard } from "./login-guard.js";
 import type { Database } from "../store/database.js";
 import { type DeviceKind, type Principal, type Role, deviceKinds, roles } from "./acl.js";
@@ -171,6 +172,19 @@ export class DeviceRegistry {
     if (!row) return { ok: false, reason: "unknown_device" };
     if (row.disabled === 1) return { ok: false, reason: "device_disabled" };
     return { ok: true, principal: { id: row.id, role: row.role, kind: row.kind ?? undefined } };
+  }
+
+  /**
+   * What a verified password stands for, to re-check a remembered login cheaply: it changes when
+   * the account is disabled, removed, given a new password or another role (also by the CLI, another
+   * process on the same database); undefined when the account may not log in.
+   */
+  credentialStamp(id: string): string | undefined {
+    const row = this.db.prepare("SELECT role, password_hash, disabled FROM devices WHERE id = ?").get(id) as
+      | Pick<Row, "role" | "password_hash" | "disabled">
+      | undefined;
+    // A digest, not the hash itself: the stamp travels with the request's principal.
+    return row && row.disabled === 0 ? createHash("sha256").update(`${row.role} ${row.password_hash}`).digest("base64url") : undefined;
   }
 
   /** Brute-force protection, when the hub runs (the CLI and tests work without). */

@@ -163,7 +163,7 @@ export const alertRoutes =
         },
       },
       (socket: WebSocket, request) => {
-        closeWhenRevoked(socket, request.principal, auth.tokens);
+        closeWhenRevoked(socket, request.principal, auth);
         const domains = visibleDomains(request.principal?.role ?? "integration");
         let last = request.query.after ?? store.lastSeq();
         let replaying = true;

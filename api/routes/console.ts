@@ -115,7 +115,7 @@ export const consoleRoutes =
         schema: { summary: "Live vessel positions (at most one per vessel per second)" },
       },
       (socket: WebSocket, request) => {
-        closeWhenRevoked(socket, request.principal, deps.auth.tokens);
+        closeWhenRevoked(socket, request.principal, deps.auth);
         const unsubscribe = deps.positions.subscribe((position) => {
           if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return; // a slow browser skips positions; the next one comes soon
           socket.send(JSON.stringify(position));

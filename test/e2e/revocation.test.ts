@@ -1,6 +1,8 @@
 // Revocation takes effect on open connections: a device disabled with the CLI (another process
 // writing the same registry) or given a new password over REST (admin) is disconnected within
 // seconds, its old password is refused, the new one works; non-admins may not touch credentials.
+// The same holds for operator accounts on the API: a remembered Basic login and an open stream end
+// when the account is disabled or given a new password.
 import mqtt from "mqtt";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +31,8 @@ describe("revoking credentials of connected devices", () => {
     creds = await addDevices(dir.path, [
       { id: "air-a", kind: "air" },
       { id: "air-b", kind: "air" },
+      { id: "ops-basic", role: "operator" },
+      { id: "ops-rotated", role: "operator" },
     ]);
     admin = (
       JSON.parse(runCli(["tokens", "add", "adm", "--role", "admin", "--json"], { IOC_DATA_DIR: dir.path }).stdout) as { token: string }
@@ -97,5 +101,37 @@ describe("revoking credentials of connected devices", () => {
     expect(runCli(["tokens", "revoke", created.id], { IOC_DATA_DIR: dir.path }).status).toBe(0);
     expect((await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: auth })).status).toBe(401);
     expect(await closed).toBe(4401);
+  });
+
+  const basic = (c: Credentials) => ({ authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}` });
+
+  it("refuses a remembered Basic login at once when the account is disabled with the CLI, and closes its open stream", async () => {
+    const auth = basic(creds.get("ops-basic") as Credentials);
+    expect((await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: auth })).status).toBe(200); // now remembered
+    const ws = new WebSocket(`${hub.httpUrl.replace("http", "ws")}/api/v1/alerts/stream`, { headers: auth });
+    await new Promise((resolve, reject) => {
+      ws.once("message", resolve);
+      ws.once("error", reject);
+    });
+    const closed = new Promise<[number, string]>((resolve) => ws.once("close", (code, reason) => resolve([code, reason.toString()])));
+    expect(runCli(["devices", "disable", "ops-basic"], { IOC_DATA_DIR: dir.path }).status).toBe(0);
+    const refused = await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: auth });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe("this account is disabled");
+    expect(await closed).toEqual([4401, "account disabled, removed or given a new password"]);
+    expect(runCli(["devices", "enable", "ops-basic"], { IOC_DATA_DIR: dir.path }).status).toBe(0);
+    expect((await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: auth })).status).toBe(200);
+  });
+
+  it("refuses a remembered Basic login at once when the account is given a new password", async () => {
+    const old = basic(creds.get("ops-rotated") as Credentials);
+    expect((await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: old })).status).toBe(200);
+    const rotated = await fetch(`${hub.httpUrl}/api/v1/devices/ops-rotated/rotate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const { password } = (await rotated.json()) as { password: string };
+    expect((await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: old })).status).toBe(401);
+    expect((await fetch(`${hub.httpUrl}/api/v1/alerts`, { headers: basic({ username: "ops-rotated", password }) })).status).toBe(200);
   });
 });
