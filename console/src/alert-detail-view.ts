@@ -4,6 +4,7 @@ import { type ApiClient, ApiError, type AuditEntry } from "./api-client.js";
 import type { AlertDoc } from "./alert-store.js";
 import { alertTitle, quantityLabel } from "./alert-title.js";
 import { formatNumber, formatTime, t } from "./i18n.js";
+import { subjectLabel, subjectName } from "./subject-names.js";
 import { zoneName } from "./zone-names.js";
 
 export class AlertDetailView {
@@ -60,7 +61,8 @@ export class AlertDetailView {
     };
     fact("severity", t(`severity.${a.severity}`));
     fact("rule", a.rule);
-    fact("subject", a.detail ? `${a.subject} · ${a.zone === a.detail ? zoneName(a.detail) : quantityLabel(a.detail)}` : a.subject);
+    const subject = subjectLabel(a.subject);
+    fact("subject", a.detail ? `${subject} · ${a.zone === a.detail ? zoneName(a.detail) : quantityLabel(a.detail)}` : subject);
     fact("zone", a.zone === undefined ? undefined : zoneName(a.zone));
     fact("value", a.value === undefined ? undefined : formatNumber(a.value));
     fact("threshold", a.threshold === undefined ? undefined : formatNumber(a.threshold));
@@ -108,7 +110,7 @@ export class AlertDetailView {
       li.dataset.event = entry.action;
       audit.append(li);
     }
-    const heading = h("h2", `${a.subject} — ${alertTitle(a) ?? a.message}`);
+    const heading = h("h2", `${subjectName(a.subject) ?? a.subject} — ${alertTitle(a) ?? a.message}`);
     heading.id = "detail-heading";
     const message = h("p", a.message, "message");
     const state = h("p", t(`state.${a.state}`), `state state-${a.state}`);

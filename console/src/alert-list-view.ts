@@ -3,6 +3,7 @@
 import type { AlertDoc, AlertFilter, AlertStore } from "./alert-store.js";
 import { alertTitle } from "./alert-title.js";
 import { formatTime, t } from "./i18n.js";
+import { subjectLabel } from "./subject-names.js";
 import { zoneName } from "./zone-names.js";
 
 export class AlertListView {
@@ -60,7 +61,7 @@ export class AlertListView {
     const zone = alert.zone && !title?.includes(zoneName(alert.zone)) ? ` · ${zoneName(alert.zone)}` : "";
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = `${t(`domain.${alert.domain}`)} · ${alert.subject}${zone} · ${formatTime(alert.raisedAt)}`;
+    meta.textContent = `${t(`domain.${alert.domain}`)} · ${subjectLabel(alert.subject)}${zone} · ${formatTime(alert.raisedAt)}`;
     if (title === undefined) {
       li.append(badge, state, message, meta);
       return li;

@@ -8,6 +8,7 @@ import { ApiClient, ApiError } from "./api-client.js";
 import { type Language, setLanguage, t } from "./i18n.js";
 import { MapView } from "./map-view.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
+import { subjectName } from "./subject-names.js";
 import { zoneName } from "./zone-names.js";
 import "./styles.css";
 
@@ -103,7 +104,9 @@ async function startConsole(token: string): Promise<void> {
       const result = store.apply(message);
       if (result.applied && message.alert) void detail.refresh(message.alert.id);
       if (result.newCritical) {
-        banner.textContent = t("newCritical", { message: `${result.newCritical.subject} — ${alertHeadline(result.newCritical)}` });
+        banner.textContent = t("newCritical", {
+          message: `${subjectName(result.newCritical.subject) ?? result.newCritical.subject} — ${alertHeadline(result.newCritical)}`,
+        });
         banner.hidden = false;
         clearTimeout(bannerTimer);
         bannerTimer = setTimeout(() => (banner.hidden = true), 15_000);

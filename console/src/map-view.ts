@@ -11,6 +11,7 @@ import { openAlertsList } from "./open-alerts-list.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
 import { type StationProperties, stationCard } from "./station-card.js";
 import { type LastFix, type RegisteredVessel, vesselCard } from "./vessel-card.js";
+import { learnStationNames, learnVesselNames, subjectLabel, subjectName } from "./subject-names.js";
 import { learnZoneNames, zoneName } from "./zone-names.js";
 
 interface Feature {
@@ -42,6 +43,8 @@ const CATEGORY_COLOURS: Record<string, string> = {
 };
 
 const ZONE_COLOURS: Record<string, string> = { mpa: "#c0392b", port: "#2c3e50", boundary: "#8e44ad" };
+/** How often the vessel register's names are read again (vessels registered while the console is open). */
+const REGISTER_REFRESH_MS = 10 * 60_000;
 
 export class MapView {
   readonly map: L.Map;
@@ -52,6 +55,7 @@ export class MapView {
   private readonly stationLayer = L.layerGroup();
   private track: L.Polyline | undefined;
   private stream: ReconnectingSocket | undefined;
+  private registerTimer: ReturnType<typeof setInterval> | undefined;
   private stationCount = 0;
 
   constructor(
@@ -75,6 +79,7 @@ export class MapView {
       this.api.get<{ features: Feature[] }>("/api/v1/zones").catch(() => ({ features: [] })),
       this.api.get<{ features: Feature[] }>("/api/v1/vessels/latest?maxAgeHours=48").catch(() => ({ features: [] })),
       this.api.get<{ features: Feature[] }>("/api/v1/stations").catch(() => ({ features: [] })),
+      this.learnRegister(),
     ]);
     L.geoJSON(land as never, { style: { color: "#7a6a4f", weight: 1, fillColor: "#efe6d2", fillOpacity: 1 }, interactive: false }).addTo(
       this.map,
@@ -106,6 +111,7 @@ export class MapView {
         sogKn: f.properties.sogKn as number | undefined,
       });
     }
+    learnStationNames(stations.features);
     for (const f of stations.features) this.placeStation(f);
     this.stationCount = stations.features.length;
     this.updateStatus();
@@ -115,10 +121,18 @@ export class MapView {
       onState: () => undefined,
     });
     this.stream.start();
+    this.registerTimer = setInterval(() => void this.learnRegister(), REGISTER_REFRESH_MS);
   }
 
   stop(): void {
     this.stream?.stop();
+    clearInterval(this.registerTimer);
+  }
+
+  /** The register's vessel names, for the alert list and the markers (a role that may not read it keeps ids). */
+  private async learnRegister(): Promise<void> {
+    const register = await this.api.get<{ vessels: { id: string; name?: string }[] }>("/api/v1/vessels").catch(() => ({ vessels: [] }));
+    learnVesselNames(register.vessels);
   }
 
   focus(lat: number, lon: number): void {
@@ -142,7 +156,7 @@ export class MapView {
     } else {
       marker.setLatLng([p.lat, p.lon]);
     }
-    marker.bindTooltip(`${p.vessel}${p.sogKn !== undefined ? ` · ${t("speed", { speed: p.sogKn.toFixed(1) })}` : ""}`);
+    marker.bindTooltip(`${subjectLabel(p.vessel)}${p.sogKn !== undefined ? ` · ${t("speed", { speed: p.sogKn.toFixed(1) })}` : ""}`);
     this.lastFixes.set(p.vessel, { time: p.time, source: p.source, ...(p.sogKn !== undefined && { sogKn: p.sogKn }) });
   }
 
@@ -153,6 +167,7 @@ export class MapView {
     const registered = vessel.startsWith("unregistered:")
       ? undefined
       : await this.api.get<RegisteredVessel>(`/api/v1/vessels/${encodeURIComponent(vessel)}`).catch(() => undefined);
+    if (registered) learnVesselNames([registered]);
     if (marker) {
       marker.unbindPopup();
       const card = vesselCard(vessel, registered, this.lastFixes.get(vessel));
@@ -183,13 +198,13 @@ export class MapView {
     const index = indices.vn_aqi ?? indices.vn_wqi;
     const colour = index ? (CATEGORY_COLOURS[index.category] ?? "#999999") : "#bbbbbb";
     const category = index ? (index.name?.[currentLanguage()] ?? index.category) : "";
-    const label = `${String(f.properties.name ?? f.id)} — ${index ? `${indices.vn_aqi ? "VN_AQI" : "VN_WQI"} ${index.value} (${category})` : t("noIndex")}`;
+    const id = String(f.properties.id ?? f.id);
+    const label = `${subjectName(id) ?? id} — ${index ? `${indices.vn_aqi ? "VN_AQI" : "VN_WQI"} ${index.value} (${category})` : t("noIndex")}`;
     const marker = L.circleMarker([lat, lon], { radius: 7, color: "#333", weight: 1, fillColor: colour, fillOpacity: 1 })
       .bindTooltip(label)
       // Built when opened: the language may have changed since the map was drawn.
       .bindPopup(
         () => {
-          const id = String(f.properties.id ?? f.id);
           const card = stationCard({ ...(f.properties as unknown as StationProperties), id });
           card.append(openAlertsList(this.openAlertsOf(id)));
           return card;
@@ -197,7 +212,7 @@ export class MapView {
         { maxWidth: 320 },
       )
       .addTo(this.stationLayer);
-    this.stations.set(String(f.properties.id ?? f.id), marker);
+    this.stations.set(id, marker);
   }
 
   private async showTrack(vessel: string): Promise<void> {
@@ -209,9 +224,9 @@ export class MapView {
       track.geometry.coordinates.map(([lon, lat]) => [lat, lon] as [number, number]),
       { color: "#e74c3c", weight: 2 },
     )
-      .bindTooltip(t("track", { vessel }))
+      .bindTooltip(t("track", { vessel: subjectLabel(vessel) }))
       .addTo(this.map);
-    this.status.textContent = t("track", { vessel });
+    this.status.textContent = t("track", { vessel: subjectLabel(vessel) });
   }
 
   private updateStatus(): void {

@@ -4,6 +4,7 @@
 import { quantityLabel } from "./alert-title.js";
 import { element } from "./dom.js";
 import { currentLanguage, formatNumber, formatTime, t } from "./i18n.js";
+import { subjectName } from "./subject-names.js";
 
 export interface StationIndex {
   value: number;
@@ -27,7 +28,7 @@ const INDEX_NAMES: Record<string, string> = { vn_aqi: "VN_AQI", us_aqi: "US AQI"
 export function stationCard(p: StationProperties): HTMLElement {
   const card = element("div", undefined, "station-card");
   card.dataset.station = p.id;
-  card.append(element("strong", p.name ?? p.id));
+  card.append(element("strong", subjectName(p.id) ?? p.name ?? p.id));
   for (const [index, value] of Object.entries(p.indices ?? {})) {
     const category = value.name?.[currentLanguage()] ?? value.category;
     card.append(element("div", `${INDEX_NAMES[index] ?? index} ${formatNumber(value.value)} (${category})`, "index"));

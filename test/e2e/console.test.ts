@@ -235,6 +235,18 @@ describe("operator console in Chromium", () => {
     // Zone alerts name their zone in Vietnamese (the zone files' name_vi), in the list and the zone filter.
     await page.waitForSelector('#alert-list [role=option] .title:has-text("Vào Vùng")');
     expect(await page.locator("#filter-zone option", { hasText: "Vùng lộng" }).count()).toBe(1);
+    // Vessel alerts name the vessel from the register, beside its registration number.
+    const names = new Map(registerOf(simulation.run).map((v) => [v.id, v.name]));
+    const shown = (await page.evaluate(() =>
+      (globalThis as unknown as { iocConsole: { store: { list(): { id: number; subject: string; domain: string }[] } } }).iocConsole.store
+        .list()
+        .map(({ id, subject, domain }) => ({ id, subject, domain })),
+    )) as { id: number; subject: string; domain: string }[];
+    const vesselAlert = shown.find((a) => a.domain === "fisheries" && names.has(a.subject)) as { id: number; subject: string };
+    expect(vesselAlert).toBeDefined();
+    expect(await page.textContent(`#alert-list [role=option][data-id="${vesselAlert.id}"] .meta`)).toContain(
+      `${names.get(vesselAlert.subject)} (${vesselAlert.subject})`,
+    );
 
     // A click on a vessel at sea (the one farthest from the others, so that the click is its own)
     // opens its card from the register: name, registration number, length, home port, last position.
@@ -300,6 +312,10 @@ describe("operator console in Chromium", () => {
     // Opening a station's alert in the list shows the station on the map, with its card.
     await page.click(".leaflet-popup-close-button");
     await page.locator(".station-card").waitFor({ state: "detached" });
+    // The list names the station (the stations file's name) beside its id.
+    expect(await page.locator('#alert-list [role=option]:has-text("wq-console-1") .meta').first().textContent()).toContain(
+      "Trạm thử wq-console-1 (wq-console-1)",
+    );
     await page.click('#alert-list [role=option]:has-text("wq-console-1")');
     await page.locator('.station-card[data-station="wq-console-1"]').waitFor();
     expect(stationText).toMatch(/Số liệu mới nhất \d\d:\d\d:\d\d \d\d\/\d\d\/\d{4}/);
