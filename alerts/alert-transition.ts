@@ -25,14 +25,49 @@ export interface AlertTransition {
   zone?: string;
 }
 
-/** A fisheries alert about the vessel of a position, at the position's time and place. */
+/** A vessel's fix as it can be shown for evidence; the position's other fields are kept when present. */
+export interface Fix {
+  vessel?: string;
+  timeMs: number;
+  lat: number;
+  lon: number;
+  sogKn?: number;
+  cogDeg?: number;
+  navStatus?: number;
+  source?: string;
+  receiver?: string;
+  mmsi?: number;
+  vmsDeviceId?: string;
+}
+
+const FIX_DETAILS = ["sogKn", "cogDeg", "navStatus", "source", "receiver", "mmsi", "vmsDeviceId"] as const;
+
+/**
+ * A fix as an alert's evidence: when, where, how fast, and who reported it (the feed, the receiver,
+ * the transmitter) — what a fisheries officer checks an alert against before acting on it.
+ */
+export function fixEvidence(fix: Fix): Record<string, unknown> {
+  const evidence: Record<string, unknown> = {
+    ...(fix.vessel !== undefined && { vessel: fix.vessel }),
+    time: new Date(fix.timeMs).toISOString(),
+    lat: fix.lat,
+    lon: fix.lon,
+  };
+  for (const key of FIX_DETAILS) if (fix[key] !== undefined) evidence[key] = fix[key];
+  return evidence;
+}
+
+/**
+ * A fisheries alert about the vessel of a position, at the position's time and place. Its evidence
+ * is that position, or the fixes given (a jump's two ends, the last fix before a vessel went dark).
+ */
 export function vesselAlert(
   rule: string,
-  position: { vessel: string; timeMs: number; lat: number; lon: number },
+  position: Fix & { vessel: string },
   state: AlertTransition["state"],
   severity: AlertTransition["severity"],
   message: string,
-  extra: { value?: number; zone?: string } = {},
+  { evidence, ...extra }: { value?: number; zone?: string; evidence?: Fix[] } = {},
 ): AlertTransition {
   return {
     rule,
@@ -45,6 +80,7 @@ export function vesselAlert(
     lat: position.lat,
     lon: position.lon,
     ...extra,
+    evidence: (evidence ?? [position]).map(fixEvidence),
   };
 }
 

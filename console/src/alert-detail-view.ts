@@ -4,6 +4,7 @@ import { type ApiClient, ApiError, type AuditEntry } from "./api-client.js";
 import type { AlertDoc } from "./alert-store.js";
 import { alertTitle, quantityLabel } from "./alert-title.js";
 import { formatNumber, formatTime, t } from "./i18n.js";
+import { evidenceList } from "./evidence-list.js";
 import { subjectLabel, subjectName } from "./subject-names.js";
 import { zoneName } from "./zone-names.js";
 
@@ -115,7 +116,9 @@ export class AlertDetailView {
     const message = h("p", a.message, "message");
     const state = h("p", t(`state.${a.state}`), `state state-${a.state}`);
     state.dataset.state = a.state;
-    const children: Node[] = [heading, message, state, facts, actions, form, h("h3", t("audit")), audit];
+    const children: Node[] = [heading, message, state, facts];
+    if (a.evidence && a.evidence.length > 0) children.push(h("h3", t("evidence")), evidenceList(a.evidence, a.subject));
+    children.push(actions, form, h("h3", t("audit")), audit);
     if (error) children.splice(1, 0, h("p", error, "error"));
     this.root.replaceChildren(...children);
     this.root.setAttribute("aria-labelledby", "detail-heading");

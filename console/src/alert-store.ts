@@ -28,6 +28,8 @@ export interface AlertDoc {
   position?: { lat: number; lon: number };
   zone?: string;
   message: string;
+  /** The observations behind the alert (fixes, readings), newest last. */
+  evidence?: Record<string, unknown>[];
 }
 
 export interface StreamMessage {

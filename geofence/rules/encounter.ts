@@ -70,9 +70,8 @@ export const encounter: VesselRule<EncounterConfig, EncounterState> = {
                 "raised",
                 "warning",
                 `possible transshipment: within ${config.maxDistanceM} m of ${other} at < ${config.maxSpeedKn} kn for ${hours.toFixed(1)} h`,
-                {
-                  value: Math.round(hours * 10) / 10,
-                },
+                // Both vessels' fixes: where each was when the encounter was judged.
+                { value: Math.round(hours * 10) / 10, evidence: [p, ...near.filter((o) => o.vessel === other)] },
               ),
               detail: other,
             });

@@ -38,6 +38,9 @@ export interface GoingDarkState {
 const HOUR = 3_600_000;
 
 /** How much of the silence was the hub's own downtime, for the message (the limits count without it). */
+/** A provider is a receiver or gateway, or the feed itself when none was named (`ais`, `vms`). */
+const heardBy = (provider: string) => (provider === "ais" || provider === "vms" ? { source: provider } : { receiver: provider });
+
 function downNote(clock: TimerClock, lastHeardMs: number): string {
   const downH = clock.downSince(lastHeardMs) / HOUR;
   return downH >= 0.05 ? `; not counting the ${downH.toFixed(1)} h the hub itself was down` : "";
@@ -118,6 +121,8 @@ export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
           `no position for ${((nowMs - last.timeMs) / HOUR).toFixed(1)} h at sea (${step.label}); last heard by ${last.provider}${downNote(clock, last.timeMs)}`,
           {
             value: Math.round(silentH * 10) / 10,
+            // The last fix heard, at its own time (the alert's time is the round that found the silence).
+            evidence: [{ vessel, timeMs: last.timeMs, lat: last.lat, lon: last.lon, ...heardBy(last.provider) }],
           },
         ),
       ],

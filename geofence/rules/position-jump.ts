@@ -18,7 +18,7 @@ export interface PositionJumpConfig {
 }
 
 export interface PositionJumpState {
-  last?: { timeMs: number; lat: number; lon: number };
+  last?: { timeMs: number; lat: number; lon: number; source?: string; receiver?: string };
 }
 
 const METRES_PER_NM = 1852;
@@ -44,7 +44,8 @@ export const positionJump: VesselRule<PositionJumpConfig, PositionJumpState> = {
       };
     }
     const last = state.last;
-    const here = { timeMs: p.timeMs, lat: p.lat, lon: p.lon };
+    // Who reported it is kept too: the fix before a jump is half of the jump's evidence.
+    const here = { timeMs: p.timeMs, lat: p.lat, lon: p.lon, source: p.source, ...(p.receiver !== undefined && { receiver: p.receiver }) };
     if (!last || p.timeMs <= last.timeMs) return { state: { last: last && last.timeMs >= p.timeMs ? last : here }, transitions: [] };
     // geolib's Vincenty-free great-circle distance (accurate to ~0.5 %), metres.
     const distanceNm = getDistance({ latitude: last.lat, longitude: last.lon }, { latitude: p.lat, longitude: p.lon }, 1) / METRES_PER_NM;
@@ -60,7 +61,8 @@ export const positionJump: VesselRule<PositionJumpConfig, PositionJumpState> = {
           "raised",
           "warning",
           `position jumped ${distanceNm.toFixed(1)} nm in ${Math.round((p.timeMs - last.timeMs) / 1000)} s (${Math.round(speedKn)} kn): spoofed or bad fix`,
-          { value: Math.round(speedKn * 10) / 10 },
+          // Both ends of the jump: the trusted fix before it, and the one that cannot follow it.
+          { value: Math.round(speedKn * 10) / 10, evidence: [{ vessel: p.vessel, ...last }, p] },
         ),
       ],
     };

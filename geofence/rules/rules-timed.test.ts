@@ -146,6 +146,15 @@ describe("going-dark", () => {
     expect(dark(undefined, atSea, [1, 1.5, 6, 24, 240, 300], passing, config)).toEqual(expected);
   });
 
+  it("keeps the last fix heard, at its own time and with who heard it, as the evidence of a vessel gone dark", () => {
+    const context: RuleContext = { zones: hueZones, vesselLengthM: () => 26 };
+    const { state } = goingDark.step(goingDark.defaults, goingDark.initial(), fix("TTH-1", 30, ...atSea, 6, "rx-thuan-an"), context);
+    const late = goingDark.tick?.(goingDark.defaults, state, timerClock(T0 + 4 * HOUR), "TTH-1", context);
+    expect(late?.transitions.map((t) => [t.timeMs, t.evidence])).toEqual([
+      [T0 + 4 * HOUR, [{ vessel: "TTH-1", time: "2026-11-23T00:30:00.000Z", lat: atSea[0], lon: atSea[1], receiver: "rx-thuan-an" }]],
+    ]);
+  });
+
   it("clears an alert of an unregistered transmitter once the rule no longer judges it", () => {
     const context: RuleContext = { zones: hueZones };
     let state = goingDark.step(judgeAll, goingDark.initial(), fix(passing, 0, ...atSea), context).state;
@@ -405,6 +414,11 @@ describe("encounter and loitering", () => {
     expect(out.map((t) => `${Math.round((t.timeMs - T0) / MIN)}:${t.subject}:${t.state}:${t.detail}`)).toEqual([
       "130:TTH-A:raised:TTH-B",
       "200:TTH-A:cleared:TTH-B",
+    ]);
+    // The raise holds both vessels' fixes: A's own, and B's latest beside it.
+    expect(out[0]?.evidence?.map((e) => `${e.vessel}@${e.time}`)).toEqual([
+      "TTH-A@2026-11-23T02:10:00.000Z",
+      "TTH-B@2026-11-23T02:00:00.000Z",
     ]);
   });
 

@@ -143,6 +143,8 @@ describe("mpa-intrusion", () => {
       subject: "TTH-90123-TS",
       zone: "mpa-test",
       message: "entered the protected area Test MPA",
+      // The fix inside, as reported: what an officer checks the alert against.
+      evidence: [{ vessel: "TTH-90123-TS", time: "2026-11-23T00:05:00.000Z", lat: 16.52, lon: 107.95, sogKn: 8, source: "ais" }],
     });
   });
 });
@@ -188,6 +190,20 @@ describe("position-jump", () => {
     );
     expect(jump?.value).toBeGreaterThan(290);
     expect(jump?.value).toBeLessThan(310);
+  });
+
+  it("keeps both ends of the jump as its evidence", () => {
+    const [jump] = run(
+      positionJump,
+      track([
+        [0, 16.0, 108.0, 9],
+        [1, 16.0833, 108.0, 9.5],
+      ]),
+    );
+    expect(jump?.evidence).toEqual([
+      { vessel: "TTH-90123-TS", time: "2026-11-23T00:00:00.000Z", lat: 16.0, lon: 108.0, source: "ais" },
+      { vessel: "TTH-90123-TS", time: "2026-11-23T00:01:00.000Z", lat: 16.0833, lon: 108.0, sogKn: 9.5, source: "ais" },
+    ]);
   });
 });
 

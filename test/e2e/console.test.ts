@@ -335,6 +335,15 @@ describe("operator console in Chromium", () => {
         )?.[1] === String(n),
       vessels + 1,
     );
+
+    // An opened vessel alert shows its evidence: the fix behind it, when and where, and who reported it.
+    await page.click(`#alert-list [role=option][data-id="${vesselAlert.id}"]`);
+    const evidence = page.locator("#detail .evidence li");
+    await evidence.first().waitFor();
+    for (const text of await evidence.allTextContents()) {
+      expect(text).toMatch(/^\d\d:\d\d:\d\d \d\d\/\d\d\/\d{4} · \d+\.\d{4}° N, \d+\.\d{4}° E · .*(AIS|VMS|NAF)/);
+    }
+    await page.screenshot({ path: join(artifacts, "console-alert-evidence.png") });
   }, 90_000);
   it("lists every open alert, however many newer alerts have ended (the newest 2,000 alone left them out)", async () => {
     // wq-console-2's do-low alert (critical, raised in the resume test) is still open. Then 2,100 vessels
