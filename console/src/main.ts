@@ -47,10 +47,13 @@ async function startConsole(token: string): Promise<void> {
 
   const store = new AlertStore();
   const map = new MapView($("map"), api, $("map-status"), (subject) => store.openOf(subject));
-  // An opened alert shows where it is: a vessel's position, or its station with the station's card.
-  const detail = new AlertDetailView($("detail"), api, (a) =>
-    a.position ? map.focus(a.position.lat, a.position.lon) : a.domain === "environment" && map.showStation(a.subject),
-  );
+  // An opened alert shows where it is: a vessel's position with its track around the alert, or its
+  // station with the station's card.
+  const detail = new AlertDetailView($("detail"), api, (a) => {
+    if (a.domain === "fisheries") void map.showAlertTrack(a);
+    else if (a.position) map.focus(a.position.lat, a.position.lon);
+    else if (a.domain === "environment") map.showStation(a.subject);
+  });
   const list = new AlertListView($("alert-list"), $("alert-empty"), store, (alert) => {
     void detail.show(alert.id);
   });

@@ -6,7 +6,7 @@ import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import type { AlertDoc } from "./alert-store.js";
 import type { ApiClient } from "./api-client.js";
-import { currentLanguage, t } from "./i18n.js";
+import { currentLanguage, formatTime, t } from "./i18n.js";
 import { openAlertsList } from "./open-alerts-list.js";
 import { ReconnectingSocket } from "./reconnecting-socket.js";
 import { type StationProperties, stationCard } from "./station-card.js";
@@ -43,6 +43,9 @@ const CATEGORY_COLOURS: Record<string, string> = {
 };
 
 const ZONE_COLOURS: Record<string, string> = { mpa: "#c0392b", port: "#2c3e50", boundary: "#8e44ad" };
+/** The span of a vessel's track shown with one of its alerts, around the alert. */
+const ALERT_TRACK_BEFORE_MS = 6 * 3_600_000;
+const ALERT_TRACK_AFTER_MS = 3_600_000;
 /** How often the vessel register's names are read again (vessels registered while the console is open). */
 const REGISTER_REFRESH_MS = 10 * 60_000;
 
@@ -215,18 +218,39 @@ export class MapView {
     this.stations.set(id, marker);
   }
 
-  private async showTrack(vessel: string): Promise<void> {
-    const track = await this.api.get<{ geometry: { coordinates: [number, number][] } }>(
-      `/api/v1/vessels/${encodeURIComponent(vessel)}/track`,
+  /**
+   * A fisheries alert opened: the vessel's track around it (from 6 h before it was raised to an hour
+   * after it was last seen or cleared), so that an officer sees how the vessel came there and left.
+   */
+  async showAlertTrack(alert: AlertDoc): Promise<void> {
+    if (alert.position) this.focus(alert.position.lat, alert.position.lon);
+    const from = Date.parse(alert.raisedAt) - ALERT_TRACK_BEFORE_MS;
+    const to = Math.min(Date.now(), Date.parse(alert.clearedAt ?? alert.lastSeenAt) + ALERT_TRACK_AFTER_MS);
+    const label = t("trackBetween", { vessel: subjectLabel(alert.subject), from: formatTime(from), to: formatTime(to) });
+    await this.showTrack(alert.subject, label, { from, to }).catch(() => undefined); // a role without tracks keeps the focus
+  }
+
+  private async showTrack(
+    vessel: string,
+    label = t("track", { vessel: subjectLabel(vessel) }),
+    span?: { from: number; to: number },
+  ): Promise<void> {
+    const query = span ? `?from=${span.from}&to=${span.to}` : "";
+    const track = await this.api.get<{ geometry: { coordinates: [number, number][] } | null }>(
+      `/api/v1/vessels/${encodeURIComponent(vessel)}/track${query}`,
     );
     this.track?.remove();
-    this.track = L.polyline(
-      track.geometry.coordinates.map(([lon, lat]) => [lat, lon] as [number, number]),
-      { color: "#e74c3c", weight: 2 },
-    )
-      .bindTooltip(t("track", { vessel: subjectLabel(vessel) }))
-      .addTo(this.map);
-    this.status.textContent = t("track", { vessel: subjectLabel(vessel) });
+    this.track = undefined;
+    // Fewer than two fixes in the span: no line to draw (the marker shows the one there is).
+    if (track.geometry) {
+      this.track = L.polyline(
+        track.geometry.coordinates.map(([lon, lat]) => [lat, lon] as [number, number]),
+        { color: "#e74c3c", weight: 2 },
+      )
+        .bindTooltip(label)
+        .addTo(this.map);
+    }
+    this.status.textContent = label;
   }
 
   private updateStatus(): void {

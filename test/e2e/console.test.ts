@@ -343,6 +343,17 @@ describe("operator console in Chromium", () => {
     for (const text of await evidence.allTextContents()) {
       expect(text).toMatch(/^\d\d:\d\d:\d\d \d\d\/\d\d\/\d{4} · \d+\.\d{4}° N, \d+\.\d{4}° E · .*(AIS|VMS|NAF)/);
     }
+    // And the vessel's track around the alert, from six hours before it was raised.
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { document: { getElementById(id: string): { textContent: string | null } | null } }).document
+        .getElementById("map-status")
+        ?.textContent?.startsWith("Hành trình của"),
+    );
+    expect(await page.textContent("#map-status")).toMatch(
+      new RegExp(
+        `^Hành trình của ${names.get(vesselAlert.subject)} \\(${vesselAlert.subject}\\) từ \\d\\d:\\d\\d:\\d\\d \\d\\d/\\d\\d/\\d{4} đến `,
+      ),
+    );
     await page.screenshot({ path: join(artifacts, "console-alert-evidence.png") });
   }, 90_000);
   it("lists every open alert, however many newer alerts have ended (the newest 2,000 alone left them out)", async () => {
