@@ -129,6 +129,7 @@ async function startConsole(token: string): Promise<void> {
     store,
     dropStream: () => stream.drop(),
     markerPoint: (kind: "vessel" | "station", id: string) => map.markerPoint(kind, id),
+    showVessel: (id: string) => map.showVessel(id),
   };
   $("language").addEventListener("change", () => {
     renderFilters();

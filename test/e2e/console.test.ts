@@ -335,6 +335,22 @@ describe("operator console in Chromium", () => {
         )?.[1] === String(n),
       vessels + 1,
     );
+    // Its card and track: one fix in 24 h is no line to draw (that threw, and the status kept the old text).
+    const before = new Set(latest.features.map((f) => f.properties.vessel));
+    let newcomer: string | undefined;
+    for (let i = 0; i < 50 && newcomer === undefined; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100)); // the live map is ahead of InfluxDB by a flush
+      const now = (await (
+        await fetch(`${hub.httpUrl}/api/v1/vessels/latest`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { features: { properties: { vessel: string } }[] };
+      newcomer = now.features.map((f) => f.properties.vessel).find((v) => !before.has(v));
+    }
+    expect(newcomer).toMatch(/^unregistered:/);
+    await page.evaluate(
+      (vessel) => (globalThis as unknown as { iocConsole: { showVessel(id: string): Promise<void> } }).iocConsole.showVessel(vessel),
+      newcomer as string,
+    );
+    expect(await page.textContent("#map-status")).toBe(`Hành trình 24 giờ của ${newcomer}`);
 
     // An opened vessel alert shows its evidence: the fix behind it, when and where, and who reported it.
     await page.click(`#alert-list [role=option][data-id="${vesselAlert.id}"]`);
