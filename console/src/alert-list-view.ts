@@ -61,7 +61,9 @@ export class AlertListView {
     const zone = alert.zone && !title?.includes(zoneName(alert.zone)) ? ` · ${zoneName(alert.zone)}` : "";
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = `${t(`domain.${alert.domain}`)} · ${subjectLabel(alert.subject)}${zone} · ${formatTime(alert.raisedAt)}`;
+    // An environment alert says whether it is about the environment or about the sensor or station.
+    const kind = alert.kind === "quality" || alert.kind === "sensor-health" ? ` · ${t(`kind.${alert.kind}`)}` : "";
+    meta.textContent = `${t(`domain.${alert.domain}`)}${kind} · ${subjectLabel(alert.subject)}${zone} · ${formatTime(alert.raisedAt)}`;
     if (title === undefined) {
       li.append(badge, state, message, meta);
       return li;

@@ -106,11 +106,11 @@ describe("AlertStore", () => {
     expect(store.openOf("wq-z")).toEqual([]);
   });
 
-  it("filters by domain, severity, zone and closed, and sorts open critical first", () => {
+  it("filters by domain, severity, zone, kind and closed, and sorts open critical first", () => {
     const store = new AlertStore();
     store.load(
       [
-        alert(1, { severity: "warning" }),
+        alert(1, { severity: "warning", kind: "sensor-health" }),
         alert(2, { domain: "fisheries", zone: "mpa-hai-van-son-cha" }),
         alert(3, { state: "closed" }),
         alert(4, { severity: "info", domain: "system" }),
@@ -122,6 +122,7 @@ describe("AlertStore", () => {
     expect(store.list({ domain: "fisheries" }).map((a) => a.id)).toEqual([2]);
     expect(store.list({ severity: "warning" }).map((a) => a.id)).toEqual([1]);
     expect(store.list({ zone: "mpa-hai-van-son-cha" }).map((a) => a.id)).toEqual([2]);
+    expect(store.list({ kind: "sensor-health" }).map((a) => a.id)).toEqual([1]);
     expect(store.zones()).toEqual(["mpa-hai-van-son-cha"]);
   });
 });

@@ -28,6 +28,8 @@ export interface AlertDoc {
   position?: { lat: number; lon: number };
   zone?: string;
   message: string;
+  /** `quality` (the environment is bad) or `sensor-health` (the sensor or station is), `vessel`, `system`. */
+  kind?: string;
   /** The observations behind the alert (fixes, readings), newest last. */
   evidence?: Record<string, unknown>[];
 }
@@ -43,6 +45,7 @@ export interface AlertFilter {
   domain?: string;
   severity?: string;
   zone?: string;
+  kind?: string;
   showClosed?: boolean;
 }
 
@@ -115,7 +118,8 @@ export class AlertStore {
           (filter.showClosed || a.state !== "closed") &&
           (!filter.domain || a.domain === filter.domain) &&
           (!filter.severity || a.severity === filter.severity) &&
-          (!filter.zone || a.zone === filter.zone),
+          (!filter.zone || a.zone === filter.zone) &&
+          (!filter.kind || a.kind === filter.kind),
       )
       .sort(
         (a, b) =>

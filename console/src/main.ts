@@ -60,18 +60,22 @@ async function startConsole(token: string): Promise<void> {
   const filters = {
     domain: $<HTMLSelectElement>("filter-domain"),
     severity: $<HTMLSelectElement>("filter-severity"),
+    kind: $<HTMLSelectElement>("filter-kind"),
     zone: $<HTMLSelectElement>("filter-zone"),
     closed: $<HTMLInputElement>("filter-closed"),
   };
   const renderFilters = () => {
     fillSelect(filters.domain, ["fisheries", "environment", "system"], (v) => t(`domain.${v}`));
     fillSelect(filters.severity, ["critical", "warning", "info"], (v) => t(`severity.${v}`));
+    // Pollution apart from sensor and station faults: what the environment department asks first.
+    fillSelect(filters.kind, ["quality", "sensor-health"], (v) => t(`kind.${v}`));
     fillSelect(filters.zone, store.zones(), zoneName);
   };
   const applyFilters = () => {
     list.filter = {
       domain: filters.domain.value || undefined,
       severity: filters.severity.value || undefined,
+      kind: filters.kind.value || undefined,
       zone: filters.zone.value || undefined,
       showClosed: filters.closed.checked,
     };

@@ -314,8 +314,14 @@ describe("operator console in Chromium", () => {
     await page.locator(".station-card").waitFor({ state: "detached" });
     // The list names the station (the stations file's name) beside its id.
     expect(await page.locator('#alert-list [role=option]:has-text("wq-console-1") .meta').first().textContent()).toContain(
-      "Trạm thử wq-console-1 (wq-console-1)",
+      "Môi trường · Chất lượng môi trường · Trạm thử wq-console-1 (wq-console-1)",
     );
+    // Sensor and station faults apart from pollution: the kind filter.
+    await page.selectOption("#filter-kind", "sensor-health");
+    await page.locator('#alert-list [role=option]:has-text("wq-console-1")').first().waitFor({ state: "detached" });
+    await page.selectOption("#filter-kind", "quality");
+    await page.locator('#alert-list [role=option]:has-text("wq-console-1")').first().waitFor();
+    await page.selectOption("#filter-kind", "");
     await page.click('#alert-list [role=option]:has-text("wq-console-1")');
     await page.locator('.station-card[data-station="wq-console-1"]').waitFor();
     expect(stationText).toMatch(/Số liệu mới nhất \d\d:\d\d:\d\d \d\d\/\d\d\/\d{4}/);
