@@ -217,4 +217,28 @@ describe("alert lifecycle", () => {
     lifecycle.apply(transition("raised", 5));
     expect(lifecycle.store.query({ state: "open", limit: 10 }).map((a) => a.id)).toEqual([2]);
   });
+
+  it("acts on many alerts in one go: each id's outcome, the ones it cannot act on named, the others done", () => {
+    const lifecycle = open();
+    for (const subject of ["aq-a", "aq-b", "aq-c"]) lifecycle.apply(transition("raised", 0, { subject }));
+    lifecycle.apply(transition("raised", 0, { subject: "TTH-1", domain: "fisheries", rule: "mpa-intrusion", detail: undefined }));
+    lifecycle.acknowledge(2, "a", undefined, T0 + MIN);
+    events = [];
+    const environmentOnly = (row: { domain: string }) => row.domain === "environment";
+    const outcomes = lifecycle.actOnMany("ack", [1, 2, 3, 4, 99], "desk", "kiểm tra cả ba trạm", environmentOnly, T0 + 2 * MIN);
+    expect(outcomes.map(({ id, event, error }) => [id, event?.alert.state ?? error?.code])).toEqual([
+      [1, "acknowledged"],
+      [2, "conflict"], // acknowledged before
+      [3, "acknowledged"],
+      [4, "not_found"], // a fisheries alert, not the caller's
+      [99, "not_found"],
+    ]);
+    expect(events.map((e) => [e.type, e.alert.id, e.actor, e.comment])).toEqual([
+      ["acknowledged", 1, "desk", "kiểm tra cả ba trạm"],
+      ["acknowledged", 3, "desk", "kiểm tra cả ba trạm"],
+    ]);
+    const closed = lifecycle.actOnMany("close", [1, 2, 3], "desk", undefined, environmentOnly, T0 + 3 * MIN);
+    expect(closed.map((o) => o.event?.alert.state)).toEqual(["closed", "closed", "closed"]);
+    expect(lifecycle.store.query({ state: "open", limit: 10 }).map((a) => a.id)).toEqual([4]);
+  });
 });

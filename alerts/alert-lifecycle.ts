@@ -200,30 +200,70 @@ export class AlertLifecycle {
   }
 
   acknowledge(id: number, actor: string, comment: string | undefined, nowMs = Date.now()): AlertEvent {
-    return this.commit(() => {
-      const row = this.existing(id);
-      if (row.state !== "raised")
-        throw new AlertActionError("conflict", `alert ${id} is ${row.state}; only a raised alert can be acknowledged`);
-      const acknowledged = this.store.update(row, { state: "acknowledged", acknowledged_at: nowMs, acknowledged_by: actor });
-      return [this.store.appendEvent(acknowledged, "acknowledged", nowMs, actor, comment, row.muted === 0)];
-    })[0] as AlertEvent;
+    return this.commit(() => [this.operatorStep("ack", this.existing(id), actor, comment, nowMs)])[0] as AlertEvent;
   }
 
   comment(id: number, actor: string, comment: string, nowMs = Date.now()): AlertEvent {
-    return this.commit(() => {
-      const row = this.existing(id);
-      return [this.store.appendEvent(row, "commented", nowMs, actor, comment, row.muted === 0)];
-    })[0] as AlertEvent;
+    return this.commit(() => [this.operatorStep("comment", this.existing(id), actor, comment, nowMs)])[0] as AlertEvent;
   }
 
   /** Closes an alert. Closing one whose condition still holds means its next occurrence opens a new alert. */
   close(id: number, actor: string, comment: string | undefined, nowMs = Date.now()): AlertEvent {
-    return this.commit(() => {
-      const row = this.existing(id);
-      if (row.state === "closed") throw new AlertActionError("conflict", `alert ${id} is already closed`);
-      const closed = this.store.update(row, { state: "closed", closed_at: nowMs, closed_by: actor, flapping: 0 });
-      return [this.store.appendEvent(closed, "closed", nowMs, actor, comment, row.muted === 0)];
-    })[0] as AlertEvent;
+    return this.commit(() => [this.operatorStep("close", this.existing(id), actor, comment, nowMs)])[0] as AlertEvent;
+  }
+
+  /**
+   * One action on many alerts (an operator working through a storm), in one SQLite transaction: each
+   * id's event, or why it could not be done — unknown or not `visible` to the caller (not_found),
+   * already acknowledged or closed (conflict) — without stopping the others.
+   */
+  actOnMany(
+    action: "ack" | "close",
+    ids: readonly number[],
+    actor: string,
+    comment: string | undefined,
+    visible: (row: AlertRow) => boolean,
+    nowMs = Date.now(),
+  ): { id: number; event?: AlertEvent; error?: AlertActionError }[] {
+    const outcomes: { id: number; event?: AlertEvent; error?: AlertActionError }[] = [];
+    this.commit(() => {
+      const events: AlertEvent[] = [];
+      for (const id of ids) {
+        try {
+          const row = this.store.get(id);
+          if (!row || !visible(row)) throw new AlertActionError("not_found", `no alert ${id}`);
+          const event = this.operatorStep(action, row, actor, comment, nowMs);
+          events.push(event);
+          outcomes.push({ id, event });
+        } catch (error) {
+          if (!(error instanceof AlertActionError)) throw error;
+          outcomes.push({ id, error });
+        }
+      }
+      return events;
+    });
+    return outcomes;
+  }
+
+  /** An operator's action on one alert, inside a transaction; throws before writing anything when it cannot be done. */
+  private operatorStep(
+    action: "ack" | "comment" | "close",
+    row: AlertRow,
+    actor: string,
+    comment: string | undefined,
+    nowMs: number,
+  ): AlertEvent {
+    const notify = row.muted === 0;
+    if (action === "comment") return this.store.appendEvent(row, "commented", nowMs, actor, comment, notify);
+    if (action === "ack") {
+      if (row.state !== "raised")
+        throw new AlertActionError("conflict", `alert ${row.id} is ${row.state}; only a raised alert can be acknowledged`);
+      const acknowledged = this.store.update(row, { state: "acknowledged", acknowledged_at: nowMs, acknowledged_by: actor });
+      return this.store.appendEvent(acknowledged, "acknowledged", nowMs, actor, comment, notify);
+    }
+    if (row.state === "closed") throw new AlertActionError("conflict", `alert ${row.id} is already closed`);
+    const closed = this.store.update(row, { state: "closed", closed_at: nowMs, closed_by: actor, flapping: 0 });
+    return this.store.appendEvent(closed, "closed", nowMs, actor, comment, notify);
   }
 
   /** Timer work: re-notification and escalation of unacknowledged critical alerts, end of flapping. */

@@ -11,6 +11,8 @@ import { apiError } from "../api-error.js";
 import { type ApiAuth, requireRole, visibleDomains, closeWhenRevoked } from "../request-auth.js";
 
 const PAGE_MAX = 500;
+/** Alerts one bulk action may name. */
+const BULK_MAX = 1000;
 /** A stream client further behind than this is disconnected and resumes with ?after=. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -145,6 +147,45 @@ export const alertRoutes =
           } catch (error) {
             return actionError(reply, error);
           }
+        },
+      );
+    }
+
+    // The same on many alerts at once: an operator working through a storm (a fleet leaving port, a
+    // provider back with its backlog). One transaction; each id's outcome, the others done regardless.
+    for (const action of ["ack", "close"] as const) {
+      app.post<{ Body: { ids: number[]; comment?: string } }>(
+        `/api/v1/alerts/${action}`,
+        {
+          schema: {
+            summary: { ack: "Acknowledge several raised alerts", close: "Close several alerts" }[action],
+            body: {
+              type: "object",
+              properties: {
+                ids: { type: "array", items: { type: "integer", minimum: 1 }, minItems: 1, maxItems: BULK_MAX, uniqueItems: true },
+                comment: actionBody.properties.comment,
+              },
+              required: ["ids"],
+              additionalProperties: false,
+            },
+          },
+        },
+        async (request) => {
+          const domains = visibleDomains(request.principal?.role ?? "integration");
+          const outcomes = lifecycle.actOnMany(action, request.body.ids, request.principal?.id ?? "unknown", request.body.comment, (row) =>
+            domains.includes(row.domain),
+          );
+          return {
+            results: outcomes.map(({ id, event, error }) =>
+              event
+                ? { id, ok: true, state: event.alert.state }
+                : {
+                    id,
+                    ok: false,
+                    ...apiError(error?.code === "not_found" ? "alert_not_found" : "alert_conflict", error?.message ?? ""),
+                  },
+            ),
+          };
         },
       );
     }

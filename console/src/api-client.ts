@@ -72,6 +72,11 @@ export class ApiClient {
     return this.post(`/api/v1/alerts/${id}/${action}`, comment ? { comment } : {});
   }
 
+  /** One action on several alerts; each id's outcome (an alert acknowledged meanwhile by someone else is a conflict). */
+  actOnMany(action: "ack" | "close", ids: number[]): Promise<{ results: { id: number; ok: boolean }[] }> {
+    return this.post(`/api/v1/alerts/${action}`, { ids });
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(path, {
       method,

@@ -3,6 +3,7 @@
 import { AlertDetailView } from "./alert-detail-view.js";
 import { AlertListView } from "./alert-list-view.js";
 import { AlertStore, type StreamMessage } from "./alert-store.js";
+import { BulkAcknowledge } from "./bulk-acknowledge.js";
 import { alertHeadline } from "./alert-title.js";
 import { ApiClient, ApiError } from "./api-client.js";
 import { type Language, setLanguage, t } from "./i18n.js";
@@ -57,6 +58,21 @@ async function startConsole(token: string): Promise<void> {
   const list = new AlertListView($("alert-list"), $("alert-empty"), store, (alert) => {
     void detail.show(alert.id);
   });
+  const bulk = new BulkAcknowledge(
+    $<HTMLButtonElement>("ack-shown"),
+    store,
+    api,
+    () => list.filter,
+    (message) => {
+      banner.textContent = t("actionFailed", { message });
+      banner.hidden = false;
+    },
+  );
+  // The list and what the bulk button offers follow the same filters and events.
+  const render = () => {
+    list.render();
+    bulk.refresh();
+  };
   const filters = {
     domain: $<HTMLSelectElement>("filter-domain"),
     severity: $<HTMLSelectElement>("filter-severity"),
@@ -79,7 +95,7 @@ async function startConsole(token: string): Promise<void> {
       zone: filters.zone.value || undefined,
       showClosed: filters.closed.checked,
     };
-    list.render();
+    render();
   };
   for (const element of Object.values(filters)) element.addEventListener("change", applyFilters);
   // One redraw per frame, however many events a burst brings (a provider back with its fleet).
@@ -89,7 +105,7 @@ async function startConsole(token: string): Promise<void> {
     redrawQueued = true;
     requestAnimationFrame(() => {
       redrawQueued = false;
-      list.render();
+      render();
       fillSelect(filters.zone, store.zones(), zoneName);
     });
   });
@@ -137,7 +153,7 @@ async function startConsole(token: string): Promise<void> {
   };
   $("language").addEventListener("change", () => {
     renderFilters();
-    list.render();
+    render();
     if (detail.alertId !== undefined) void detail.show(detail.alertId);
   });
   $("sign-out").addEventListener("click", () => {
@@ -149,7 +165,7 @@ async function startConsole(token: string): Promise<void> {
   // The zones' names arrive with the map: the list and the zone filter name them from then on.
   await map.load();
   renderFilters();
-  list.render();
+  render();
 }
 
 function main(): void {

@@ -348,6 +348,62 @@ describe("alerts end to end", () => {
     await station.endAsync();
   }, 60_000);
 
+  it("acknowledges and closes several alerts in one request, naming the ones it cannot act on", async () => {
+    const station = await connectDevice(hub.mqttUrl, creds.get("aq-donre-hue"));
+    const other = await connectDevice(hub.mqttUrl, creds.get("aq-chan-may"));
+    const at = Date.now() + 5_000;
+    await publishReading(station, "aq-donre-hue", at, { pm25: 180, pm10: 60 });
+    await publishReading(other, "aq-chan-may", at, { pm25: 190, pm10: 60 });
+    const raised = async () =>
+      (
+        (await (await api("/api/v1/alerts?state=raised&domain=environment", "environment")).json()) as {
+          alerts: { id: number; rule: string }[];
+        }
+      ).alerts
+        .filter((a) => a.rule === "pm25-high")
+        .map((a) => a.id);
+    await expect.poll(async () => (await raised()).length, { timeout: 5_000 }).toBe(2);
+    const ids = (await raised()).sort((x, y) => x - y);
+
+    expect((await api("/api/v1/alerts/ack", "environment", { method: "POST", body: JSON.stringify({ ids: [] }) })).status).toBe(400);
+    // Not theirs: a fisheries officer is told there are no such alerts, and nothing changes.
+    const foreign = (await (await api("/api/v1/alerts/ack", "fisheries", { method: "POST", body: JSON.stringify({ ids }) })).json()) as {
+      results: { id: number; ok: boolean; error?: { code: string } }[];
+    };
+    expect(foreign.results.map((r) => [r.ok, r.error?.code])).toEqual([
+      [false, "alert_not_found"],
+      [false, "alert_not_found"],
+    ]);
+    const acked = await api("/api/v1/alerts/ack", "environment", {
+      method: "POST",
+      body: JSON.stringify({ ids: [...ids, 999_999], comment: "bụi từ công trường gần hai trạm" }),
+    });
+    expect(acked.status).toBe(200);
+    expect(((await acked.json()) as { results: unknown[] }).results).toEqual([
+      { id: ids[0], ok: true, state: "acknowledged" },
+      { id: ids[1], ok: true, state: "acknowledged" },
+      { id: 999_999, ok: false, error: { code: "alert_not_found", message: "no alert 999999" } },
+    ]);
+    const again = (await (await api("/api/v1/alerts/ack", "environment", { method: "POST", body: JSON.stringify({ ids }) })).json()) as {
+      results: { ok: boolean; error?: { code: string } }[];
+    };
+    expect(again.results.map((r) => r.error?.code)).toEqual(["alert_conflict", "alert_conflict"]);
+    const closed = (await (await api("/api/v1/alerts/close", "environment", { method: "POST", body: JSON.stringify({ ids }) })).json()) as {
+      results: { state: string }[];
+    };
+    expect(closed.results.map((r) => r.state)).toEqual(["closed", "closed"]);
+    const { audit } = (await (await api(`/api/v1/alerts/${ids[0]}`, "environment")).json()) as {
+      audit: { action: string; comment?: string }[];
+    };
+    expect(audit.map((e) => [e.action, e.comment])).toEqual([
+      ["raised", undefined],
+      ["acknowledged", "bụi từ công trường gần hai trạm"],
+      ["closed", undefined],
+    ]);
+    await station.endAsync();
+    await other.endAsync();
+  });
+
   it("publishes an OpenAPI document generated from the route schemas", async () => {
     const doc = (await (await fetch(`${hub.httpUrl}/docs/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
@@ -355,6 +411,7 @@ describe("alerts end to end", () => {
       "/api/v1/alerts",
       "/api/v1/alerts/{id}",
       "/api/v1/alerts/{id}/ack",
+      "/api/v1/alerts/ack",
       "/api/v1/rules",
       "/api/v1/webhooks",
       "/api/v1/tokens",
