@@ -23,12 +23,11 @@ const actionBody = {
   additionalProperties: false,
 } as const;
 
+/** An action the alert's state or the caller's domains do not allow, as the API says it. */
+const refusal = (error: AlertActionError) => apiError(error.code === "not_found" ? "alert_not_found" : "alert_conflict", error.message);
+
 function actionError(reply: FastifyReply, error: unknown) {
-  if (error instanceof AlertActionError) {
-    return reply
-      .code(error.code === "not_found" ? 404 : 409)
-      .send(apiError(error.code === "not_found" ? "alert_not_found" : "alert_conflict", error.message));
-  }
+  if (error instanceof AlertActionError) return reply.code(error.code === "not_found" ? 404 : 409).send(refusal(error));
   throw error;
 }
 
@@ -177,13 +176,7 @@ export const alertRoutes =
           );
           return {
             results: outcomes.map(({ id, event, error }) =>
-              event
-                ? { id, ok: true, state: event.alert.state }
-                : {
-                    id,
-                    ok: false,
-                    ...apiError(error?.code === "not_found" ? "alert_not_found" : "alert_conflict", error?.message ?? ""),
-                  },
+              event ? { id, ok: true, state: event.alert.state } : { id, ok: false, ...refusal(error as AlertActionError) },
             ),
           };
         },
