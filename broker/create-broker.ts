@@ -20,6 +20,7 @@ import { coalesceWrites } from "./coalesced-writes.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import { duplexPair } from "./in-process-link.js";
 import { enforceMaxPacketSize } from "./max-packet-size.js";
+import { usePacketBuffer } from "./packet-buffer.js";
 import { useDequeForWaitingMessages } from "./message-bus-queue.js";
 import { ingestErrorPayload } from "./ingest-error-payload.js";
 import type { RedisBackends } from "./redis-backends.js";
@@ -215,6 +216,7 @@ export class HubBroker {
     stream.once("close", () => this.openConnections--);
     coalesceWrites(stream);
     const client = this.aedes.handle(stream, request);
+    usePacketBuffer(client);
     this.context.transports.set(client, via);
     enforceMaxPacketSize(client, this.options.maxPacketBytes, (length) => {
       const principal = this.context.principals.get(client);
