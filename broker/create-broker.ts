@@ -21,6 +21,7 @@ import type { DeviceRegistry } from "./device-registry.js";
 import { duplexPair } from "./in-process-link.js";
 import { enforceMaxPacketSize } from "./max-packet-size.js";
 import { usePacketBuffer } from "./packet-buffer.js";
+import { cacheMatches, cacheOfflineSubscriptions } from "./topic-match-cache.js";
 import { useDequeForWaitingMessages } from "./message-bus-queue.js";
 import { ingestErrorPayload } from "./ingest-error-payload.js";
 import type { RedisBackends } from "./redis-backends.js";
@@ -77,7 +78,15 @@ export class HubBroker {
       drainTimeout: deps.options.drainTimeoutMs ?? 60_000,
     });
     // The in-memory bus only (with Redis, aedes' mq is mqemitter-redis and stays as it is).
-    if (!deps.redis) useDequeForWaitingMessages((aedes as unknown as { mq: object }).mq); // mq: not in its type declarations
+    if (!deps.redis) {
+      const mq = (aedes as unknown as { mq: { _matcher: Parameters<typeof cacheMatches>[0] } }).mq; // not in its type declarations
+      useDequeForWaitingMessages(mq);
+      // Subscriptions change only here (in Redis, other instances change them too).
+      cacheMatches(mq._matcher);
+      // aedes-persistence's in-memory store, inside its callback adapter.
+      const persistence = (aedes as unknown as { persistence: { asyncPersistence?: unknown } }).persistence;
+      cacheOfflineSubscriptions((persistence.asyncPersistence ?? persistence) as Parameters<typeof cacheOfflineSubscriptions>[0]);
+    }
     const context: BrokerContext = {
       principals: new WeakMap(),
       transports: new WeakMap(),
