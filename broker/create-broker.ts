@@ -73,7 +73,11 @@ export class HubBroker {
   }): Promise<HubBroker> {
     const aedes = await Aedes.createBroker({
       ...(deps.redis && { mq: deps.redis.mq, persistence: deps.redis.persistence }),
-      concurrency: 1000,
+      // Messages the bus delivers at once. A group commit acknowledges thousands of publishes in one
+      // turn; at 1,000 the rest waited in the bus's queue for later turns (QoS 1 fan-in 70,179 against
+      // 73,914 msg/s at 10,000, interleaved, medians of 4). It bounds parallelism, not memory: what is
+      // past it waits in the queue all the same, and a subscriber that stops reading is cut off by drainTimeout.
+      concurrency: 10_000,
       connectTimeout: deps.options.connectTimeoutMs ?? 10_000,
       drainTimeout: deps.options.drainTimeoutMs ?? 60_000,
     });
