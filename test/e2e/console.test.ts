@@ -400,7 +400,7 @@ describe("operator console in Chromium", () => {
     });
     await page.click("#ack-shown");
     await expect.poll(storeOf, { timeout: 10_000 }).toBe(0);
-    expect(await page.isHidden("#ack-shown")).toBe(true);
+    await page.locator("#ack-shown").waitFor({ state: "hidden" }); // at the next redraw (one per frame)
     expect(await page.locator('#alert-list [role=option][data-state="acknowledged"]').count()).toBeGreaterThanOrEqual(raisedInfo);
     await page.selectOption("#filter-domain", "");
     await page.selectOption("#filter-severity", "");
