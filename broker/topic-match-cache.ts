@@ -21,6 +21,19 @@ interface OfflineSubscriptions {
 /** Topics remembered at most; past it the cache starts again (a flood of one-off topics costs no memory). */
 const MAX_TOPICS = 10_000;
 
+/** A lookup per topic, remembered in `cache` (at most MAX_TOPICS of them). */
+function rememberedPerTopic<T>(cache: Map<string, T>, lookup: (topic: string) => T): (topic: string) => T {
+  return (topic) => {
+    let found = cache.get(topic);
+    if (found === undefined) {
+      found = lookup(topic);
+      if (cache.size >= MAX_TOPICS) cache.clear();
+      cache.set(topic, found);
+    }
+    return found;
+  };
+}
+
 /**
  * Remembers a Qlobber's matches per topic, forgotten at every add, remove or clear. The remembered
  * array is handed out again: callers read it (mqemitter iterates it), none changes it.
@@ -28,16 +41,7 @@ const MAX_TOPICS = 10_000;
 export function cacheMatches(matcher: Matcher): boolean {
   if (typeof matcher.match !== "function" || typeof matcher.add !== "function" || typeof matcher.remove !== "function") return false;
   const cache = new Map<string, unknown>();
-  const match = matcher.match.bind(matcher);
-  matcher.match = (topic: string) => {
-    let found = cache.get(topic);
-    if (found === undefined) {
-      found = match(topic);
-      if (cache.size >= MAX_TOPICS) cache.clear();
-      cache.set(topic, found);
-    }
-    return found;
-  };
+  matcher.match = rememberedPerTopic(cache, matcher.match.bind(matcher));
   for (const change of ["add", "remove", "clear"] as const) {
     const original = matcher[change];
     if (typeof original !== "function") continue;
@@ -58,17 +62,11 @@ export function cacheOfflineSubscriptions(persistence: OfflineSubscriptions): bo
   if (typeof persistence.subscriptionsByTopic !== "function") return false;
   const cache = new Map<string, Promise<unknown>>();
   const byTopic = persistence.subscriptionsByTopic.bind(persistence);
-  persistence.subscriptionsByTopic = (topic: string) => {
-    let found = cache.get(topic);
-    if (found === undefined) {
-      found = byTopic(topic);
-      if (cache.size >= MAX_TOPICS) cache.clear();
-      cache.set(topic, found);
-      // A failed lookup is not remembered.
-      found.catch(() => cache.delete(topic));
-    }
+  persistence.subscriptionsByTopic = rememberedPerTopic(cache, (topic) => {
+    const found = byTopic(topic);
+    found.catch(() => cache.delete(topic)); // a failed lookup is not remembered
     return found;
-  };
+  });
   for (const change of ["addSubscriptions", "removeSubscriptions", "cleanSubscriptions"] as const) {
     const original = persistence[change];
     if (typeof original !== "function") continue;
