@@ -21,6 +21,7 @@ import type { DeviceRegistry } from "./device-registry.js";
 import { duplexPair } from "./in-process-link.js";
 import { enforceMaxPacketSize } from "./max-packet-size.js";
 import { usePacketBuffer } from "./packet-buffer.js";
+import { ReadBudget } from "./read-budget.js";
 import { cacheMatches, cacheOfflineSubscriptions } from "./topic-match-cache.js";
 import { useDequeForWaitingMessages } from "./message-bus-queue.js";
 import { ingestErrorPayload } from "./ingest-error-payload.js";
@@ -141,6 +142,7 @@ export class HubBroker {
       );
     });
     const broker = new HubBroker(aedes, context, deps.options, deps.redis, deps.redis && (await import("mqtt")).MqttClient);
+    deps.metrics.readsDeferredSource = () => broker.readBudget.deferredReads;
     // Credentials changed while connected (disabled, removed or rotated — by the CLI, which writes the
     // same database, or by REST): the connection is closed at the next sweep, so a revoked device does
     // not keep publishing on an old session.
@@ -166,6 +168,8 @@ export class HubBroker {
   }
 
   private readonly connectionsByIp = new Map<string, number>();
+  /** One budget for all connections: it bounds what the whole broker has read and not yet acknowledged. */
+  private readonly readBudget = new ReadBudget();
   private refusedConnections = 0;
   private openConnections = 0;
   private refusedAtLimit = 0;
@@ -230,6 +234,7 @@ export class HubBroker {
     coalesceWrites(stream);
     const client = this.aedes.handle(stream, request);
     usePacketBuffer(client);
+    this.readBudget.attach(client);
     this.context.transports.set(client, via);
     enforceMaxPacketSize(client, this.options.maxPacketBytes, (length) => {
       const principal = this.context.principals.get(client);

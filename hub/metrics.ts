@@ -73,6 +73,20 @@ export class HubMetrics {
     help: "MQTT clients connected now",
     registers: [this.registry],
   });
+  /** Reads put off by the embedded broker's read budget so far (set by the broker; 0 without one). */
+  readsDeferredSource: () => number = () => 0;
+  readonly mqttReadsDeferred = (() => {
+    const metrics = this;
+    return new Counter({
+      name: "ioc_mqtt_reads_deferred_total",
+      help: "Reads of MQTT connections put off to the end of an event-loop phase by the broker's read budget (the broker reads as fast as it commits)",
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(metrics.readsDeferredSource());
+      },
+    });
+  })();
   readonly ingestWaiting = new Gauge({
     name: "ioc_ingest_waiting_messages",
     help: "Messages received and waiting for their turn in the ingest pipeline (past a turn's time budget)",

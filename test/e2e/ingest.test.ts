@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, addDevices } from "../support/devices.js";
 import { type HubProcess, startHub } from "../support/hub-process.js";
 import { type TestInfluxd, startTestInfluxd } from "../support/influxd.js";
+import { hubMetric } from "../support/hub-metrics.js";
 import { connectDevice } from "../support/mqtt-clients.js";
 import { tempDir } from "../support/temp-dir.js";
 
@@ -73,6 +74,9 @@ describe("ingest end to end", () => {
 
     const tags = await influx.rows('SHOW TAG VALUES FROM "env_reading" WITH KEY = "kind"');
     expect(tags.map((t) => t.value)).toEqual(["air"]);
+    // 20 devices sending 500 readings each at once is far past the broker's read budget of a turn
+    // (broker/read-budget.ts): reads were put off, and nothing was lost for it.
+    expect(await hubMetric(hub.httpUrl, "ioc_mqtt_reads_deferred_total")).toBeGreaterThan(0);
   });
 
   it("records its own counters in the `hub` measurement", async () => {
