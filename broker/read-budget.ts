@@ -39,7 +39,12 @@ export class ReadBudget {
   attach(client: Client): void {
     const internals = client as unknown as ClientInternals;
     const original = internals._nextBatch;
-    if (typeof original !== "function" || typeof internals._parsingBatch !== "number" || typeof internals._parser?.parse !== "function") {
+    if (
+      typeof original !== "function" ||
+      typeof internals._parsingBatch !== "number" ||
+      typeof internals._parser?.parse !== "function" ||
+      !internals.conn?.listeners("readable").includes(original)
+    ) {
       throw new Error("aedes client has no per-read batch to budget (aedes internals changed?)");
     }
     // aedes' nextBatch, but the read goes through the budget.
