@@ -148,10 +148,10 @@ export class VesselRuleEngine {
     this.outages.delete(provider);
     this.dirty.add(`outage/${provider}`);
     this.emit(outageAlert(OUTAGE_RULE, provider, "cleared", Date.now(), `${provider} is heard again`));
-    // The vessels it covered are judged on their own again at the next timer round.
+    // The vessels it covered are judged on their own again, their silence counted from now on.
     for (const [key, state] of this.states) {
       if (!key.startsWith("going-dark/") || (state as GoingDarkState).outage !== provider) continue;
-      this.states.set(key, { ...(state as GoingDarkState), outage: undefined });
+      this.states.set(key, { ...(state as GoingDarkState), outage: undefined, excusedUntilMs: p.timeMs });
       this.dirty.add(key);
     }
   }

@@ -33,17 +33,29 @@ export interface GoingDarkState {
   level: number;
   /** Set while a provider outage covers this vessel: its own alert waits for the outage to end. */
   outage?: string;
+  /**
+   * When the provider outage that covered this vessel ended (the time of the first fix relayed after
+   * it): the vessel could not be heard while it lasted, so its silence counts from there. A vessel
+   * that reports every 3 h may not report for 3 h after its provider is back.
+   */
+  excusedUntilMs?: number;
 }
 
 const HOUR = 3_600_000;
 
-/** How much of the silence was the hub's own downtime, for the message (the limits count without it). */
 /** A provider is a receiver or gateway, or the feed itself when none was named (`ais`, `vms`). */
 const heardBy = (provider: string) => (provider === "ais" || provider === "vms" ? { source: provider } : { receiver: provider });
 
+/** How much of the silence was the hub's own downtime, for the message (the limits count without it). */
 function downNote(clock: TimerClock, lastHeardMs: number): string {
   const downH = clock.downSince(lastHeardMs) / HOUR;
   return downH >= 0.05 ? `; not counting the ${downH.toFixed(1)} h the hub itself was down` : "";
+}
+
+/** How much of the silence was the provider's outage, for the message (the limits count without it). */
+function outageNote(last: { timeMs: number; provider: string }, silentFromMs: number): string {
+  const outH = (silentFromMs - last.timeMs) / HOUR;
+  return outH > 0 ? `; not counting the ${outH.toFixed(1)} h ${last.provider} was out` : "";
 }
 
 export function expectedIntervalHours(config: GoingDarkConfig, lengthM: number | undefined): number {
@@ -103,7 +115,8 @@ export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
       return { state: { ...state, level: -1 }, transitions: [cleared] };
     }
     if (last.inPort) return { state, transitions: [] };
-    const silentH = heardSilenceMs(clock, last.timeMs) / HOUR;
+    const silentFromMs = Math.max(last.timeMs, state.excusedUntilMs ?? 0);
+    const silentH = heardSilenceMs(clock, silentFromMs) / HOUR;
     const thresholds = darkThresholds(config, vessel, context.vesselLengthM?.(vessel));
     let level = state.level;
     while (level + 1 < thresholds.length && silentH >= (thresholds[level + 1] as { afterHours: number }).afterHours) level++;
@@ -118,7 +131,7 @@ export const goingDark: VesselRule<GoingDarkConfig, GoingDarkState> = {
           where,
           "raised",
           step.severity,
-          `no position for ${((nowMs - last.timeMs) / HOUR).toFixed(1)} h at sea (${step.label}); last heard by ${last.provider}${downNote(clock, last.timeMs)}`,
+          `no position for ${((nowMs - last.timeMs) / HOUR).toFixed(1)} h at sea (${step.label}); last heard by ${last.provider}${outageNote(last, silentFromMs)}${downNote(clock, silentFromMs)}`,
           {
             value: Math.round(silentH * 10) / 10,
             // The last fix heard, at its own time (the alert's time is the round that found the silence).

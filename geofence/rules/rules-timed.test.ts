@@ -16,7 +16,7 @@ import { testBox } from "../../test/support/test-box.js";
 import { zoneFromFeature } from "../zone.js";
 import { providersOut } from "./dark-outage.js";
 import { encounter } from "./encounter.js";
-import { type GoingDarkConfig, goingDark } from "./going-dark.js";
+import { type GoingDarkConfig, type GoingDarkState, goingDark } from "./going-dark.js";
 import { loitering } from "./loitering.js";
 import { positionJump } from "./position-jump.js";
 import type { RuleContext, VesselRule } from "./vessel-rule.js";
@@ -107,11 +107,13 @@ describe("going-dark", () => {
     config: GoingDarkConfig = goingDark.defaults,
     /** Hours the hub itself was down. */
     hubDown: [number, number][] = [],
+    /** Hour at which a provider outage that covered the vessel ended. */
+    outageEndedH?: number,
   ): string[] {
     const downtime = downtimeIn(hubDown.map(([from, to]) => ({ fromMs: T0 + from * HOUR, toMs: T0 + to * HOUR })));
     const context: RuleContext = { zones: hueZones, vesselLengthM: () => lengthM };
     const first = goingDark.step(config, goingDark.initial(), fix(vessel, 0, where[0], where[1]), context);
-    let state = first.state;
+    let state: GoingDarkState = outageEndedH === undefined ? first.state : { ...first.state, excusedUntilMs: T0 + outageEndedH * HOUR };
     const out: string[] = [];
     for (const h of ticksH) {
       const r = goingDark.tick?.(config, state, timerClock(T0 + h * HOUR, downtime), vessel, context);
@@ -135,6 +137,24 @@ describe("going-dark", () => {
     ["a vessel whose last fix was in port: never dark", 26, inPort, [3, 6, 24, 300], []],
   ] as const)("%s", (_, lengthM, where, ticks, expected) => {
     expect(dark(lengthM, where, [...ticks])).toEqual(expected);
+  });
+
+  it.each([
+    [
+      "an 18 m vessel (3 h interval), no outage: late at 4.5 h, lost at 6 h",
+      undefined,
+      [4.5, 6],
+      ["4.5h:raised:warning", "6h:raised:critical"],
+    ],
+    [
+      "the same, its provider out until 5 h: late 4.5 h after that, lost 6 h after",
+      5,
+      [4.5, 6, 9.4, 9.5, 10.9, 11],
+      ["9.5h:raised:warning", "11h:raised:critical"],
+    ],
+    ["an outage that ended before the vessel's last fix counts for nothing", -1, [4.5], ["4.5h:raised:warning"]],
+  ] as const)("its silence counts from the end of a provider outage that covered it: %s", (_, endedH, ticks, expected) => {
+    expect(dark(18, atSea, [...ticks], "TTH-1", goingDark.defaults, [], endedH)).toEqual(expected);
   });
 
   const passing = "unregistered:477123456"; // a Hong Kong-flagged ship the register does not know
@@ -334,7 +354,7 @@ describe("going-dark", () => {
     expect(ofForgotten().filter((t) => t.rule === "going-dark")).toEqual([]);
   });
 
-  it("raises one system alert when a provider's vessels go silent together, and judges them singly once it is back", () => {
+  it("raises one system alert when a provider's vessels go silent together, and judges them singly once it is back, from its return on", () => {
     const emitted: AlertTransition[] = [];
     const timed = (t: AlertTransition) => (t.rule === "going-dark" || t.rule === "provider-outage") && emitted.push(t);
     const engine = new VesselRuleEngine(() => hueZones, timed, undefined, { vesselLengthM: () => 20 });
@@ -349,12 +369,25 @@ describe("going-dark", () => {
     emitted.length = 0;
     engine.tick(T0 + 7 * HOUR);
     expect(emitted.map((t) => [t.rule, t.subject])).toEqual([["going-dark", "TTH-9"]]);
-    // The gateway is back (one vessel heard through it): the outage clears, the still-silent vessels are judged singly.
+    // The gateway is back (one vessel heard through it): the outage clears. The vessels still silent
+    // could not be heard while it was out, and report every 3 h (20 m): each is judged singly, its
+    // silence counted from the gateway's return — late 4.5 h after it, not at once.
     emitted.length = 0;
     engine.observe(fix("TTH-0", 8 * 60, 16.75, 107.7, 3, "vms-gateway-1"));
     engine.tick(T0 + 8 * HOUR + MIN);
+    expect(emitted.map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual(["provider-outage:vms-gateway-1:cleared"]);
+    emitted.length = 0;
+    // The gateway goes on relaying TTH-0 (last 15 min before the round below), so it is up: the others are silent on their own.
+    engine.observe(fix("TTH-0", 10 * 60, 16.75, 107.7, 3, "vms-gateway-1"));
+    engine.tick(T0 + 10 * HOUR + MIN);
+    engine.observe(fix("TTH-0", 12 * 60 + 15, 16.75, 107.7, 3, "vms-gateway-1"));
+    engine.tick(T0 + 12 * HOUR + 16 * MIN);
+    expect(emitted).toEqual([]);
+    engine.tick(T0 + 12.5 * HOUR);
+    expect(emitted[0]?.message).toBe(
+      "no position for 12.5 h at sea (late); last heard by vms-gateway-1; not counting the 8.0 h vms-gateway-1 was out",
+    );
     expect(emitted.map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual([
-      "provider-outage:vms-gateway-1:cleared",
       "going-dark:TTH-1:raised",
       "going-dark:TTH-2:raised",
       "going-dark:TTH-3:raised",
@@ -377,7 +410,7 @@ describe("going-dark", () => {
       { vesselLengthM: () => 20 },
     );
     restarted.restore(JSON.parse(JSON.stringify(saved)));
-    restarted.tick(T0 + 8 * HOUR + 2 * MIN);
+    restarted.tick(T0 + 12.5 * HOUR + 2 * MIN);
     expect(again).toEqual([]);
   });
 });
