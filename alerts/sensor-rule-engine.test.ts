@@ -231,7 +231,7 @@ describe("sensor rule engine", () => {
       }
     };
 
-    it("raises one feed outage when every station of a gateway falls silent together; the feed heard again clears it, and a station still silent then goes offline on its own", () => {
+    it("raises one feed outage when every station of a gateway falls silent together; the feed heard again clears it, and a station still silent then goes offline on its own, its silence counted from the feed's return", () => {
       const seen: AlertTransition[] = [];
       const engine = new SensorRuleEngine(offlineRules, (t) => seen.push(t));
       const feeds = { ...Object.fromEntries(lagoon.map((s) => [s, "gw-lagoon"])), "aq-direct": "aq-direct" };
@@ -247,14 +247,18 @@ describe("sensor rule engine", () => {
           "all 4 stations sending through gw-lagoon went silent together (wq-lagoon-1, wq-lagoon-2, wq-lagoon-3, wq-lagoon-4): the feed is down (power, network or bus), not the stations",
       });
       // The gateway is back, but only one of its stations reports: the others are silent on their own.
+      // They could not be heard while it was down and report every 5 min, so each has its 30 min
+      // from the gateway's return (not an alert a minute after it).
       engine.observe(...reading("wq-lagoon-1", 130, { ph: 7.4 }, "water", "gw-lagoon"));
       engine.tick(T0 + 131 * MIN);
-      expect(seen.slice(1).map(at)).toEqual([
-        "130:feed-outage:gw-lagoon:cleared",
-        "131:station-offline:wq-lagoon-2:raised",
-        "131:station-offline:wq-lagoon-3:raised",
-        "131:station-offline:wq-lagoon-4:raised",
+      expect(seen.slice(1).map(at)).toEqual(["130:feed-outage:gw-lagoon:cleared"]);
+      run(engine, feeds, Object.fromEntries(lagoon.slice(1).map((s) => [s, 60])), 132, 170);
+      expect(seen.slice(2).map(at)).toEqual([
+        "160:station-offline:wq-lagoon-2:raised",
+        "160:station-offline:wq-lagoon-3:raised",
+        "160:station-offline:wq-lagoon-4:raised",
       ]);
+      expect(seen[2]?.message).toBe("no reading for 104 min (limit 30 min), not counting the 74 min its feed was out");
     });
 
     it("groups the stations that connect directly the same way: the network between them and the hub", () => {

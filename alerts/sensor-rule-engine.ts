@@ -313,7 +313,10 @@ export class SensorRuleEngine {
     return true;
   }
 
-  /** A fresh reading through a feed that was out: the outage is over, and its stations are judged on their own again. */
+  /**
+   * A fresh reading through a feed that was out: the outage is over, and its stations are judged on
+   * their own again, their silence counted from now (offline.ts).
+   */
   private feedHeard(feed: string, nowMs: number): void {
     this.outages.delete(feed);
     this.emit(outageAlert(FEED_OUTAGE_RULE, feed, "cleared", nowMs, `stations ${feedDescription(feed)} are heard again`));
@@ -321,7 +324,7 @@ export class SensorRuleEngine {
       const state = slot.state as OfflineState;
       if (!isOffline(slot) || state.outage !== feed) continue;
       const { outage: _, ...rest } = state;
-      this.settle(slot, { state: rest, transitions: [] });
+      this.settle(slot, { state: { ...rest, excusedUntilMs: nowMs }, transitions: [] });
     }
   }
 

@@ -3,7 +3,8 @@
 // that history replayed into the hub is judged as it happened; a station whose clock is off is the
 // clock-skew rule's business. Time the hub itself was down is not the station's (timer-clock.ts).
 // Cleared by the next reading. Runs once per station (detail `station`). Stations whose whole feed
-// fell silent wait for the feed's outage instead (feed-outage.ts, grouped by the engine).
+// fell silent wait for the feed's outage instead (feed-outage.ts, grouped by the engine), and once it
+// ends, their silence counts from its end.
 import { DIRECT_FEED } from "../feed-outage.js";
 import { heardSilenceMs } from "../timer-clock.js";
 import { type SensorRule, noTransitions, sensorAlert } from "./sensor-rule.js";
@@ -22,6 +23,12 @@ export interface OfflineState {
   feed?: string;
   /** Set by the engine while the station's offline alert waits for its feed's outage. */
   outage?: string;
+  /**
+   * When the feed outage that covered the station ended (the arrival of the feed's first fresh
+   * reading): the station could not be heard while it lasted, so its silence counts from there; a
+   * station that reports every 5 min may not have reported yet a minute after its gateway is back.
+   */
+  excusedUntilMs?: number;
 }
 
 export const offline: SensorRule<OfflineConfig, OfflineState> = {
@@ -52,11 +59,14 @@ export const offline: SensorRule<OfflineConfig, OfflineState> = {
   },
   tick(config, state, clock, subject, entry) {
     if (state.active || state.lastReceivedMs === undefined) return { state, transitions: noTransitions };
-    if (heardSilenceMs(clock, state.lastReceivedMs) < config.afterMinutes * 60_000) return { state, transitions: noTransitions };
+    const silentFromMs = Math.max(state.lastReceivedMs, state.excusedUntilMs ?? 0);
+    if (heardSilenceMs(clock, silentFromMs) < config.afterMinutes * 60_000) return { state, transitions: noTransitions };
     const nowMs = clock.nowMs;
-    const downMin = Math.floor(clock.downSince(state.lastReceivedMs) / 60_000);
+    const outMin = Math.floor((silentFromMs - state.lastReceivedMs) / 60_000);
+    const downMin = Math.floor(clock.downSince(silentFromMs) / 60_000);
     const message =
       `no reading for ${Math.floor((nowMs - state.lastReceivedMs) / 60_000)} min (limit ${config.afterMinutes} min)` +
+      (outMin > 0 ? `, not counting the ${outMin} min its feed was out` : "") +
       (downMin > 0 ? `, not counting the ${downMin} min the hub itself was down` : "");
     return {
       state: { ...state, active: true },
