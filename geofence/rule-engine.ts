@@ -6,6 +6,7 @@
 // (alerts/rule-state-store.ts).
 import { type AlertTransition, outageAlert } from "../alerts/alert-transition.js";
 import { type Downtime, type TimerClock, timerClock } from "../alerts/timer-clock.js";
+import type { Envelope } from "../ingest/envelope.js";
 import type { Observation, VesselPosition } from "../ingest/observation.js";
 import { FleetPositions } from "./fleet-positions.js";
 import { type OutageConfig, defaultOutageConfig, providersOut } from "./rules/dark-outage.js";
@@ -104,7 +105,8 @@ export class VesselRuleEngine {
     return merged;
   }
 
-  observe = (observation: Observation): void => {
+  /** `envelope` (as the pipeline passes it) tells when a fix arrived: a provider's return is then. */
+  observe = (observation: Observation, envelope?: Pick<Envelope, "receivedAt">): void => {
     if (observation.type !== "vessel_position") return;
     const last = this.lastSeen.get(observation.vessel);
     if (last !== undefined && observation.timeMs < last) return;
@@ -137,21 +139,24 @@ export class VesselRuleEngine {
         ...(observation.sogKn !== undefined && { sogKn: observation.sogKn }),
       });
     }
-    this.endOutage(observation);
+    this.endOutage(observation, envelope?.receivedAt);
   };
 
   /** A vessel heard again through a provider that was out: the outage is over. */
-  private endOutage(p: VesselPosition): void {
+  private endOutage(p: VesselPosition, receivedAtMs: number | undefined): void {
     const provider = p.receiver ?? p.source;
     const outage = this.outages.get(provider);
     if (!outage || p.timeMs <= outage.sinceMs) return;
     this.outages.delete(provider);
     this.dirty.add(`outage/${provider}`);
     this.emit(outageAlert(OUTAGE_RULE, provider, "cleared", Date.now(), `${provider} is heard again`));
-    // The vessels it covered are judged on their own again, their silence counted from now on.
+    // The vessels it covered are judged on their own again, their silence counted from the provider's
+    // return: when this fix arrived (a provider back from an outage may first deliver what it
+    // buffered, fixes from long before), or its own time if that is later.
+    const returnedMs = Math.max(p.timeMs, receivedAtMs ?? p.timeMs);
     for (const [key, state] of this.states) {
       if (!key.startsWith("going-dark/") || (state as GoingDarkState).outage !== provider) continue;
-      this.states.set(key, { ...(state as GoingDarkState), outage: undefined, excusedUntilMs: p.timeMs });
+      this.states.set(key, { ...(state as GoingDarkState), outage: undefined, excusedUntilMs: returnedMs });
       this.dirty.add(key);
     }
   }

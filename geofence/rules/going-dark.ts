@@ -34,9 +34,9 @@ export interface GoingDarkState {
   /** Set while a provider outage covers this vessel: its own alert waits for the outage to end. */
   outage?: string;
   /**
-   * When the provider outage that covered this vessel ended (the time of the first fix relayed after
-   * it): the vessel could not be heard while it lasted, so its silence counts from there. A vessel
-   * that reports every 3 h may not report for 3 h after its provider is back.
+   * When the provider outage that covered this vessel ended (the arrival of the first fix relayed
+   * after it): the vessel could not be heard while it lasted, so its silence counts from there. A
+   * vessel that reports every 3 h may not report for 3 h after its provider is back.
    */
   excusedUntilMs?: number;
 }

@@ -354,6 +354,34 @@ describe("going-dark", () => {
     expect(ofForgotten().filter((t) => t.rule === "going-dark")).toEqual([]);
   });
 
+  it("counts a provider's return from when its first fix after the outage arrived, when that fix was buffered", () => {
+    const emitted: AlertTransition[] = [];
+    const timed = (t: AlertTransition) => (t.rule === "going-dark" || t.rule === "provider-outage") && emitted.push(t);
+    const engine = new VesselRuleEngine(() => hueZones, timed, undefined, { vesselLengthM: () => 20 });
+    for (let i = 0; i < 6; i++) engine.observe(fix(`TTH-${i}`, 0, 16.75 + i * 0.01, 107.7, 3, "vms-gateway-1"));
+    engine.tick(T0 + MIN);
+    engine.tick(T0 + 5 * HOUR);
+    expect(emitted.map((t) => `${t.rule}:${t.state}`)).toEqual(["provider-outage:raised"]);
+    emitted.length = 0;
+    // Back at 9 h, the gateway first delivers what it buffered: TTH-0's fix of 6 h.
+    engine.observe(fix("TTH-0", 6 * 60, 16.75, 107.7, 3, "vms-gateway-1"), { receivedAt: T0 + 9 * HOUR });
+    engine.observe(fix("TTH-0", 11 * 60, 16.75, 107.7, 3, "vms-gateway-1"), { receivedAt: T0 + 11 * HOUR });
+    engine.tick(T0 + 11 * HOUR + MIN);
+    engine.observe(fix("TTH-0", 13 * 60 + 15, 16.75, 107.7, 3, "vms-gateway-1"), { receivedAt: T0 + 13 * HOUR + 15 * MIN });
+    engine.tick(T0 + 13 * HOUR + 29 * MIN);
+    // Late 4.5 h after the 9 h arrival (not after the 6 h fix, which would be 10.5 h).
+    expect(emitted.map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual(["provider-outage:vms-gateway-1:cleared"]);
+    engine.tick(T0 + 13.5 * HOUR);
+    expect(emitted.slice(1).map((t) => `${t.rule}:${t.subject}:${t.state}`)).toEqual([
+      "going-dark:TTH-1:raised",
+      "going-dark:TTH-2:raised",
+      "going-dark:TTH-3:raised",
+      "going-dark:TTH-4:raised",
+      "going-dark:TTH-5:raised",
+    ]);
+    expect(emitted[1]?.message).toContain("; not counting the 9.0 h vms-gateway-1 was out");
+  });
+
   it("raises one system alert when a provider's vessels go silent together, and judges them singly once it is back, from its return on", () => {
     const emitted: AlertTransition[] = [];
     const timed = (t: AlertTransition) => (t.rule === "going-dark" || t.rule === "provider-outage") && emitted.push(t);
